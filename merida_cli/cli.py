@@ -1,0 +1,434 @@
+"""The `merida` command line: commands parse arguments, call the library, render.
+
+Errors are raised as MeridaError anywhere below and caught once, in `main`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+# typer 0.28 vendors click as typer._click; these are the pieces main() needs.
+from typer._click.exceptions import ClickException
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer._click.globals import get_current_context
+from typer.exceptions import Abort
+from typer.core import TyperGroup
+
+
+from . import __version__
+from .env import Environment
+from .errors import MeridaError, NoResults, UsageError
+from .render import Format, emit, pick_format
+
+EXAMPLES = """
+Examples:
+  merida pillars                      the Mérida Initiative's four pillars
+  merida compare merida bicentennial  what the Bicentennial Framework changed
+  merida recs --topic firearms        what analysts recommended on guns
+  merida funding --program merida     the money, by whose count
+  merida search "straw purchases"     fuzzy search across every record
+"""
+
+
+class MeridaGroup(TyperGroup):
+    """Adds 'did you mean' to unknown commands and keeps commands in source order."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from .validate import suggest
+
+            raise ClickUsageError(f"unknown command '{name}'{suggest(name, self.commands)}")
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    cls=MeridaGroup,
+    help="Explore US-Mexico security cooperation: the Mérida Initiative, the Bicentennial "
+         "Framework, their funding, and what analysts recommended; every line cited.\n" + EXAMPLES,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _env() -> Environment:
+    return get_current_context().find_root().obj
+
+
+# ---- shell completion of ids -----------------------------------------------
+
+def _complete(kind: str):
+    def complete(incomplete: str):
+        try:
+            env = Environment.from_system()
+            ids = [r["id"] for r in env.dataset().records[kind]]
+        except Exception:  # completion must never crash the shell
+            return []
+        return [i for i in ids if i.startswith(incomplete)]
+
+    return complete
+
+
+# ---- shared options (declared once) ----------------------------------------
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
+FormatOpt = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="Output format: table (default), json, csv, markdown.")]
+ProgramOpt = Annotated[Optional[str], typer.Option(
+    "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"))]
+TopicOpt = Annotated[Optional[List[str]], typer.Option(
+    "--topic", "-t", help="Topic id or alias (repeatable; guns = firearms).",
+    autocompletion=_complete("topics"))]
+SourceOpt = Annotated[Optional[str], typer.Option(
+    "--source", "-s", help="Source id.", autocompletion=_complete("sources"))]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    data: Annotated[Optional[List[Path]], typer.Option(
+        "--data", "-d", help="Extra data pack directory (repeatable; also MERIDA_DATA).",
+        metavar="DIR")] = None,
+    no_builtin: Annotated[bool, typer.Option(
+        "--no-builtin", help="Leave out the built-in data pack.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                          is_eager=True)] = False,
+):
+    """Explore US-Mexico security cooperation, every line cited."""
+    if version:
+        _env().out(f"merida {__version__}")
+        raise typer.Exit(0)
+    env = ctx.obj
+    env.data = env.data + [str(p) for p in data or []]
+    env.builtin = env.builtin and not no_builtin
+
+
+# ---- browse ------------------------------------------------------------------
+
+@app.command()
+def pillars(
+    program: Annotated[str, typer.Argument(help="Program id or name.",
+                                           autocompletion=_complete("programs"))] = "merida",
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Every structure over time.")] = False,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Show a program's structure: Mérida's pillars, the Bicentennial goals.
+
+    Examples: merida pillars | merida pillars bicentennial | merida pillars --all --json
+    """
+    from . import query
+    from .render.views import structure_listing
+
+    env = _env()
+    ds = env.dataset()
+    pid = ds.resolve_program(program)
+    structures = query.structures_of(ds, pid) if all_ else [query.current_structure(ds, pid)]
+    structures = [s for s in structures if s]
+    if not structures:
+        raise NoResults(f"program '{pid}' has no recorded structure "
+                        f"(try: merida show {pid})")
+    output = pick_format(json_, fmt)
+    if output is Format.json:
+        from .render import dumps
+
+        env.out(dumps(structures if all_ else structures[0]["items"]))
+        return
+    for i, structure in enumerate(structures):
+        if i:
+            env.out()
+        emit(env, structure_listing(ds, structure, ds.get("programs", pid)), output)
+
+
+@app.command()
+def programs(json_: JsonOpt = False, fmt: FormatOpt = None):
+    """List programs with their period, parent and how much is recorded about each.
+
+    Example: merida programs --format csv
+    """
+    from . import query
+    from .render.views import program_listing
+
+    env = _env()
+    listing = program_listing(query.program_rows(env.dataset()))
+    if pick_format(json_, fmt) is Format.json:
+        listing.records = env.dataset().records["programs"]
+    emit(env, listing, pick_format(json_, fmt))
+
+
+@app.command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.")],
+    json_: JsonOpt = False,
+):
+    """Show any record with its citations and links.
+
+    Examples: merida show merida-pillar-4 | merida show olson --json
+    """
+    from . import query
+    from .render.views import show_json, show_text
+
+    env = _env()
+    ds = env.dataset()
+    found = ds.find(record_id.strip())
+    if not found:
+        names = {rid: rid for rid in ds.all_ids()}
+        raise UsageError(f"unknown id '{record_id}'{ds.did_you_mean(record_id, names)}")
+    for i, (kind, rec) in enumerate(found):
+        context = None
+        if kind == "items":
+            _item, structure = ds.items[rec["id"]]
+            context = {"structure": structure["id"], "program": structure["program"]}
+            links = {"programs": [structure["program"]]}
+        else:
+            links = query.related(ds, kind, rec)
+        if json_:
+            env.out(show_json(kind, rec, links, context))
+        else:
+            if i:
+                env.out()
+            env.out("\n".join(show_text(ds, kind, rec, links, context)))
+
+
+@app.command()
+def recs(
+    topic: TopicOpt = None,
+    source: SourceOpt = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", "-a",
+                                                 help="Who recommends (substring).")] = None,
+    program: ProgramOpt = None,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """List recommendations, filtered by topic, source, actor or program.
+
+    Examples: merida recs --topic firearms | merida recs --topic guns --json
+    """
+    from . import query
+    from .render.views import recs_listing
+
+    env = _env()
+    found = query.filter_records(env.dataset(), "recommendations", topic=topic, source=source,
+                                 actor=actor, program=program)
+    emit(env, recs_listing(found), pick_format(json_, fmt))
+
+
+@app.command()
+def funding(
+    program: ProgramOpt = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k",
+                                                help="request, appropriation, ...")] = None,
+    account: Annotated[Optional[str], typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", help="e.g. Mexico")] = None,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Money lines by period, each with its source and as-of date; a bar chart on a terminal.
+
+    Examples: merida funding --program merida | merida funding --kind appropriation --json
+    """
+    from . import query
+    from .render.views import funding_chart, funding_listing
+
+    env = _env()
+    lines = query.funding_lines(env.dataset(), program, kind, account, recipient)
+    output = pick_format(json_, fmt)
+    chart = None
+    if output is Format.table and env.is_tty and lines:
+        chart = funding_chart(lines, env.console().width)
+    emit(env, funding_listing(lines, chart), output)
+
+
+@app.command()
+def timeline(
+    from_: Annotated[Optional[int], typer.Option("--from", help="First year.")] = None,
+    to: Annotated[Optional[int], typer.Option("--to", help="Last year.")] = None,
+    topic: TopicOpt = None,
+    program: ProgramOpt = None,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Events in date order (dates keep their precision: 2014, 2014-09, 2014-09-26).
+
+    Example: merida timeline --from 2021 --program bicentennial
+    """
+    from . import query
+    from .render.views import events_listing
+
+    env = _env()
+    events = query.timeline(env.dataset(), from_, to, topic, program)
+    emit(env, events_listing(events), pick_format(json_, fmt))
+
+
+@app.command()
+def topics(json_: JsonOpt = False, fmt: FormatOpt = None):
+    """The topic vocabulary, with aliases and how many records carry each topic.
+
+    Example: merida topics --json
+    """
+    from . import query
+    from .render.views import topics_listing
+
+    env = _env()
+    emit(env, topics_listing(query.topic_rows(env.dataset())), pick_format(json_, fmt))
+
+
+@app.command()
+def sources(json_: JsonOpt = False, fmt: FormatOpt = None):
+    """The documents cited, with how many records cite each.
+
+    Example: merida sources --json
+    """
+    from . import query
+    from .render.views import sources_listing
+
+    env = _env()
+    emit(env, sources_listing(query.source_rows(env.dataset())), pick_format(json_, fmt))
+
+
+@app.command()
+def figures(topic: TopicOpt = None, program: ProgramOpt = None, source: SourceOpt = None,
+            json_: JsonOpt = False, fmt: FormatOpt = None):
+    """Indicators: homicides, traced firearms, counts, rewards.
+
+    Example: merida figures --topic violence
+    """
+    from . import query
+    from .render.views import figures_listing
+
+    env = _env()
+    found = query.filter_records(env.dataset(), "figures", topic=topic, program=program,
+                                 source=source)
+    emit(env, figures_listing(found), pick_format(json_, fmt))
+
+
+@app.command()
+def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: SourceOpt = None,
+                json_: JsonOpt = False, fmt: FormatOpt = None):
+    """Findings and critiques about programs, with who made them.
+
+    Example: merida assessments --program bicentennial
+    """
+    from . import query
+    from .render.views import assessments_listing
+
+    env = _env()
+    found = query.filter_records(env.dataset(), "assessments", topic=topic, program=program,
+                                 source=source)
+    emit(env, assessments_listing(found), pick_format(json_, fmt))
+
+
+# ---- data integrity ------------------------------------------------------------
+
+@app.command()
+def validate():
+    """Check every data pack: schema, ids, references. Exit 1 with file:line messages.
+
+    Example: merida --data ./my-pack validate
+    """
+    from .load import validate_packs
+
+    env = _env()
+    records, problems = validate_packs(env.data, env.builtin)
+    if problems:
+        for problem in problems:
+            env.err(problem)
+        raise MeridaError(f"{len(problems)} problem(s) found", 1)
+    total = sum(len(v) for v in records.values())
+    env.err(f"ok: {total} records valid")
+
+
+@app.command()
+def verify(
+    texts: Annotated[List[Path], typer.Option(
+        "--texts", help="Folder of source texts (repeatable).", metavar="DIR")],
+):
+    """Prove every quote occurs in its source text (matched by sha256, then file name).
+
+    Example: merida verify --texts ../shared/seeds --texts ../shared/sources
+    """
+    from .verify import verify as run_verify
+
+    env = _env()
+    for folder in texts:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: not a directory")
+    checked, failures, warnings = run_verify(env.dataset().records, texts)
+    for line in warnings:
+        env.err(f"warning: {line}")
+    for line in failures:
+        env.out(line)
+    if failures:
+        raise MeridaError(f"{len(failures)} of {checked} quotes not verified", 1)
+    env.err(f"ok: {checked} quotes verified")
+
+
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Entry point: run the app, turn every error into a message and an exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Environment.from_system()
+    try:
+        result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
+                     obj=env)
+        code = result if isinstance(result, int) else 0
+    except MeridaError as exc:
+        env.err(f"error: {exc.message}" if not isinstance(exc, NoResults) else exc.message)
+        code = exc.exit_code
+    except ClickUsageError as exc:
+        env.err(f"error: {exc.format_message()}")
+        code = 2
+    except ClickException as exc:
+        env.err(f"error: {exc.format_message()}")
+        code = exc.exit_code
+    except Abort:
+        env.err("aborted")
+        code = 1
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 0
+    except KeyboardInterrupt:
+        code = 130
+    try:
+        env.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    return code
+
+
+def _globals_first(argv: list[str]) -> list[str]:
+    """Let --data / --no-builtin appear after the subcommand too: move them to the front."""
+    front, rest, i = [], [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg in ("--data", "-d") and i + 1 < len(argv):
+            front += [arg, argv[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--data=") or arg == "--no-builtin":
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter exits quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

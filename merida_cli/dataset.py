@@ -1,0 +1,128 @@
+"""The validated, merged records and the lookups every command needs.
+
+Resolution of user input (a topic alias, a program name, an id with a typo)
+lives here so that every command answers an unknown name the same way:
+exit 2 with "did you mean".
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .errors import UsageError
+from .model import KIND_ORDER, SINGULAR, title_of
+from .text import fold
+
+
+class Dataset:
+    """Records by kind (lists of dicts in schema field order) plus indices."""
+
+    def __init__(self, records: dict[str, list[dict]], directories=()):
+        self.records = {kind: list(records.get(kind, [])) for kind in KIND_ORDER}
+        self.directories = list(directories)
+
+    def __getattr__(self, name):
+        # data.recommendations(topic="firearms") etc.: the library API of STYLE.md
+        if name in KIND_ORDER:
+            from . import query
+
+            return lambda **filters: query.filter_records(self, name, **filters)
+        raise AttributeError(name)
+
+    # ---- indices ---------------------------------------------------------
+    @cached_property
+    def by_id(self) -> dict[str, dict[str, dict]]:
+        return {kind: {r["id"]: r for r in recs} for kind, recs in self.records.items()}
+
+    @cached_property
+    def items(self) -> dict[str, tuple[dict, dict]]:
+        """Structure items by id -> (item, structure)."""
+        return {item["id"]: (item, s) for s in self.records["structures"] for item in s["items"]}
+
+    @cached_property
+    def topic_names(self) -> dict[str, str]:
+        """Folded topic id, label and alias -> topic id."""
+        names = {}
+        for topic in self.records["topics"]:
+            for name in (topic["id"], topic["label"], *topic.get("aliases", [])):
+                names.setdefault(fold(name), topic["id"])
+        return names
+
+    @cached_property
+    def program_names(self) -> dict[str, str]:
+        names = {}
+        for program in self.records["programs"]:
+            for name in (program["id"], program["name"], *program.get("aliases", [])):
+                names.setdefault(fold(name), program["id"])
+        return names
+
+    @cached_property
+    def topic_children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {}
+        for topic in self.records["topics"]:
+            if "parent" in topic:
+                children.setdefault(topic["parent"], []).append(topic["id"])
+        return children
+
+    # ---- lookups ---------------------------------------------------------
+    def get(self, kind: str, rid: str) -> dict | None:
+        return self.by_id[kind].get(rid)
+
+    def find(self, rid: str) -> list[tuple[str, dict]]:
+        """Every record (any kind, structure items too) with this id."""
+        found = [(kind, idx[rid]) for kind, idx in self.by_id.items() if rid in idx]
+        if rid in self.items:
+            found.append(("items", self.items[rid][0]))
+        return found
+
+    def all_ids(self) -> list[str]:
+        ids = [rid for idx in self.by_id.values() for rid in idx]
+        return ids + list(self.items)
+
+    def resolve_topic(self, name: str) -> str:
+        """A topic id from an id, label or alias ('guns' -> 'firearms')."""
+        return self._resolve(name, self.topic_names, "topic")
+
+    def topic_family(self, name: str) -> set[str]:
+        """The topic and all topics nested under it."""
+        root = self.resolve_topic(name)
+        family, todo = set(), [root]
+        while todo:
+            tid = todo.pop()
+            if tid not in family:
+                family.add(tid)
+                todo += self.topic_children.get(tid, [])
+        return family
+
+    def resolve_program(self, name: str) -> str:
+        return self._resolve(name, self.program_names, "program")
+
+    def resolve_id(self, kind: str, name: str) -> str:
+        names = {fold(rid): rid for rid in self.by_id[kind]}
+        return self._resolve(name, names, SINGULAR[kind])
+
+    def _resolve(self, name: str, names: dict[str, str], what: str) -> str:
+        key = fold(name)
+        if key in names:
+            return names[key]
+        raise UsageError(f"unknown {what} '{name}'{self.did_you_mean(name, names)}")
+
+    @staticmethod
+    def did_you_mean(name: str, names: dict[str, str]) -> str:
+        """' (did you mean 'x'?)' using the fuzzy matcher over folded names."""
+        from rapidfuzz import fuzz, process, utils
+
+        if not names:
+            return ""
+        best = process.extractOne(fold(name)[:200], list(names), scorer=fuzz.WRatio,
+                                  processor=utils.default_process, score_cutoff=70)
+        return f" (did you mean '{names[best[0]]}'?)" if best else ""
+
+    def title(self, kind: str, record: dict) -> str:
+        return title_of(kind, record)
+
+    def source_label(self, source_id: str) -> str:
+        source = self.get("sources", source_id)
+        if not source:
+            return source_id
+        return f"{source['title']} ({source['date']})" if source.get("date") else source["title"]

@@ -1,0 +1,66 @@
+"""The environment a command runs in: streams, terminal facts, data packs.
+
+Passed down from `cli.main` so tests can fake a terminal, a narrow width or
+NO_COLOR without patching globals (httpie's Environment).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+
+@dataclass
+class Environment:
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    is_tty: bool = False
+    color: bool = False
+    width: int | None = None
+    data: list[str] = field(default_factory=list)
+    builtin: bool = True
+    use_cache: bool = True
+    _dataset: object = None
+
+    @classmethod
+    def from_system(cls, data=(), builtin=True) -> "Environment":
+        is_tty = _isatty(sys.stdout)
+        color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        from .load import env_packs
+
+        return cls(sys.stdout, sys.stderr, is_tty, color, None,
+                   env_packs() + list(data), builtin,
+                   os.environ.get("MERIDA_NO_CACHE", "") == "")
+
+    def dataset(self):
+        """The loaded packs, loaded once per process."""
+        if self._dataset is None:
+            from .load import load_dataset
+
+            self._dataset = load_dataset(self.data, self.builtin, self.use_cache)
+        return self._dataset
+
+    def console(self, stderr: bool = False):
+        """A Rich console: colour only on a colour terminal, never ANSI codes otherwise."""
+        from rich.console import Console
+
+        return Console(file=self.stderr if stderr else self.stdout,
+                       force_terminal=self.color, no_color=not self.color,
+                       color_system="auto" if self.color else None,
+                       width=self.width, highlight=False, emoji=False,
+                       legacy_windows=False, force_jupyter=False)
+
+    def out(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,36 @@
+"""One error type, caught once in `cli.main`: message on stderr, exit code."""
+
+
+class MeridaError(Exception):
+    """An error a user can act on; `exit_code` follows the CLI convention."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class UsageError(MeridaError):
+    """Bad arguments: unknown id, topic, option value (exit 2)."""
+
+    exit_code = 2
+
+
+class DataError(MeridaError):
+    """Invalid data packs; `problems` holds every `file:line: message` found."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if len(self.problems) == 1 else
+                         f"{len(self.problems)} problems in the data:\n" + "\n".join(self.problems))
+
+
+class NoResults(MeridaError):
+    """A listing matched nothing: not an error, but exit 1 like grep."""
+
+    exit_code = 1

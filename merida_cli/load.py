@@ -1,0 +1,189 @@
+"""Data packs: safe YAML/JSON reading, merging packs, the validated Dataset.
+
+Loading never executes anything: YAML is read with the safe (C when present)
+loader, with every tag outside the core schema, every anchor/alias, merge key
+and duplicate key rejected, and each error names file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .errors import DataError, MeridaError
+from .model import KINDS
+from .validate import Located, check_records, suggest
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+PACK_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class LinedDict(dict):
+    """A mapping that remembers the line it starts on and the line of each key."""
+
+    __slots__ = ("line", "keylines")
+
+
+def builtin_pack() -> Path:
+    """The pack shipped inside the package (works for wheels and editable installs)."""
+    from importlib.resources import files
+
+    return Path(str(files("merida_cli") / "data"))
+
+
+def pack_files(directory: Path) -> list[Path]:
+    """The record files of a pack, sorted so merges are deterministic."""
+    directory = Path(directory)
+    if not directory.exists():
+        raise MeridaError(f"{directory}: no such data directory", 2)
+    if not directory.is_dir():
+        raise MeridaError(f"{directory}: not a directory (--data expects a pack directory)", 2)
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        raise MeridaError(f"{directory}: cannot read directory: {exc.strerror}", 2) from None
+    return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
+
+
+def read_text(path: Path) -> str:
+    """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError([f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
+                             f"{MAX_FILE_BYTES // 1048576} MiB limit for a pack file; split it"])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise DataError([f"{path}:{line}: binary file (NUL byte), not YAML or JSON"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError([f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})"]) from None
+    return text.lstrip("\ufeff")
+
+
+def parse_file(path: Path) -> object:
+    """Parse one YAML or JSON file into plain data with line information."""
+    text = read_text(path)
+    if not text.strip():
+        raise DataError([f"{path}:1: file is empty; expected a mapping of record kinds"])
+    if path.suffix == ".json":
+        return _parse_json(path, text)
+    from .yamlsafe import parse_yaml
+
+    return parse_yaml(text, str(path))
+
+
+def _parse_json(path: Path, text: str) -> object:
+    def no_duplicates(pairs):
+        out = {}
+        for key, value in pairs:
+            if key in out:
+                raise DataError([f"{path}:{_json_line(text, key)}: duplicate key '{key}'"])
+            out[key] = value
+        return out
+
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise DataError([f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"]) from None
+    except RecursionError:
+        raise DataError([f"{path}:1: JSON nested too deeply"]) from None
+
+
+def _json_line(text: str, needle: str) -> int:
+    """Best line for a JSON problem: where the id or key first appears."""
+    at = text.find(json.dumps(needle))
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+def locate_records(path: Path, document: object) -> list[Located]:
+    """Split a parsed file into records of known kinds, with their lines."""
+    name = str(path)
+    if not isinstance(document, dict):
+        raise DataError([f"{name}:1: expected a mapping of record kinds "
+                         f"({', '.join(KINDS)}), got {type(document).__name__}"])
+    keylines = getattr(document, "keylines", {})
+    text = None
+    out, problems = [], []
+    for kind, records in document.items():
+        line = keylines.get(kind, 1)
+        if kind not in KINDS:
+            problems.append(f"{name}:{line}: unknown record kind '{kind}'{suggest(kind, KINDS)}")
+            continue
+        if records is None:
+            continue
+        if not isinstance(records, list):
+            problems.append(f"{name}:{line}: '{kind}' must be a list of records")
+            continue
+        for record in records:
+            rline = getattr(record, "line", None)
+            if rline is None:  # JSON: find the record by its id
+                if text is None:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                rid = record.get("id") if isinstance(record, dict) else None
+                rline = _json_line(text, rid) if isinstance(rid, str) else line
+            out.append(Located(kind, record, name, rline, getattr(record, "keylines", {})))
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def read_packs(directories: list[Path]) -> list[Located]:
+    """All records of all packs, in order; every file's problems are collected."""
+    located: list[Located] = []
+    problems: list[str] = []
+    for directory in directories:
+        for path in pack_files(directory):
+            try:
+                located += locate_records(path, parse_file(path))
+            except DataError as exc:
+                problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    return located
+
+
+def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
+    """The pack directories to load: the built-in one first, then the user's."""
+    dirs = [builtin_pack()] if builtin else []
+    return dirs + [Path(p) for p in extra]
+
+
+def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True):
+    """Load, validate and merge packs into a Dataset (through the cache when possible)."""
+    from .dataset import Dataset
+
+    directories = resolve_packs(list(extra), builtin)
+    if use_cache:
+        from . import cache
+
+        cached = cache.read(directories)
+        if cached is not None:
+            return Dataset(cached, directories)
+    records, _where, problems = check_records(read_packs(directories))
+    if problems:
+        raise DataError(problems)
+    if use_cache:
+        cache.write(directories, records)
+    return Dataset(records, directories)
+
+
+def validate_packs(extra: list[str | Path] = (), builtin: bool = True) -> tuple[dict, list[str]]:
+    """Every problem in the packs (no cache), for `merida validate`."""
+    directories = resolve_packs(list(extra), builtin)
+    try:
+        records, _where, problems = check_records(read_packs(directories))
+    except DataError as exc:
+        return {}, exc.problems
+    return records, problems
+
+
+def env_packs() -> list[str]:
+    """Pack directories named in MERIDA_DATA (os.pathsep-separated)."""
+    return [p for p in os.environ.get("MERIDA_DATA", "").split(os.pathsep) if p]

@@ -1,0 +1,218 @@
+"""Record kinds: one declarative schema drives validation, field order, JSON Schema and docs.
+
+Records stay plain dicts (fast to load, trivial to export); the schema says
+which fields each kind has, their types and which other kinds they reference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+FISCAL_YEARS = re.compile(r"^FY(\d{4})(?:-FY(\d{4}))?$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_QUOTE_WORDS = 45
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record: its type, whether it is required, what it references.
+
+    type is one of: slug, str, text (str, may be long), date, fiscal_years,
+    number, bool, label (int or str), strs (list of str), ref, refs, cites, items,
+    enum.
+    """
+
+    type: str
+    required: bool = False
+    ref: str | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+def _f(type_: str, required: bool = False, ref: str | None = None,
+       choices: tuple[str, ...] = (), help: str = "") -> Field:
+    return Field(type_, required, ref, choices, help)
+
+
+QUALIFIERS = ("about", "almost", "over", "up-to", "exact")
+STANCES = ("positive", "negative", "mixed", "neutral")
+FUNDING_KINDS = ("request", "appropriation", "release", "delivered", "share", "domestic",
+                 "transfer", "withheld", "obligation", "other")
+
+CITE = {
+    "source": _f("ref", True, "sources", help="id of the cited source"),
+    "quote": _f("str", True, help="verbatim passage of the source text (about 30 words at most)"),
+    "page": _f("label", help="page or section of the source"),
+    "note": _f("text"),
+}
+
+ITEM = {
+    "id": _f("slug", True),
+    "number": _f("label", help="position: 1, 2 or '1.1.2'"),
+    "title": _f("str", True),
+    "summary": _f("text"),
+    "share_pct": _f("number", help="share of the budget, in percent"),
+    "parent": _f("slug", help="id of the enclosing item (nested action-plan areas)"),
+    "topics": _f("refs", ref="topics"),
+    "note": _f("text"),
+    "cite": _f("cites", True),
+}
+
+_COMMON_TAIL = {
+    "topics": _f("refs", ref="topics"),
+    "note": _f("text"),
+    "cite": _f("cites", True),
+}
+
+KINDS: dict[str, dict[str, Field]] = {
+    "sources": {
+        "id": _f("slug", True),
+        "title": _f("str", True),
+        "author": _f("str"),
+        "publisher": _f("str"),
+        "date": _f("date"),
+        "url": _f("str"),
+        "file": _f("str", True, help="file name of the source text"),
+        "sha256": _f("sha256"),
+        "type": _f("str"),
+        "completeness": _f("enum", choices=("full", "partial")),
+        "reproduction": _f("text", help="set when the text is a third-party copy"),
+        "summary": _f("text"),
+        "note": _f("text"),
+    },
+    "topics": {
+        "id": _f("slug", True),
+        "label": _f("str", True),
+        "aliases": _f("strs"),
+        "description": _f("text"),
+        "parent": _f("ref", ref="topics"),
+    },
+    "programs": {
+        "id": _f("slug", True),
+        "name": _f("str", True),
+        "summary": _f("text"),
+        "type": _f("str"),
+        "aliases": _f("strs"),
+        "start": _f("date"),
+        "end": _f("date"),
+        "parent": _f("ref", ref="programs"),
+        "related": _f("refs", ref="programs"),
+        "implementer": _f("str"),
+        **_COMMON_TAIL,
+    },
+    "structures": {
+        "id": _f("slug", True),
+        "program": _f("ref", True, "programs"),
+        "label": _f("str", True),
+        "adopted": _f("date"),
+        "current": _f("bool"),
+        "summary": _f("text"),
+        "items": _f("items", True),
+        **_COMMON_TAIL,
+    },
+    "funding": {
+        "id": _f("slug", True),
+        "title": _f("str", True),
+        "summary": _f("text"),
+        "program": _f("ref", True, "programs"),
+        "kind": _f("enum", True, choices=FUNDING_KINDS),
+        "amount_usd": _f("number"),
+        "share_pct": _f("number"),
+        "qualifier": _f("enum", choices=QUALIFIERS),
+        "fiscal_years": _f("fiscal_years"),
+        "period": _f("str"),
+        "account": _f("str"),
+        "recipient": _f("str"),
+        "as_of": _f("date", True),
+        "source": _f("ref", ref="sources"),
+        **_COMMON_TAIL,
+    },
+    "recommendations": {
+        "id": _f("slug", True),
+        "text": _f("str", True),
+        "summary": _f("text"),
+        "source": _f("ref", ref="sources"),
+        "actor": _f("str", True),
+        "addressee": _f("str"),
+        "number": _f("label"),
+        "programs": _f("refs", ref="programs"),
+        **_COMMON_TAIL,
+    },
+    "events": {
+        "id": _f("slug", True),
+        "title": _f("str", True),
+        "date": _f("date", True),
+        "summary": _f("text"),
+        "place": _f("str"),
+        "actors": _f("strs"),
+        "programs": _f("refs", ref="programs"),
+        "source": _f("ref", ref="sources"),
+        **_COMMON_TAIL,
+    },
+    "figures": {
+        "id": _f("slug", True),
+        "label": _f("str", True),
+        "value": _f("number", True),
+        "unit": _f("str", True),
+        "qualifier": _f("enum", choices=QUALIFIERS),
+        "period": _f("str"),
+        "place": _f("str"),
+        "as_of": _f("date"),
+        "summary": _f("text"),
+        "programs": _f("refs", ref="programs"),
+        "source": _f("ref", ref="sources"),
+        **_COMMON_TAIL,
+    },
+    "assessments": {
+        "id": _f("slug", True),
+        "text": _f("str", True),
+        "about": _f("ref", True, "programs"),
+        "actor": _f("str", True),
+        "stance": _f("enum", True, choices=STANCES),
+        "summary": _f("text"),
+        "source": _f("ref", ref="sources"),
+        **_COMMON_TAIL,
+    },
+}
+
+KIND_ORDER = tuple(KINDS)
+SINGULAR = {
+    "sources": "source", "topics": "topic", "programs": "program", "structures": "structure",
+    "funding": "funding line", "recommendations": "recommendation", "events": "event",
+    "figures": "figure", "assessments": "assessment",
+}
+
+
+def title_of(kind: str, record: dict) -> str:
+    """The one-line human name of a record, whatever its kind calls it."""
+    for key in ("title", "name", "label", "text"):
+        if key in record:
+            return str(record[key])
+    return record.get("id", "")
+
+
+def valid_date(value: str) -> bool:
+    """A date string with year, year-month or full precision that exists."""
+    m = DATE.match(value)
+    if not m:
+        return False
+    month, day = m.group(2), m.group(3)
+    if month and not 1 <= int(month) <= 12:
+        return False
+    if day:
+        import calendar
+
+        if not 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]:
+            return False
+    return True
+
+
+def year_of(value: str | None) -> int | None:
+    """First four-digit year in a date, period or fiscal-year string."""
+    if not value:
+        return None
+    m = re.search(r"(\d{4})", str(value))
+    return int(m.group(1)) if m else None

@@ -1,0 +1,305 @@
+"""Filters, structures, compare / diff / gaps: pure functions over a Dataset.
+
+Nothing here prints or reads files; commands call these and hand the result
+to a renderer.
+"""
+
+from __future__ import annotations
+
+from .errors import UsageError
+from .model import KINDS, year_of
+from .text import fold
+
+# ---- structures and components --------------------------------------------
+
+
+def structures_of(ds, program_id: str) -> list[dict]:
+    """A program's structures, oldest first (by adoption date, then file order)."""
+    found = [s for s in ds.records["structures"] if s["program"] == program_id]
+    return sorted(found, key=lambda s: (s.get("adopted") or "9999"))
+
+
+def current_structure(ds, program_id: str) -> dict | None:
+    """The structure marked current, else the most recently adopted one."""
+    found = structures_of(ds, program_id)
+    marked = [s for s in found if s.get("current")]
+    return (marked or found or [None])[-1]
+
+
+def top_items(structure: dict) -> list[dict]:
+    """Items without a parent: the pillars, goals or baskets themselves."""
+    return [i for i in structure["items"] if "parent" not in i]
+
+
+def children_of(ds, program_id: str) -> list[dict]:
+    return [p for p in ds.records["programs"] if p.get("parent") == program_id]
+
+
+def components(ds, program_id: str) -> list[dict]:
+    """What a program is made of: its current structure's items and its sub-programs.
+
+    A program with neither is its own single component, so any two programs
+    can be compared.
+    """
+    out = []
+    structure = current_structure(ds, program_id)
+    if structure:
+        out += [{"kind": "item", "id": i["id"], "number": i.get("number"), "title": i["title"],
+                 "topics": i.get("topics", []), "structure": structure["id"]}
+                for i in structure["items"]]
+    out += [{"kind": "program", "id": p["id"], "title": p["name"], "topics": p.get("topics", [])}
+            for p in children_of(ds, program_id)]
+    if not out:
+        p = ds.get("programs", program_id)
+        out.append({"kind": "program", "id": p["id"], "title": p["name"],
+                    "topics": p.get("topics", [])})
+    return out
+
+
+def program_period(program: dict) -> str:
+    start, end = program.get("start"), program.get("end")
+    if start and end:
+        return f"{start} to {end}"
+    return f"{start} to" if start else (f"to {end}" if end else "")
+
+
+def program_rows(ds) -> list[dict]:
+    """One summary row per program: counts of components, funding, recommendations."""
+    funding = _count_by(ds.records["funding"], "program")
+    recs: dict[str, int] = {}
+    for r in ds.records["recommendations"]:
+        for pid in r.get("programs", []):
+            recs[pid] = recs.get(pid, 0) + 1
+    return [{"id": p["id"], "name": p["name"], "period": program_period(p),
+             "parent": p.get("parent", ""), "components": len(components_if_any(ds, p["id"])),
+             "funding_lines": funding.get(p["id"], 0), "recommendations": recs.get(p["id"], 0)}
+            for p in ds.records["programs"]]
+
+
+def components_if_any(ds, program_id: str) -> list[dict]:
+    structure = current_structure(ds, program_id)
+    return (structure["items"] if structure else []) + children_of(ds, program_id)
+
+
+def _count_by(records, key) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in records:
+        counts[r.get(key)] = counts.get(r.get(key), 0) + 1
+    return counts
+
+
+# ---- filters ----------------------------------------------------------------
+
+
+def filter_records(ds, kind: str, topic=None, source=None, actor=None, program=None,
+                   **fields) -> list[dict]:
+    """Records of one kind matching every given filter (topics through aliases and children)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind '{kind}'")
+    records = ds.records[kind]
+    topics = [topic] if isinstance(topic, str) else list(topic or [])
+    if topics:
+        wanted = set().union(*(ds.topic_family(t) for t in topics))
+        records = [r for r in records if wanted & set(record_topics(r))]
+    if source:
+        sid = ds.resolve_id("sources", source)
+        records = [r for r in records if sid in record_sources(r)]
+    if actor:
+        needle = fold(actor)
+        records = [r for r in records if needle in fold(r.get("actor", ""))]
+    if program:
+        pid = ds.resolve_program(program)
+        records = [r for r in records if pid in record_programs(r)]
+    for key, value in fields.items():
+        if value is not None:
+            needle = fold(str(value))
+            records = [r for r in records if needle == fold(str(r.get(key, "")))
+                       or needle in fold(str(r.get(key, ""))).split()]
+    return records
+
+
+def record_topics(rec: dict) -> list[str]:
+    topics = list(rec.get("topics", []))
+    for item in rec.get("items", []):
+        topics += item.get("topics", [])
+    return topics
+
+
+def record_sources(rec: dict) -> set[str]:
+    found = {c["source"] for c in rec.get("cite", [])}
+    for item in rec.get("items", []):
+        found |= {c["source"] for c in item.get("cite", [])}
+    if "source" in rec:
+        found.add(rec["source"])
+    return found
+
+
+def record_programs(rec: dict) -> set[str]:
+    found = set(rec.get("programs", []))
+    for key in ("program", "about", "parent"):
+        if key in rec:
+            found.add(rec[key])
+    return found
+
+
+def funding_lines(ds, program=None, kind=None, account=None, recipient=None) -> list[dict]:
+    """Funding lines sorted by the period they cover, then by the date they were stated."""
+    if kind is not None:
+        kinds = KINDS["funding"]["kind"].choices
+        if kind not in kinds:
+            from .validate import suggest
+
+            raise UsageError(f"unknown funding kind '{kind}'{suggest(kind, kinds)}")
+    lines = filter_records(ds, "funding", program=program, kind=kind, account=account,
+                           recipient=recipient)
+    return sorted(lines, key=funding_sort_key)
+
+
+def funding_sort_key(line: dict):
+    start = year_of(line.get("fiscal_years")) or year_of(line.get("period")) \
+        or year_of(line.get("as_of"))
+    return (start or 0, line.get("as_of", ""), line["id"])
+
+
+def timeline(ds, start=None, end=None, topic=None, program=None) -> list[dict]:
+    """Events in date order; a year-precision date sorts before the dates inside it."""
+    events = filter_records(ds, "events", topic=topic, program=program)
+    if start is not None:
+        events = [e for e in events if year_of(e["date"]) >= start]
+    if end is not None:
+        events = [e for e in events if year_of(e["date"]) <= end]
+    return sorted(events, key=lambda e: (e["date"], e["id"]))
+
+
+def topic_rows(ds) -> list[dict]:
+    """Each topic with how many records of each kind carry it."""
+    counts: dict[str, dict[str, int]] = {t["id"]: {} for t in ds.records["topics"]}
+    for kind in ("programs", "structures", "funding", "recommendations", "events", "figures",
+                 "assessments"):
+        for rec in ds.records[kind]:
+            for tid in set(record_topics(rec)):
+                if tid in counts:
+                    counts[tid][kind] = counts[tid].get(kind, 0) + 1
+    return [{**t, "counts": counts[t["id"]], "total": sum(counts[t["id"]].values())}
+            for t in ds.records["topics"]]
+
+
+def source_rows(ds) -> list[dict]:
+    """Each source with the number of records (and quotes) citing it."""
+    records: dict[str, set] = {s["id"]: set() for s in ds.records["sources"]}
+    quotes: dict[str, int] = {s["id"]: 0 for s in ds.records["sources"]}
+    by_kind: dict[str, dict[str, int]] = {s["id"]: {} for s in ds.records["sources"]}
+    for kind, recs in ds.records.items():
+        for rec in recs:
+            cites = list(rec.get("cite", []))
+            for item in rec.get("items", []):
+                cites += item.get("cite", [])
+            for sid in {c["source"] for c in cites}:
+                if sid in records:
+                    records[sid].add((kind, rec["id"]))
+                    by_kind[sid][kind] = by_kind[sid].get(kind, 0) + 1
+            for c in cites:
+                if c["source"] in quotes:
+                    quotes[c["source"]] += 1
+    return [{**s, "records_citing": len(records[s["id"]]), "quotes": quotes[s["id"]],
+             "by_kind": by_kind[s["id"]]} for s in ds.records["sources"]]
+
+
+def related(ds, kind: str, rec: dict) -> dict[str, list[str]]:
+    """Ids linked to a record: for a program its parts and everything about it."""
+    links: dict[str, list[str]] = {}
+    if kind == "programs":
+        pid = rec["id"]
+        links["sub-programs"] = [p["id"] for p in children_of(ds, pid)]
+        links["structures"] = [s["id"] for s in structures_of(ds, pid)]
+        for other in ("funding", "recommendations", "events", "figures", "assessments"):
+            links[other] = [r["id"] for r in ds.records[other] if pid in record_programs(r)]
+    elif kind == "topics":
+        fam = ds.topic_family(rec["id"])
+        for other in ("programs", "recommendations", "events", "assessments", "figures"):
+            links[other] = [r["id"] for r in ds.records[other] if fam & set(record_topics(r))]
+    elif kind == "sources":
+        for other, recs in ds.records.items():
+            links[other] = [r["id"] for r in recs if rec["id"] in record_sources(r)]
+    else:
+        for key in ("program", "about", "parent"):
+            if key in rec:
+                links.setdefault("programs", []).append(rec[key])
+        links.setdefault("programs", []).extend(rec.get("programs", []))
+    return {k: v for k, v in links.items() if v}
+
+
+# ---- compare, diff, gaps ----------------------------------------------------
+
+
+def topic_alignment(ds, a: str, b: str) -> list[dict]:
+    """One row per topic: the components of A and of B that carry it."""
+    comps = {a: components(ds, a), b: components(ds, b)}
+    order = [t["id"] for t in ds.records["topics"]]
+    rows = []
+    for tid in order:
+        left = [_comp_ref(c) for c in comps[a] if tid in c["topics"]]
+        right = [_comp_ref(c) for c in comps[b] if tid in c["topics"]]
+        if left or right:
+            rows.append({"topic": tid, "label": ds.get("topics", tid)["label"],
+                         "a": left, "b": right,
+                         "only": "a" if not right else ("b" if not left else None)})
+    return rows
+
+
+def _comp_ref(comp: dict) -> dict:
+    out = {"id": comp["id"], "title": comp["title"]}
+    if comp.get("number") is not None:
+        out["number"] = comp["number"]
+    return out
+
+
+def program_header(ds, pid: str) -> dict:
+    p = ds.get("programs", pid)
+    structure = current_structure(ds, pid)
+    return {"id": pid, "name": p["name"], "period": program_period(p),
+            "structure": structure["label"] if structure else None,
+            "structure_id": structure["id"] if structure else None,
+            "components": len(components(ds, pid)),
+            "funding_lines": sum(1 for f in ds.records["funding"] if f["program"] == pid),
+            "recommendations": sum(1 for r in ds.records["recommendations"]
+                                   if pid in r.get("programs", []))}
+
+
+def compare(ds, a: str, b: str) -> dict:
+    a, b = ds.resolve_program(a), ds.resolve_program(b)
+    return {"a": program_header(ds, a), "b": program_header(ds, b),
+            "topics": topic_alignment(ds, a, b)}
+
+
+def diff_programs(ds, a: str, b: str) -> dict:
+    """What B added, dropped and continued relative to A, by topic."""
+    a, b = ds.resolve_program(a), ds.resolve_program(b)
+    out = {"a": a, "b": b, "added": [], "dropped": [], "continued": []}
+    for row in topic_alignment(ds, a, b):
+        entry = {"topic": row["topic"], "label": row["label"], "a": row["a"], "b": row["b"]}
+        key = {"a": "dropped", "b": "added", None: "continued"}[row["only"]]
+        out[key].append(entry)
+    return out
+
+
+def gaps(ds, program: str | None = None) -> dict:
+    """Recommendations no component addresses, and components no recommendation speaks to."""
+    pids = [ds.resolve_program(program)] if program else [p["id"] for p in ds.records["programs"]]
+    comps = [c | {"program": pid} for pid in pids for c in components(ds, pid)]
+    covered = set()
+    for comp in comps:
+        for tid in comp["topics"]:
+            covered |= ds.topic_family(tid)
+    recs = ds.records["recommendations"]
+    unaddressed = [{"id": r["id"], "text": r["text"], "source": r.get("source"),
+                    "topics": r.get("topics", [])}
+                   for r in recs if r.get("topics") and not set(r["topics"]) & covered]
+    spoken = set()
+    for r in recs:
+        for tid in r.get("topics", []):
+            spoken |= ds.topic_family(tid)
+    unspoken = [_comp_ref(c) | {"program": c["program"], "topics": c["topics"]}
+                for c in comps if not set(c["topics"]) & spoken]
+    return {"program": program and pids[0], "recommendations_unaddressed": unaddressed,
+            "components_without_recommendations": unspoken}

@@ -1,0 +1,214 @@
+"""How each kind of result looks: Listings for tables, and the richer views
+(show, compare, diff, funding chart). Data in, renderables/strings out."""
+
+from __future__ import annotations
+
+from . import Column, Listing, cell, dumps
+
+
+def fmt_usd(amount, qualifier: str | None = None) -> str:
+    """$1.4 billion / $420.7 million / $25,000, with the source's hedge in front."""
+    if amount is None:
+        return ""
+    if amount >= 1e9:
+        text = f"${amount / 1e9:,.2f}".rstrip("0").rstrip(".") + " billion"
+    elif amount >= 1e6:
+        text = f"${amount / 1e6:,.2f}".rstrip("0").rstrip(".") + " million"
+    else:
+        text = f"${amount:,.0f}"
+    hedge = {"about": "about ", "almost": "almost ", "over": "over ", "up-to": "up to "}
+    return hedge.get(qualifier or "", "") + text
+
+
+def fmt_amount(line: dict) -> str:
+    if "amount_usd" in line:
+        return fmt_usd(line["amount_usd"], line.get("qualifier"))
+    if "share_pct" in line:
+        return f"{line['share_pct']:g}%"
+    return ""
+
+
+def fmt_value(fig: dict) -> str:
+    value = fig["value"]
+    if fig["unit"] in ("usd", "dollars", "USD"):
+        return fmt_usd(value, fig.get("qualifier"))
+    hedge = {"about": "about ", "almost": "almost ", "over": "over ", "up-to": "up to "}
+    number = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    unit = "%" if fig["unit"] in ("percent", "%") else " " + fig["unit"]
+    return hedge.get(fig.get("qualifier") or "", "") + number + unit
+
+
+def topics_cell(rec: dict) -> str:
+    return ", ".join(rec.get("topics", []))
+
+
+def structure_listing(ds, structure: dict, program: dict) -> Listing:
+    columns = [Column("#", lambda i: i.get("number", ""), no_wrap=True),
+               Column("Title", lambda i: i["title"], ratio=2),
+               Column("Summary", lambda i: i.get("summary", ""), ratio=4),
+               Column("Topics", topics_cell, ratio=1)]
+    if any("share_pct" in i for i in structure["items"]):
+        columns.insert(2, Column("Share", lambda i: f"{i['share_pct']:g}%"
+                                 if "share_pct" in i else "", no_wrap=True))
+    adopted = f", adopted {structure['adopted']}" if structure.get("adopted") else ""
+    return Listing("items", structure["items"], columns,
+                   title=f"{program['name']}: {structure['label']}{adopted}",
+                   caption=_cited(ds, structure))
+
+
+def _cited(ds, rec: dict) -> str:
+    sources = []
+    for cite in rec.get("cite", []) + [c for i in rec.get("items", []) for c in i["cite"]]:
+        if cite["source"] not in sources:
+            sources.append(cite["source"])
+    return "Sources: " + "; ".join(sources) if sources else ""
+
+
+def program_listing(rows: list[dict]) -> Listing:
+    return Listing("programs", rows, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Name", lambda r: r["name"], ratio=3),
+        Column("Period", lambda r: r["period"]),
+        Column("Parent", lambda r: r["parent"], no_wrap=True),
+        Column("Components", lambda r: r["components"]),
+        Column("Funding", lambda r: r["funding_lines"]),
+        Column("Recs", lambda r: r["recommendations"]),
+    ])
+
+
+def recs_listing(recs: list[dict]) -> Listing:
+    return Listing("recommendations", recs, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Recommendation", lambda r: r["text"], ratio=4),
+        Column("Actor", lambda r: r["actor"], ratio=1),
+        Column("Source", lambda r: r.get("source", ""), ratio=1),
+        Column("Topics", topics_cell, ratio=1),
+    ])
+
+
+def funding_listing(lines: list[dict], chart=None) -> Listing:
+    return Listing("funding lines", lines, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Period", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
+        Column("Kind", lambda r: r["kind"]),
+        Column("Amount", fmt_amount),
+        Column("Account", lambda r: r.get("account", "")),
+        Column("Recipient", lambda r: r.get("recipient", "")),
+        Column("Program", lambda r: r["program"], no_wrap=True),
+        Column("Source", lambda r: r.get("source", "")),
+        Column("As of", lambda r: r["as_of"], no_wrap=True),
+    ], extra=[chart] if chart is not None else [])
+
+
+def funding_chart(lines: list[dict], width: int):
+    """Horizontal bars of the dollar amounts, in table order, labelled by id and as_of."""
+    from rich.text import Text
+
+    money = [line for line in lines if "amount_usd" in line]
+    if not money:
+        return None
+    top = max(line["amount_usd"] for line in money) or 1
+    label_w = min(max(len(line["id"]) for line in money), 40)
+    bar_w = max(10, width - label_w - 32)
+    text = Text()
+    text.append("Amounts (USD)\n", style="bold")
+    for line in money:
+        bar = "█" * max(1, round(line["amount_usd"] / top * bar_w))
+        text.append(f"{line['id'][:label_w]:<{label_w}} ")
+        text.append(bar, style="cyan")
+        text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))} ({line['as_of']})\n")
+    return text
+
+
+def events_listing(events: list[dict]) -> Listing:
+    return Listing("events", events, [
+        Column("Date", lambda r: r["date"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Event", lambda r: r["title"], ratio=4),
+        Column("Programs", lambda r: r.get("programs", []), ratio=1),
+        Column("Source", lambda r: r.get("source", ""), ratio=1),
+    ])
+
+
+def topics_listing(rows: list[dict]) -> Listing:
+    return Listing("topics", rows, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Label", lambda r: r["label"], ratio=2),
+        Column("Aliases", lambda r: r.get("aliases", []), ratio=3),
+        Column("Records", lambda r: r["total"]),
+        Column("By kind", lambda r: ", ".join(f"{k} {v}" for k, v in r["counts"].items()),
+               ratio=2),
+    ])
+
+
+def sources_listing(rows: list[dict]) -> Listing:
+    return Listing("sources", rows, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Title", lambda r: r["title"], ratio=4),
+        Column("Date", lambda r: r.get("date", ""), no_wrap=True),
+        Column("Publisher", lambda r: r.get("publisher") or r.get("author", ""), ratio=2),
+        Column("Records", lambda r: r["records_citing"]),
+        Column("Quotes", lambda r: r["quotes"]),
+    ])
+
+
+def figures_listing(figures: list[dict]) -> Listing:
+    return Listing("figures", figures, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Figure", lambda r: r["label"], ratio=3),
+        Column("Value", fmt_value, ratio=1),
+        Column("Period", lambda r: r.get("period") or r.get("as_of", ""), no_wrap=True),
+        Column("Place", lambda r: r.get("place", "")),
+        Column("Source", lambda r: r.get("source", "")),
+    ])
+
+
+def assessments_listing(rows: list[dict]) -> Listing:
+    return Listing("assessments", rows, [
+        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("About", lambda r: r["about"], no_wrap=True),
+        Column("Stance", lambda r: r["stance"]),
+        Column("Finding", lambda r: r["text"], ratio=4),
+        Column("Actor", lambda r: r["actor"], ratio=1),
+    ])
+
+
+# ---- show ------------------------------------------------------------------
+
+def show_text(ds, kind: str, rec: dict, links: dict, context: dict | None) -> list[str]:
+    """Plain lines describing one record, its citations and its links."""
+    from ..model import title_of
+
+    label = "structure item" if kind == "items" else kind.rstrip("s")
+    lines = [f"{title_of(kind, rec)}", f"{label} · {rec['id']}", ""]
+    if context:
+        lines.append(f"part of: {context['structure']} ({context['program']})")
+    for key, value in rec.items():
+        if key in ("id", "cite", "items") or value in (None, [], ""):
+            continue
+        if key in ("amount_usd",):
+            value = fmt_usd(value, rec.get("qualifier"))
+        lines.append(f"{key}: {cell(value)}")
+    for item in rec.get("items", []):
+        lines.append(f"  {item.get('number', '-')}. {item['title']} [{item['id']}]")
+    cites = rec.get("cite", [])
+    if cites:
+        lines += ["", "Citations:"]
+        for cite in cites:
+            src = ds.get("sources", cite["source"]) or {}
+            date = f", {src['date']}" if src.get("date") else ""
+            page = f", p. {cite['page']}" if cite.get("page") else ""
+            lines.append(f"  “{cite['quote']}”")
+            lines.append(f"    — {src.get('title', cite['source'])} [{cite['source']}{date}{page}]")
+    if links:
+        lines += ["", "Links:"]
+        for name, ids in links.items():
+            lines.append(f"  {name}: {', '.join(ids)}")
+    return lines
+
+
+def show_json(kind: str, rec: dict, links: dict, context: dict | None) -> str:
+    out = {"kind": kind, "id": rec["id"], "record": rec, "links": links}
+    if context:
+        out["part_of"] = context
+    return dumps(out)

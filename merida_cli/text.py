@@ -1,0 +1,39 @@
+"""Text normalisation shared by quote verification, search and id matching."""
+
+import re
+import unicodedata
+
+_PUNCT_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-", "\u00ad": None, "\u200b": None, "\ufeff": None,
+})
+_SPACE = re.compile(r"\s+")
+_BROKEN_HYPHEN = re.compile(r"(?<=\w)- (?=\w)")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks after NFKD: 'Mérida' -> 'Merida'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_quote(text: str) -> str:
+    """Canonical form for comparing a quote with its source text.
+
+    Folds accents, curly quotes, dashes and whitespace (line breaks in
+    PDF-derived text included, and a word hyphenated across a line break);
+    case and wording are kept, so a changed word still fails.
+    """
+    text = strip_accents(text).translate(_PUNCT_MAP)
+    text = _SPACE.sub(" ", text)
+    return _BROKEN_HYPHEN.sub("-", text).strip()
+
+
+def fold(text: str) -> str:
+    """Search form: accents, case and punctuation gone ('Mil-Mil' -> 'mil mil')."""
+    text = strip_accents(text).casefold()
+    return _NON_WORD.sub(" ", text).strip()

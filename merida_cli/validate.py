@@ -1,0 +1,255 @@
+"""Schema and reference checks; every problem is reported as `file:line: message`.
+
+Validation also normalises: fields come out in schema order, a bare year
+(`date: 2014`) becomes the string "2014", and `source` defaults to the first
+citation's source so filters by source work on every kind.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .model import (CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SINGULAR,
+                    SLUG, Field, valid_date)
+
+
+@dataclass
+class Located:
+    """A raw record with where it came from (file, line of the record, line per key)."""
+
+    kind: str
+    record: dict
+    file: str
+    line: int
+    keylines: dict = field(default_factory=dict)
+
+    def where(self, key: str | None = None) -> str:
+        line = self.keylines.get(key, self.line) if key else self.line
+        return f"{self.file}:{line}"
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _lines_of(value) -> tuple[int | None, dict]:
+    return getattr(value, "line", None), getattr(value, "keylines", {})
+
+
+class _Checker:
+    """Collects problems while walking one record against its schema."""
+
+    def __init__(self, loc: Located, problems: list[str]):
+        self.loc = loc
+        self.problems = problems
+
+    def fail(self, line: int | None, message: str) -> None:
+        rid = self.loc.record.get("id") if isinstance(self.loc.record, dict) else None
+        label = SINGULAR.get(self.loc.kind, self.loc.kind)
+        ident = f" {label} '{rid}'" if isinstance(rid, str) else f" {label}"
+        self.problems.append(f"{self.loc.file}:{line or self.loc.line}:{ident}: {message}")
+
+    def mapping(self, value, schema: dict[str, Field], line: int, what: str) -> dict | None:
+        """Check a mapping against a schema; return it with fields in schema order."""
+        if not isinstance(value, dict):
+            self.fail(line, f"{what} must be a mapping, got {type_name(value)}")
+            return None
+        own_line, keylines = _lines_of(value)
+        line = own_line or line
+        for key in value:
+            if key not in schema:
+                self.fail(keylines.get(key, line),
+                          f"unknown field '{key}'{suggest(key, schema)} in {what}")
+        out = {}
+        for key, spec in schema.items():
+            if key not in value or value[key] is None:
+                if spec.required:
+                    self.fail(line, f"missing required field '{key}' in {what}")
+                continue
+            checked = self.value(value[key], spec, keylines.get(key, line), key)
+            if checked is not None:
+                out[key] = checked
+        return out
+
+    def value(self, value, spec: Field, line: int, key: str):
+        t = spec.type
+        if t in ("str", "text"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and t == "str":
+                value = str(value)
+            if not isinstance(value, str) or not value.strip():
+                return self._bad(line, key, "a non-empty string", value)
+            return value
+        if t == "slug" or t == "ref":
+            if not isinstance(value, str) or not SLUG.match(value):
+                return self._bad(line, key, "a lower-case id (letters, digits, hyphens)", value)
+            return value
+        if t == "sha256":
+            if not isinstance(value, str) or not SHA256.match(value):
+                return self._bad(line, key, "64 lower-case hex digits", value)
+            return value
+        if t == "date":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str) or not DATE.match(value) or not valid_date(value):
+                return self._bad(line, key, "a date like 2014, 2014-09 or 2014-09-26", value)
+            return value
+        if t == "fiscal_years":
+            if not isinstance(value, str) or not FISCAL_YEARS.match(value):
+                return self._bad(line, key, "fiscal years like FY2008 or FY2008-FY2010", value)
+            return value
+        if t == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                return self._bad(line, key, "a number", value)
+            if value < 0:
+                return self._bad(line, key, "a number of zero or more", value)
+            return value
+        if t == "bool":
+            if not isinstance(value, bool):
+                return self._bad(line, key, "true or false", value)
+            return value
+        if t == "label":
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                return self._bad(line, key, "a number or a short label", value)
+            return value
+        if t == "enum":
+            if value not in spec.choices:
+                return self._bad(line, key, "one of " + ", ".join(spec.choices), value,
+                                 suggest(value, spec.choices))
+            return value
+        if t in ("strs", "refs"):
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list):
+                return self._bad(line, key, "a list", value)
+            inner = Field("str" if t == "strs" else "ref")
+            out = [self.value(v, inner, line, key) for v in value]
+            return [v for v in out if v is not None]
+        if t == "cites":
+            return self._list_of(value, CITE, line, key, "citation")
+        if t == "items":
+            return self._list_of(value, ITEM, line, key, "item")
+        raise AssertionError(f"unknown field type {t}")
+
+    def _list_of(self, value, schema, line, key, what):
+        if not isinstance(value, list) or not value:
+            return self._bad(line, key, f"a non-empty list of {what}s", value)
+        out = []
+        for i, entry in enumerate(value, 1):
+            checked = self.mapping(entry, schema, _lines_of(entry)[0] or line, f"{what} {i}")
+            if checked is not None:
+                out.append(checked)
+        return out
+
+    def _bad(self, line, key, expected, value, hint=""):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
+        return None
+
+
+def type_name(value) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(
+        type(value), type(value).__name__)
+
+
+def check_records(located: list[Located]) -> tuple[dict[str, list[dict]], dict, list[str]]:
+    """Validate raw records; return (records by kind, locations by (kind, id), problems)."""
+    problems: list[str] = []
+    records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+    where: dict[tuple[str, str], str] = {}
+    item_where: dict[str, str] = {}
+    for loc in located:
+        checker = _Checker(loc, problems)
+        rec = checker.mapping(loc.record, KINDS[loc.kind], loc.line, "record")
+        if rec is None or "id" not in rec:
+            continue
+        key = (loc.kind, rec["id"])
+        if key in where:
+            checker.fail(loc.line, f"duplicate id '{rec['id']}' in {loc.kind} "
+                         f"(first defined at {where[key]})")
+            continue
+        where[key] = loc.where()
+        for i, item in enumerate(rec.get("items", [])):
+            if item["id"] in item_where:
+                checker.fail(_item_line(loc, i), f"duplicate item id '{item['id']}' "
+                             f"(first defined at {item_where[item['id']]})")
+            item_where[item["id"]] = f"{loc.file}:{_item_line(loc, i)}"
+        _check_quotes(checker, rec, loc)
+        if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite"):
+            rec = _with_default_source(loc.kind, rec)
+        records[loc.kind].append(rec)
+    problems += check_references(records, where, located)
+    return records, where, problems
+
+
+def _item_line(loc: Located, index: int) -> int:
+    items = loc.record.get("items") if isinstance(loc.record, dict) else None
+    if isinstance(items, list) and index < len(items):
+        return getattr(items[index], "line", None) or loc.line
+    return loc.line
+
+
+def _with_default_source(kind: str, rec: dict) -> dict:
+    out = {}
+    for key in KINDS[kind]:
+        if key == "source":
+            out["source"] = rec["cite"][0]["source"]
+        elif key in rec:
+            out[key] = rec[key]
+    return out
+
+
+def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
+    cites = list(rec.get("cite", []))
+    for item in rec.get("items", []):
+        cites += item.get("cite", [])
+    for cite in cites:
+        if len(cite["quote"].split()) > MAX_QUOTE_WORDS:
+            checker.fail(loc.line, f"quote of {len(cite['quote'].split())} words is too long "
+                         f"(at most {MAX_QUOTE_WORDS}): '{cite['quote'][:40]}...'")
+
+
+def check_references(records: dict[str, list[dict]], where: dict, located) -> list[str]:
+    """Every referenced id (topic, source, program, parent, item parent) must exist."""
+    ids = {kind: {r["id"] for r in recs} for kind, recs in records.items()}
+    problems = []
+    for kind, recs in records.items():
+        for rec in recs:
+            place = where[(kind, rec["id"])]
+            for ref_kind, ref_id, what in _references(kind, rec):
+                if ref_id not in ids[ref_kind]:
+                    problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
+                                    f"'{ref_id}'{suggest(ref_id, ids[ref_kind])}")
+            if kind == "structures":
+                item_ids = {i["id"] for i in rec["items"]}
+                for item in rec["items"]:
+                    if "parent" in item and item["parent"] not in item_ids:
+                        problems.append(f"{place}: structure '{rec['id']}': item '{item['id']}' "
+                                        f"has unknown parent '{item['parent']}'")
+            if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
+                problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}' is its own parent")
+    return problems
+
+
+def _references(kind: str, rec: dict):
+    """Yield (kind, id, description) for every reference a record makes."""
+    schema = KINDS[kind]
+    for key, spec in schema.items():
+        if spec.ref and key in rec:
+            values = rec[key] if spec.type == "refs" else [rec[key]]
+            for value in values:
+                yield spec.ref, value, _ref_label(key, spec.ref)
+    cites = list(rec.get("cite", []))
+    for item in rec.get("items", []):
+        cites += item.get("cite", [])
+        for topic in item.get("topics", []):
+            yield "topics", topic, "topic"
+    for cite in cites:
+        yield "sources", cite["source"], "source"
+
+
+def _ref_label(key: str, ref_kind: str) -> str:
+    singular = SINGULAR[ref_kind]
+    return singular if key in (ref_kind, singular, "topics", "programs") else f"{key} {singular}"
