@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -25,6 +27,7 @@ from .errors import MeridaError, NoResults, UsageError
 from .render import Format, emit, pick_format
 
 EXAMPLES = """
+\b
 Examples:
   merida pillars                      the Mérida Initiative's four pillars
   merida compare merida bicentennial  what the Bicentennial Framework changed
@@ -93,6 +96,12 @@ SourceOpt = Annotated[Optional[str], typer.Option(
     "--source", "-s", help="Source id.", autocompletion=_complete("sources"))]
 
 
+def _print_version(value: bool):
+    if value:
+        _env().out(f"merida {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -102,12 +111,9 @@ def root(
     no_builtin: Annotated[bool, typer.Option(
         "--no-builtin", help="Leave out the built-in data pack.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
-                                          is_eager=True)] = False,
+                                          is_eager=True, callback=_print_version)] = False,
 ):
     """Explore US-Mexico security cooperation, every line cited."""
-    if version:
-        _env().out(f"merida {__version__}")
-        raise typer.Exit(0)
     env = ctx.obj
     env.data = env.data + [str(p) for p in data or []]
     env.builtin = env.builtin and not no_builtin
@@ -328,6 +334,132 @@ def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: Sour
     emit(env, assessments_listing(found), pick_format(json_, fmt))
 
 
+# ---- analysis ------------------------------------------------------------------
+
+SEARCH_KINDS = ("sources", "topics", "programs", "structures", "items", "funding",
+                "recommendations", "events", "figures", "assessments")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for; typos and accents are fine.")],
+    kind: Annotated[Optional[List[str]], typer.Option(
+        "--kind", "-k", help="Only these kinds (repeatable): " + ", ".join(SEARCH_KINDS))] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000,
+                                       help="Most hits to show.")] = 10,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Fuzzy search across every record: titles, aliases, summaries, topics, quotes.
+
+    Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
+    """
+    from .render.analysis import highlight_hits, search_listing
+    from .search import SearchIndex
+    from .validate import suggest
+
+    env = _env()
+    for k in kind or []:
+        if k not in SEARCH_KINDS:
+            raise UsageError(f"unknown kind '{k}'{suggest(k, SEARCH_KINDS)}")
+    if not query.strip():
+        raise UsageError("empty search query")
+    hits = SearchIndex(env.dataset()).search(query, set(kind or []), limit)
+    output = pick_format(json_, fmt)
+    if output is Format.table and env.is_tty and hits:
+        env.console().print(highlight_hits(env, hits))
+        return
+    emit(env, search_listing(hits), output)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First program.", autocompletion=_complete("programs"))],
+    b: Annotated[str, typer.Argument(help="Second program.", autocompletion=_complete("programs"))],
+    json_: JsonOpt = False,
+):
+    """Two programs side by side, aligned by topic.
+
+    Example: merida compare merida bicentennial
+    """
+    from . import query
+    from .render import dumps
+    from .render.analysis import compare_table
+
+    env = _env()
+    result = query.compare(env.dataset(), a, b)
+    if json_:
+        env.out(dumps(result))
+        return
+    console = env.console()
+    for table in compare_table(env, result):
+        console.print(table)
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="Program id, or a pack file/directory.")],
+    b: Annotated[str, typer.Argument(help="Program id, or a pack file/directory.")],
+    json_: JsonOpt = False,
+):
+    """What B added, dropped and continued relative to A, by topic; exit 1 if they differ.
+
+    Examples: merida diff merida bicentennial | merida diff old.yaml new.yaml
+    """
+    from . import query
+    from .render import dumps
+    from .render.analysis import diff_lines, pack_diff_lines, print_lines
+
+    env = _env()
+    if Path(a).exists() and Path(b).exists():
+        from .packs import diff_packs
+
+        result = diff_packs(Path(a), Path(b))
+        differ = any(result[k] for k in ("added", "removed", "changed"))
+        lines = pack_diff_lines(result)
+    else:
+        ds = env.dataset()
+        result = query.diff_programs(ds, a, b)
+        differ = bool(result["added"] or result["dropped"])
+        names = {p: ds.get("programs", p)["name"] for p in (result["a"], result["b"])}
+        lines = diff_lines(result, names)
+    if json_:
+        env.out(dumps(result))
+    else:
+        print_lines(env, lines)
+    raise typer.Exit(1 if differ else 0)
+
+
+@app.command()
+def gaps(
+    program: Annotated[Optional[str], typer.Argument(
+        help="Program (default: every program).", autocompletion=_complete("programs"))] = None,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Recommendations no component addresses, and components no recommendation speaks to.
+
+    Example: merida gaps bicentennial
+    """
+    from . import query
+    from .render import dumps
+    from .render.analysis import gaps_listings
+
+    env = _env()
+    result = query.gaps(env.dataset(), program)
+    output = pick_format(json_, fmt)
+    if output is Format.json:
+        env.out(dumps(result))
+        return
+    for i, listing in enumerate(gaps_listings(result)):
+        if i:
+            env.out()
+        try:
+            emit(env, listing, output)
+        except NoResults:
+            env.err(f"{listing.title}: none")
+
+
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()
@@ -373,13 +505,90 @@ def verify(
     env.err(f"ok: {checked} quotes verified")
 
 
+class ExportFormat(str, Enum):
+    json = "json"
+    yaml = "yaml"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="json, yaml, csv, markdown.")]
+    = ExportFormat.json,
+):
+    """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading.
+
+    Examples: merida export --format yaml > pack/all.yaml | merida export | jq .programs
+    """
+    from .packs import export_text
+
+    env = _env()
+    env.stdout.write(export_text(env.dataset().records, fmt.value))
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of a pack file, for editors that validate as you type.
+
+    Example: merida schema > merida.schema.json
+    """
+    from .packs import json_schema
+    from .render import dumps
+
+    _env().out(dumps(json_schema()))
+
+
+@app.command("init-pack")
+def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
+                                                        help="Directory to create.")]):
+    """Write a commented example data pack to start your own records from.
+
+    Example: merida init-pack my-pack && merida --data my-pack validate
+    """
+    from .packs import init_pack as write_pack
+
+    env = _env()
+    for path in write_pack(directory):
+        env.err(f"wrote {path}")
+
+
+@app.command()
+def coverage(
+    source: Annotated[str, typer.Argument(help="Source id.", autocompletion=_complete("sources"))],
+    texts: Annotated[List[Path], typer.Option("--texts", help="Folder of source texts.",
+                                              metavar="DIR")],
+    json_: JsonOpt = False,
+):
+    """Sentences of a source with a number or date that no record cites (completeness).
+
+    Example: merida coverage olson --texts ../shared/seeds
+    """
+    from .coverage import coverage_report
+    from .render import dumps
+
+    env = _env()
+    ds = env.dataset()
+    report = coverage_report(ds, ds.resolve_id("sources", source), texts)
+    if json_:
+        env.out(dumps(report))
+    else:
+        for sentence in report["uncited_sentences"]:
+            env.out(f"- {sentence}")
+    env.err(f"{len(report['uncited_sentences'])} uncited sentence(s) with a number or date "
+            f"in {report['file']} ({report['quotes']} quotes)")
+    if report["uncited_sentences"]:
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """Entry point: run the app, turn every error into a message and an exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment.from_system()
     try:
-        result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
-                     obj=env)
+        with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
+            result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
+                         obj=env)
         code = result if isinstance(result, int) else 0
     except MeridaError as exc:
         env.err(f"error: {exc.message}" if not isinstance(exc, NoResults) else exc.message)

@@ -206,8 +206,9 @@ def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
     for item in rec.get("items", []):
         cites += item.get("cite", [])
     for cite in cites:
-        if len(cite["quote"].split()) > MAX_QUOTE_WORDS:
-            checker.fail(loc.line, f"quote of {len(cite['quote'].split())} words is too long "
+        words = len(cite.get("quote", "").split())
+        if words > MAX_QUOTE_WORDS:
+            checker.fail(loc.line, f"quote of {words} words is too long "
                          f"(at most {MAX_QUOTE_WORDS}): '{cite['quote'][:40]}...'")
 
 

@@ -81,8 +81,9 @@ def parse_yaml(text: str, name: str) -> object:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in problem or "'\\t'" in problem:
-            problem += " (YAML indentation must use spaces, not tabs)"
+        bad_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or "\\t" in problem:
+            problem += " (a tab: YAML indentation must use spaces, not tabs)"
         raise DataError([f"{name}:{line}: invalid YAML: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise DataError([f"{name}:1: invalid YAML: {exc}"]) from None

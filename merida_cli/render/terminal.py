@@ -16,7 +16,7 @@ def make_table(env, columns, rows, title=None, caption=None):
         table.add_column(col.header, no_wrap=col.no_wrap, ratio=col.ratio, overflow="fold",
                          style=col.style if env.color else None)
     for row in rows:
-        table.add_row(*(cell(col.get(row)) for col in columns))
+        table.add_row(*(_cell(col.get(row)) for col in columns))
     return table
 
 
@@ -25,3 +25,8 @@ def print_table(env, listing, rows) -> None:
     console.print(make_table(env, listing.columns, rows, listing.title, listing.caption))
     for extra in listing.extra:
         console.print(extra)
+
+
+def _cell(value):
+    """Rich renderables pass through (highlighted text); everything else as text."""
+    return value if hasattr(value, "__rich_console__") else cell(value)

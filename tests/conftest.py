@@ -1,0 +1,65 @@
+"""Shared test helpers: run the CLI in-process like a user session."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from merida_cli.cli import main
+from merida_cli.env import Environment
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+SOURCES = SHARED / "sources"
+needs_shared = pytest.mark.skipif(not SEEDS.is_dir(),
+                                  reason="../shared/seeds (the source texts) is not beside the repo")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def run_cli(*args, tty: bool = False, color: bool | None = None, width: int = 120,
+            data=(), builtin: bool = True) -> Result:
+    """Run `merida ARGS` in-process with fake streams; tty/colour as a user would have."""
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(stdout=out, stderr=err, is_tty=tty,
+                      color=tty if color is None else color, width=width,
+                      data=list(data), builtin=builtin)
+    code = main([str(a) for a in args], env)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory, monkeypatch):
+    """Each test gets its own cache directory and no ambient user packs."""
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("MERIDA_DATA", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def write_pack(directory: Path, files: dict[str, str | bytes]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = directory / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return directory

@@ -1,0 +1,204 @@
+"""Broken and hostile data packs: every case exits 1 with one `file:line:` message per
+problem on stderr, never a traceback, and nothing is written to the pack."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli, write_pack
+
+GOOD = """\
+sources:
+  - id: notes
+    title: My notes
+    date: "2024-05"
+    file: notes.txt
+topics:
+  - id: guns
+    label: Guns
+    aliases: [firearms]
+programs:
+  - id: plan
+    name: A plan
+    topics: [guns]
+    cite:
+      - source: notes
+        quote: "a quote"
+recommendations:
+  - id: trace
+    text: Trace guns
+    actor: Me
+    topics: [guns]
+    programs: [plan]
+    cite:
+      - source: notes
+        quote: "a quote"
+"""
+
+
+def test_good_pack_validates(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 0, result.err
+    assert "4 records valid" in result.err
+
+
+# (id, files, expected line, expected message fragment)
+CASES = [
+    ("malformed-yaml", {"a.yaml": "sources: [\n  - id: x\n"}, None, "invalid YAML"),
+    ("tab-indented", {"a.yaml": "sources:\n\t- id: x\n"}, 2, "tabs"),
+    ("duplicate-key", {"a.yaml": GOOD.replace("    title: My notes\n",
+                                              "    title: My notes\n    title: Again\n")},
+     4, "duplicate key 'title'"),
+    ("anchor-alias", {"a.yaml": GOOD + "events:\n  - &e {id: a}\n  - *e\n"}, None, "aliases"),
+    ("billion-laughs", {"a.yaml": 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a]\nc: [*b,*b,*b]\n'},
+     None, "aliases"),
+    ("python-object-tag", {"a.yaml": "sources: !!python/object:os.system {}\n"}, 1, "tag"),
+    ("python-apply-tag", {"a.yaml": 'x: !!python/object/apply:os.system ["echo hi"]\n'}, 1, "tag"),
+    ("custom-tag", {"a.yaml": "sources:\n  - !thing {id: x}\n"}, 2, "tag '!thing'"),
+    ("binary-tag", {"a.yaml": "sources:\n  - id: !!binary aGVsbG8=\n"}, 2, "tag '!!binary'"),
+    ("merge-key", {"a.yaml": "x: &x {a: 1}\nsources:\n  - <<: *x\n"}, None, "not allowed"),
+    ("unknown-field", {"a.yaml": GOOD.replace("    file: notes.txt\n",
+                                              "    file: notes.txt\n    colour: red\n")},
+     6, "unknown field 'colour'"),
+    ("unknown-field-suggestion", {"a.yaml": GOOD.replace("    title: My notes", "    titel: My notes")},
+     3, "did you mean 'title'"),
+    ("unknown-kind", {"a.yaml": GOOD + "recomendations: []\n"}, 26, "did you mean 'recommendations'"),
+    ("wrong-type-list", {"a.yaml": GOOD.replace("topics: [guns]\n    programs", "topics: 5\n    programs")},
+     21, "field 'topics' must be a list"),
+    ("wrong-type-mapping", {"a.yaml": "sources:\n  - just a string\n"}, 1, "must be a mapping"),
+    ("kind-not-list", {"a.yaml": "sources: {id: x}\n"}, 1, "must be a list"),
+    ("top-level-list", {"a.yaml": "- id: x\n"}, 1, "expected a mapping of record kinds"),
+    ("missing-required", {"a.yaml": GOOD.replace("    actor: Me\n", "")}, 18, "missing required field 'actor'"),
+    ("missing-cite", {"a.yaml": GOOD.replace('    programs: [plan]\n    cite:\n      - source: notes\n        quote: "a quote"\n', "")},
+     18, "missing required field 'cite'"),
+    ("empty-quote", {"a.yaml": GOOD.replace('quote: "a quote"\nrecommendations', 'quote: ""\nrecommendations')},
+     None, "field 'quote' must be a non-empty string"),
+    ("bad-date", {"a.yaml": GOOD.replace('"2024-05"', '"2024-13"')}, 4, "date like 2014"),
+    ("bad-date-text", {"a.yaml": GOOD.replace('"2024-05"', '"last May"')}, 4, "date like 2014"),
+    ("bad-day", {"a.yaml": GOOD.replace('"2024-05"', '"2023-02-29"')}, 4, "date like 2014"),
+    ("bad-slug", {"a.yaml": GOOD.replace("id: trace", "id: Trace Guns")}, 18, "lower-case id"),
+    ("bad-enum", {"a.yaml": GOOD + "assessments:\n  - id: x\n    text: t\n    about: plan\n    actor: me\n    stance: angry\n    cite: [{source: notes, quote: q}]\n"},
+     31, "one of positive"),
+    ("negative-amount", {"a.yaml": GOOD + "funding:\n  - id: f\n    title: t\n    program: plan\n    kind: request\n    amount_usd: -5\n    as_of: '2020'\n    cite: [{source: notes, quote: q}]\n"},
+     31, "zero or more"),
+    ("bad-fiscal-years", {"a.yaml": GOOD + "funding:\n  - id: f\n    title: t\n    program: plan\n    kind: request\n    fiscal_years: 2008-10\n    as_of: '2020'\n    cite: [{source: notes, quote: q}]\n"},
+     31, "fiscal years like"),
+    ("unknown-topic", {"a.yaml": GOOD.replace("topics: [guns]\n    programs", "topics: [gnus]\n    programs")},
+     18, "unknown topic 'gnus' (did you mean 'guns'?)"),
+    ("unknown-source", {"a.yaml": GOOD.replace("      - source: notes\n        quote: \"a quote\"\nrecommendations",
+                                               "      - source: nots\n        quote: \"a quote\"\nrecommendations")},
+     11, "unknown source 'nots'"),
+    ("unknown-program", {"a.yaml": GOOD.replace("programs: [plan]", "programs: [plane]")}, 18, "unknown program 'plane'"),
+    ("unknown-parent", {"a.yaml": GOOD.replace("    name: A plan\n", "    name: A plan\n    parent: nowhere\n")},
+     11, "unknown parent program 'nowhere'"),
+    ("duplicate-id", {"a.yaml": GOOD, "b.yaml": "topics:\n  - id: guns\n    label: Again\n"},
+     2, "duplicate id 'guns' in topics (first defined at"),
+    ("binary-file", {"a.yaml": b"\x89PNG\r\n\x1a\n\x00\x00\x00"}, 3, "binary file"),
+    ("invalid-utf8", {"a.yaml": b"sources:\n  - id: caf\xe9\n"}, 2, "not valid UTF-8"),
+    ("empty-file", {"a.yaml": ""}, 1, "file is empty"),
+    ("whitespace-file", {"a.yaml": "\n\n  \n"}, 1, "file is empty"),
+    ("json-malformed", {"a.json": '{"sources": [}'}, 1, "invalid JSON"),
+    ("json-duplicate-key", {"a.json": '{"topics": [], "topics": []}'}, 1, "duplicate key 'topics'"),
+    ("json-unknown-field", {"a.json": '{"topics": [\n {"id": "x", "label": "X", "bogus": 1}\n]}'},
+     2, "unknown field 'bogus'"),
+    ("quote-too-long", {"a.yaml": GOOD.replace('quote: "a quote"\nrecommendations',
+                                               'quote: "' + "word " * 60 + '"\nrecommendations')},
+     None, "too long"),
+    ("item-unknown-parent", {"a.yaml": GOOD + "structures:\n  - id: s\n    program: plan\n    label: L\n    items:\n      - id: i1\n        title: T\n        parent: i9\n        cite: [{source: notes, quote: q}]\n"},
+     27, "unknown parent 'i9'"),
+]
+
+
+@pytest.mark.parametrize("files,line,message", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_broken_pack_is_reported_with_file_and_line(tmp_path, files, line, message):
+    pack = write_pack(tmp_path / "pack", files)
+    before = {p.name: p.read_bytes() for p in pack.iterdir()}
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert message in result.err, result.err
+    first = [ln for ln in result.err.splitlines() if message in ln][0]
+    assert first.startswith(str(pack)), first
+    if line is not None:
+        assert f":{line}:" in first, first
+    # the same data breaks a read command the same way, and nothing was written
+    listing = run_cli("--no-builtin", "--data", pack, "recs")
+    assert listing.code == 1 and "Traceback" not in listing.err and message in listing.err
+    assert {p.name: p.read_bytes() for p in pack.iterdir()} == before
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"big.yaml": "# " + "x" * (20 * 1024 * 1024) + "\n"})
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1
+    assert "MiB limit" in result.err and "big.yaml:1:" in result.err
+
+
+def test_missing_pack_directory_is_a_usage_error(tmp_path):
+    result = run_cli("--data", tmp_path / "nope", "recs")
+    assert result.code == 2
+    assert "no such data directory" in result.err
+
+
+def test_file_where_directory_expected(tmp_path):
+    f = tmp_path / "file.yaml"
+    f.write_text("topics: []\n")
+    result = run_cli("--data", f, "recs")
+    assert result.code == 2 and "not a directory" in result.err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+    (pack / "a.yaml").chmod(0)
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1 and "cannot read file" in result.err
+
+
+def test_unreadable_file_as_root_via_directory(tmp_path, monkeypatch):
+    """Even root gets a clean message when reading fails (simulated OSError)."""
+    import pathlib
+
+    pack = write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1
+    assert "a.yaml:1: cannot read file: Permission denied" in result.err
+
+
+def test_json_pack_loads(tmp_path, cli):
+    import json
+
+    import yaml
+
+    pack = write_pack(tmp_path / "pack", {"a.json": json.dumps(yaml.safe_load(GOOD))})
+    result = cli("--no-builtin", "--data", pack, "recs", "--topic", "firearms", "--json")
+    assert result.code == 0, result.err
+    assert [r["id"] for r in result.json()] == ["trace"]
+
+
+def test_bare_year_is_kept_as_text(tmp_path, cli):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": GOOD.replace('"2024-05"', "2024")})
+    result = cli("--no-builtin", "--data", pack, "show", "notes", "--json")
+    assert result.json()["record"]["date"] == "2024"
+
+
+yaml_text = st.text(alphabet=st.sampled_from(list("abc:-[]{}&*!|>'\"#\n\t 0123é")), max_size=200)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(yaml_text)
+def test_random_yaml_never_crashes(tmp_path, text):
+    pack = write_pack(tmp_path / "fuzz", {"a.yaml": text})
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code in (0, 1)
+    assert "Traceback" not in result.err
