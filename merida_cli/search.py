@@ -21,6 +21,10 @@ STOPWORDS = frozenset("a an and the of to in on for by with de la el los las y e
 # field weights: where a word is found matters
 W_TITLE, W_TOPIC, W_BODY, W_QUOTE = 1.0, 0.85, 0.75, 0.65
 TIER_EXACT, TIER_TITLE_PHRASE, TIER_PHRASE = 3, 2, 1
+NEAR_NAME = 88  # a typo'd name ('bicentenial framwork') ranks with a title phrase match
+# on equal scores, the things users ask about first
+KIND_RANK = {"programs": 0, "structures": 1, "items": 2, "topics": 3, "recommendations": 4,
+             "assessments": 5, "funding": 6, "events": 7, "figures": 8, "sources": 9}
 
 
 @dataclass
@@ -145,7 +149,7 @@ class SearchIndex:
             if score > 0:
                 hits.append(Hit(doc.kind, doc.id, doc.title, score, doc.record,
                                 snippet(doc, terms), terms))
-        hits.sort(key=lambda h: (-h.score, len(h.title), h.id))
+        hits.sort(key=lambda h: (-round(h.score, 1), KIND_RANK.get(h.kind, 9), len(h.title), h.id))
         return hits[:limit]
 
     def _score(self, doc: Doc, phrase, words, expansions, topics) -> tuple[float, list[str]]:
@@ -166,7 +170,7 @@ class SearchIndex:
             return 0.0, terms
         if phrase in doc.names:
             tier = TIER_EXACT
-        elif _has_phrase(doc.title_text, phrase):
+        elif _has_phrase(doc.title_text, phrase) or _near_name(phrase, doc.names):
             tier = TIER_TITLE_PHRASE
         elif _has_phrase(doc.body_text, phrase):
             tier = TIER_PHRASE
@@ -177,6 +181,12 @@ class SearchIndex:
 
 def _has_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} " or (len(phrase) >= 4 and phrase in text)
+
+
+def _near_name(phrase: str, names: list[str]) -> bool:
+    from rapidfuzz import fuzz
+
+    return len(phrase) >= 5 and any(fuzz.ratio(phrase, name) >= NEAR_NAME for name in names)
 
 
 def _doc_topics(doc: Doc) -> list[str]:

@@ -25,6 +25,7 @@ class Column:
     no_wrap: bool = False
     ratio: int | None = None
     style: str | None = None
+    min_width: int | None = None
 
 
 @dataclass

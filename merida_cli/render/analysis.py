@@ -8,7 +8,7 @@ from . import Column, Listing
 def search_listing(hits) -> Listing:
     return Listing("records", [h.as_json() for h in hits], [
         Column("Kind", lambda h: h.kind, no_wrap=True),
-        Column("Id", lambda h: h.id, no_wrap=True),
+        Column("Id", lambda h: h.id, no_wrap=True, ratio=2),
         Column("Title", lambda h: h.title, ratio=2),
         Column("Match", lambda h: h.snippet, ratio=3),
     ], rows=hits)
@@ -121,14 +121,14 @@ def print_lines(env, lines) -> None:
 
 def gaps_listings(result: dict) -> tuple[Listing, Listing]:
     recs = Listing("recommendations", result["recommendations_unaddressed"], [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Recommendation", lambda r: r["text"], ratio=4),
         Column("Topics", lambda r: r["topics"], ratio=1),
         Column("Source", lambda r: r.get("source", "")),
     ], title="Recommendations no component addresses")
     comps = Listing("components", result["components_without_recommendations"], [
         Column("Program", lambda r: r["program"], no_wrap=True),
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Component", lambda r: r["title"], ratio=3),
         Column("Topics", lambda r: r["topics"], ratio=1),
     ], title="Components no recommendation speaks to")

@@ -66,7 +66,7 @@ def _cited(ds, rec: dict) -> str:
 
 def program_listing(rows: list[dict]) -> Listing:
     return Listing("programs", rows, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Name", lambda r: r["name"], ratio=3),
         Column("Period", lambda r: r["period"]),
         Column("Parent", lambda r: r["parent"], no_wrap=True),
@@ -78,7 +78,7 @@ def program_listing(rows: list[dict]) -> Listing:
 
 def recs_listing(recs: list[dict]) -> Listing:
     return Listing("recommendations", recs, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Recommendation", lambda r: r["text"], ratio=4),
         Column("Actor", lambda r: r["actor"], ratio=1),
         Column("Source", lambda r: r.get("source", ""), ratio=1),
@@ -88,7 +88,7 @@ def recs_listing(recs: list[dict]) -> Listing:
 
 def funding_listing(lines: list[dict], chart=None) -> Listing:
     return Listing("funding lines", lines, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Period", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
         Column("Kind", lambda r: r["kind"]),
         Column("Amount", fmt_amount),
@@ -123,7 +123,7 @@ def funding_chart(lines: list[dict], width: int):
 def events_listing(events: list[dict]) -> Listing:
     return Listing("events", events, [
         Column("Date", lambda r: r["date"], no_wrap=True),
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Event", lambda r: r["title"], ratio=4),
         Column("Programs", lambda r: r.get("programs", []), ratio=1),
         Column("Source", lambda r: r.get("source", ""), ratio=1),
@@ -132,7 +132,7 @@ def events_listing(events: list[dict]) -> Listing:
 
 def topics_listing(rows: list[dict]) -> Listing:
     return Listing("topics", rows, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Label", lambda r: r["label"], ratio=2),
         Column("Aliases", lambda r: r.get("aliases", []), ratio=3),
         Column("Records", lambda r: r["total"]),
@@ -143,7 +143,7 @@ def topics_listing(rows: list[dict]) -> Listing:
 
 def sources_listing(rows: list[dict]) -> Listing:
     return Listing("sources", rows, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Title", lambda r: r["title"], ratio=4),
         Column("Date", lambda r: r.get("date", ""), no_wrap=True),
         Column("Publisher", lambda r: r.get("publisher") or r.get("author", ""), ratio=2),
@@ -154,7 +154,7 @@ def sources_listing(rows: list[dict]) -> Listing:
 
 def figures_listing(figures: list[dict]) -> Listing:
     return Listing("figures", figures, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Figure", lambda r: r["label"], ratio=3),
         Column("Value", fmt_value, ratio=1),
         Column("Period", lambda r: r.get("period") or r.get("as_of", ""), no_wrap=True),
@@ -165,7 +165,7 @@ def figures_listing(figures: list[dict]) -> Listing:
 
 def assessments_listing(rows: list[dict]) -> Listing:
     return Listing("assessments", rows, [
-        Column("Id", lambda r: r["id"], no_wrap=True),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("About", lambda r: r["about"], no_wrap=True),
         Column("Stance", lambda r: r["stance"]),
         Column("Finding", lambda r: r["text"], ratio=4),
