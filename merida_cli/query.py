@@ -91,12 +91,16 @@ def _count_by(records, key) -> dict[str, int]:
 # ---- filters ----------------------------------------------------------------
 
 
-def filter_records(ds, kind: str, topic=None, source=None, actor=None, program=None,
+def filter_records(ds, record_kind: str, topic=None, source=None, actor=None, program=None,
                    **fields) -> list[dict]:
-    """Records of one kind matching every given filter (topics through aliases and children)."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown kind '{kind}'")
-    records = ds.records[kind]
+    """Records of one kind matching every given filter (topics through aliases and children).
+
+    Extra keyword filters match a field's value by folded equality or as one of its words
+    (`account="incle"`, `recipient="Mexico"`).
+    """
+    if record_kind not in KINDS:
+        raise UsageError(f"unknown kind '{record_kind}'")
+    records = ds.records[record_kind]
     topics = [topic] if isinstance(topic, str) else list(topic or [])
     if topics:
         wanted = set().union(*(ds.topic_family(t) for t in topics))

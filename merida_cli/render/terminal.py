@@ -16,7 +16,7 @@ def make_table(env, columns, rows, title=None, caption=None):
     for col in columns:
         # ids wrap (fold) only when they must: they get a share of the width, never cut
         table.add_column(col.header, ratio=col.ratio, overflow="fold",
-                         min_width=col.min_width or (12 if col.no_wrap else None),
+                         min_width=col.min_width or (12 if col.no_wrap and col.ratio else None),
                          style=col.style if env.color else None)
     for row in rows:
         table.add_row(*(_cell(col.get(row)) for col in columns))

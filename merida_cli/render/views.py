@@ -46,7 +46,7 @@ def structure_listing(ds, structure: dict, program: dict) -> Listing:
     columns = [Column("#", lambda i: i.get("number", ""), no_wrap=True),
                Column("Title", lambda i: i["title"], ratio=2),
                Column("Summary", lambda i: i.get("summary", ""), ratio=4),
-               Column("Topics", topics_cell, ratio=1)]
+               Column("Topics", topics_cell, ratio=1, min_width=20)]
     if any("share_pct" in i for i in structure["items"]):
         columns.insert(2, Column("Share", lambda i: f"{i['share_pct']:g}%"
                                  if "share_pct" in i else "", no_wrap=True))
@@ -82,7 +82,7 @@ def recs_listing(recs: list[dict]) -> Listing:
         Column("Recommendation", lambda r: r["text"], ratio=4),
         Column("Actor", lambda r: r["actor"], ratio=1),
         Column("Source", lambda r: r.get("source", ""), ratio=1),
-        Column("Topics", topics_cell, ratio=1),
+        Column("Topics", topics_cell, ratio=1, min_width=20),
     ])
 
 
@@ -101,22 +101,24 @@ def funding_listing(lines: list[dict], chart=None) -> Listing:
 
 
 def funding_chart(lines: list[dict], width: int):
-    """Horizontal bars of the dollar amounts, in table order, labelled by id and as_of."""
+    """Horizontal bars of the dollar amounts in the order they were stated (as_of),
+    so successive official counts show how the total grew."""
     from rich.text import Text
 
-    money = [line for line in lines if "amount_usd" in line]
+    money = sorted((line for line in lines if "amount_usd" in line),
+                   key=lambda line: (line["as_of"], line["id"]))
     if not money:
         return None
     top = max(line["amount_usd"] for line in money) or 1
     label_w = min(max(len(line["id"]) for line in money), 40)
-    bar_w = max(10, width - label_w - 32)
+    bar_w = max(10, width - label_w - 36)
     text = Text()
-    text.append("Amounts (USD)\n", style="bold")
+    text.append("\nAmounts by the date they were stated (as_of)\n", style="bold")
     for line in money:
         bar = "█" * max(1, round(line["amount_usd"] / top * bar_w))
-        text.append(f"{line['id'][:label_w]:<{label_w}} ")
+        text.append(f"{line['as_of']:<10} {line['id'][:label_w]:<{label_w}} ")
         text.append(bar, style="cyan")
-        text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))} ({line['as_of']})\n")
+        text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))}\n")
     return text
 
 

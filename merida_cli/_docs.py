@@ -1,0 +1,42 @@
+"""Generators for the README (run by cog): the CLI reference and real example output.
+
+`make docs` regenerates; tests/test_docs.py fails when the README is stale.
+"""
+
+from __future__ import annotations
+
+import io
+
+
+def run(*args: str, width: int = 100) -> str:
+    """Output of `merida ARGS` as a colourless terminal of the given width shows it."""
+    from .cli import main
+    from .env import Environment
+
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(stdout=out, stderr=err, is_tty=True, color=False, width=width)
+    main(list(args), env)
+    text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
+    return text.strip("\n")
+
+
+def example(*args: str, width: int = 100, lines: int | None = None) -> str:
+    """A fenced block: the command line, then its output (optionally cut)."""
+    output = run(*args, width=width).splitlines()
+    if lines is not None and len(output) > lines:
+        output = output[:lines] + ["..."]
+    command = "merida " + " ".join(a if " " not in a else f'"{a}"' for a in args)
+    return "```console\n$ " + command + "\n" + "\n".join(output) + "\n```"
+
+
+def reference() -> str:
+    """Every command's --help, in the app's order."""
+    from .cli import app
+    from typer.main import get_command
+
+    group = get_command(app)
+    parts = ["```console\n$ merida --help\n" + run("--help", width=100) + "\n```"]
+    for name in group.list_commands(None):
+        parts.append(f"#### `merida {name}`\n\n```console\n$ merida {name} --help\n"
+                     + run(name, "--help", width=100) + "\n```")
+    return "\n\n".join(parts)
