@@ -1,8 +1,8 @@
 """Completeness: which sentences of a source carry a number or a date and are not cited.
 
 A sentence counts as covered when any citation quote of that source overlaps
-it, or when `meta/coverage-skip.yaml` lists it (a fragment it contains, or a
-from/to range such as a paper's endnotes) with a reason.
+it, or when `meta/coverage-skip.yaml` lists it (a fragment it contains, a regex
+pattern, or a from/to range such as a paper's endnotes) with a reason.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def uncovered(text_raw: str, quotes: list[str], rules: list[dict]) -> list[str]:
             if a >= 0 and b >= 0:
                 ranges.append((a, b + len(normalize_quote(rule["to"]))))
     fragments = [normalize_quote(r["match"]) for r in rules if "match" in r]
+    patterns = [re.compile(r["pattern"]) for r in rules if "pattern" in r]
     out = []
     for start, end, sentence in sentences(text):
         if not _HAS_FIGURE.search(sentence):
@@ -67,7 +68,7 @@ def uncovered(text_raw: str, quotes: list[str], rules: list[dict]) -> list[str]:
             continue
         if any(s <= start and end <= e for s, e in ranges):
             continue
-        if any(f in sentence for f in fragments):
+        if any(f in sentence for f in fragments) or any(p.search(sentence) for p in patterns):
             continue
         out.append(sentence)
     return out
