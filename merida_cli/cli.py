@@ -3,7 +3,6 @@
 Errors are raised as MeridaError anywhere below and caught once, in `main`.
 """
 
-from __future__ import annotations
 
 import os
 import sys
@@ -25,6 +24,7 @@ from . import __version__
 from .env import Environment
 from .errors import MeridaError, NoResults, UsageError
 from .render import Format, emit, pick_format
+from .store import StoreError
 
 EXAMPLES = """
 \b
@@ -355,7 +355,7 @@ def search(
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
     from .render.analysis import highlight_hits, search_listing
-    from .search import SearchIndex
+    from .search import Searcher
     from .validate import suggest
 
     env = _env()
@@ -364,7 +364,7 @@ def search(
             raise UsageError(f"unknown kind '{k}'{suggest(k, SEARCH_KINDS)}")
     if not query.strip():
         raise UsageError("empty search query")
-    hits = SearchIndex(env.dataset()).search(query, set(kind or []), limit)
+    hits = Searcher(env.dataset()).search(query, set(kind or []), limit)
     output = pick_format(json_, fmt)
     if output is Format.table and env.is_tty and hits:
         env.console().print(highlight_hits(env, hits))
@@ -605,6 +605,13 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         code = 0
+    except StoreError:
+        # a cache that breaks mid-command is deleted and the command re-run from the YAML
+        if env.use_cache and env._dataset is not None:
+            env._dataset.store.discard()
+            env._dataset, env.use_cache = None, False
+            return main(argv, env)
+        raise
     except KeyboardInterrupt:
         code = 130
     try:

@@ -7,6 +7,7 @@ exit 2 with "did you mean".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
 from .errors import UsageError
@@ -14,12 +15,41 @@ from .model import KIND_ORDER, SINGULAR, title_of
 from .text import fold
 
 
-class Dataset:
-    """Records by kind (lists of dicts in schema field order) plus indices."""
+class LazyRecords(Mapping):
+    """kind -> list of records, each kind read from the store on first use."""
 
-    def __init__(self, records: dict[str, list[dict]], directories=()):
-        self.records = {kind: list(records.get(kind, [])) for kind in KIND_ORDER}
+    def __init__(self, store):
+        self.store = store
+        self.loaded: dict[str, list[dict]] = {}
+
+    def __getitem__(self, kind: str) -> list[dict]:
+        if kind not in KIND_ORDER:
+            raise KeyError(kind)
+        if kind not in self.loaded:
+            self.loaded[kind] = self.store.kind(kind)
+        return self.loaded[kind]
+
+    def __iter__(self):
+        return iter(KIND_ORDER)
+
+    def __len__(self) -> int:
+        return len(KIND_ORDER)
+
+
+class Dataset:
+    """The validated records, read lazily from their store, plus the lookups commands need."""
+
+    def __init__(self, store, directories=()):
+        self.store = store
+        self.records = LazyRecords(store)
         self.directories = list(directories)
+
+    @classmethod
+    def from_records(cls, records: dict[str, list[dict]]) -> "Dataset":
+        """A dataset over already validated records (an in-memory store)."""
+        from .store import Store
+
+        return cls(Store.build({k: records.get(k, []) for k in KIND_ORDER}, None))
 
     def __getattr__(self, name):
         # data.recommendations(topic="firearms") etc.: the library API of STYLE.md
@@ -31,8 +61,8 @@ class Dataset:
 
     # ---- indices ---------------------------------------------------------
     @cached_property
-    def by_id(self) -> dict[str, dict[str, dict]]:
-        return {kind: {r["id"]: r for r in recs} for kind, recs in self.records.items()}
+    def by_id(self) -> "ById":
+        return ById(self.records)
 
     @cached_property
     def items(self) -> dict[str, tuple[dict, dict]]:
@@ -66,21 +96,31 @@ class Dataset:
 
     # ---- lookups ---------------------------------------------------------
     def get(self, kind: str, rid: str) -> dict | None:
-        return self.by_id[kind].get(rid)
+        if kind in self.records.loaded or kind in ("topics", "programs", "sources"):
+            return self.by_id[kind].get(rid)
+        return self.store.get(kind, rid)
+
+    def item(self, rid: str) -> dict | None:
+        return self.items[rid][0] if rid in self.items else None
 
     def find(self, rid: str) -> list[tuple[str, dict]]:
         """Every record (any kind, structure items too) with this id."""
-        found = [(kind, idx[rid]) for kind, idx in self.by_id.items() if rid in idx]
+        found = sorted(self.store.find(rid), key=lambda kr: KIND_ORDER.index(kr[0]))
         if rid in self.items:
             found.append(("items", self.items[rid][0]))
         return found
 
     def all_ids(self) -> list[str]:
-        ids = [rid for idx in self.by_id.values() for rid in idx]
-        return ids + list(self.items)
+        return self.store.ids() + list(self.items)
+
+    def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
+        """Records of a kind that carry any of these topic ids (answered by the store)."""
+        return self.store.with_topics(kind, topics) if topics else []
 
     def resolve_topic(self, name: str) -> str:
         """A topic id from an id, label or alias ('guns' -> 'firearms')."""
+        if name in self.by_id["topics"]:  # fast path: no folding of every alias
+            return name
         return self._resolve(name, self.topic_names, "topic")
 
     def topic_family(self, name: str) -> set[str]:
@@ -95,6 +135,8 @@ class Dataset:
         return family
 
     def resolve_program(self, name: str) -> str:
+        if name in self.by_id["programs"]:
+            return name
         return self._resolve(name, self.program_names, "program")
 
     def resolve_id(self, kind: str, name: str) -> str:
@@ -126,3 +168,22 @@ class Dataset:
         if not source:
             return source_id
         return f"{source['title']} ({source['date']})" if source.get("date") else source["title"]
+
+
+class ById(Mapping):
+    """kind -> {id: record}, built per kind when first asked for."""
+
+    def __init__(self, records: LazyRecords):
+        self.records = records
+        self.built: dict[str, dict[str, dict]] = {}
+
+    def __getitem__(self, kind: str) -> dict[str, dict]:
+        if kind not in self.built:
+            self.built[kind] = {r["id"]: r for r in self.records[kind]}
+        return self.built[kind]
+
+    def __iter__(self):
+        return iter(KIND_ORDER)
+
+    def __len__(self) -> int:
+        return len(KIND_ORDER)

@@ -156,22 +156,20 @@ def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
 
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True):
-    """Load, validate and merge packs into a Dataset (through the cache when possible)."""
+    """Load, validate and merge packs into a Dataset, through the cache when possible."""
     from .dataset import Dataset
+    from .store import Store, fingerprint
 
     directories = resolve_packs(list(extra), builtin)
-    if use_cache:
-        from . import cache
-
-        cached = cache.read(directories)
-        if cached is not None:
-            return Dataset(cached, directories)
+    key = fingerprint(directories) if use_cache else None
+    if key is not None:
+        store = Store.open(key)
+        if store is not None:
+            return Dataset(store, directories)
     records, _where, problems = check_records(read_packs(directories))
     if problems:
         raise DataError(problems)
-    if use_cache:
-        cache.write(directories, records)
-    return Dataset(records, directories)
+    return Dataset(Store.build(records, key), directories)
 
 
 def validate_packs(extra: list[str | Path] = (), builtin: bool = True) -> tuple[dict, list[str]]:

@@ -100,11 +100,12 @@ def filter_records(ds, record_kind: str, topic=None, source=None, actor=None, pr
     """
     if record_kind not in KINDS:
         raise UsageError(f"unknown kind '{record_kind}'")
-    records = ds.records[record_kind]
     topics = [topic] if isinstance(topic, str) else list(topic or [])
     if topics:
         wanted = set().union(*(ds.topic_family(t) for t in topics))
-        records = [r for r in records if wanted & set(record_topics(r))]
+        records = ds.with_topics(record_kind, wanted)
+    else:
+        records = ds.records[record_kind]
     if source:
         sid = ds.resolve_id("sources", source)
         records = [r for r in records if sid in record_sources(r)]

@@ -1,42 +1,50 @@
-"""One fuzzy search index over every record kind, structure items included.
+"""One fuzzy search over every record kind, structure items included.
 
-Texts are folded once (accents, case, punctuation) into an inverted index of
-words. A query is folded the same way; each query word is matched against the
-index's vocabulary (exact, prefix, then RapidFuzz `ratio` for typos), topic
-aliases add the records of the topic they name (guns -> firearms), and hits
-are ranked in tiers: exact id/alias/title, then the whole phrase in a title,
-then the phrase anywhere, then by how well the words are covered.
+Each record becomes a document of folded texts (accents, case, punctuation
+gone) at cache build time, indexed by SQLite FTS5 (see store.py). A query is
+folded the same way; words found in the index match exactly or as prefixes,
+misspelt words are matched against the index vocabulary with RapidFuzz
+(`ratio`: fast, and enough for typos), and topic aliases add the records of
+the topic they name (guns -> firearms). Hits rank in tiers: exact id, alias or
+title; the whole phrase (or a near miss of a name) in a title; the phrase
+anywhere; then by how well the words are covered, weighted by field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 
 from .model import title_of
 from .text import fold
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
+MAX_CANDIDATES = 2000
 STOPWORDS = frozenset("a an and the of to in on for by with de la el los las y en del".split())
-# field weights: where a word is found matters
-W_TITLE, W_TOPIC, W_BODY, W_QUOTE = 1.0, 0.85, 0.75, 0.65
+FIELD_WEIGHTS = (1.0, 0.85, 0.75, 0.65)  # title+aliases, topic labels, summary etc., quotes
 TIER_EXACT, TIER_TITLE_PHRASE, TIER_PHRASE = 3, 2, 1
 NEAR_NAME = 88  # a typo'd name ('bicentenial framwork') ranks with a title phrase match
+MIN_COVERAGE = 40
 # on equal scores, the things users ask about first
 KIND_RANK = {"programs": 0, "structures": 1, "items": 2, "topics": 3, "recommendations": 4,
              "assessments": 5, "funding": 6, "events": 7, "figures": 8, "sources": 9}
+_BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient", "account",
+                "publisher", "author", "label", "unit")
 
 
-@dataclass
-class Doc:
-    kind: str
-    id: str
-    title: str
-    record: dict
-    names: list[str]  # folded id, title, aliases: candidates for an exact match
-    title_text: str  # folded title + aliases
-    body_text: str  # folded summary, topic labels, quotes
-    words: dict[str, float] = field(default_factory=dict)  # word -> best field weight
+def document(kind: str, rec: dict, topic_labels: dict[str, str]) -> dict:
+    """The folded texts a record is found by (computed once, when the cache is built)."""
+    title = title_of(kind, rec)
+    aliases = [a for a in rec.get("aliases", []) if isinstance(a, str)]
+    body = [rec[k] for k in _BODY_FIELDS if isinstance(rec.get(k), str) and rec[k] != title]
+    labels = [topic_labels[t] for t in rec.get("topics", []) if t in topic_labels]
+    names = list(dict.fromkeys(fold(n) for n in [rec["id"], title, *aliases] if fold(n)))
+    return {"title": title, "names": names,
+            "title_text": fold(" ".join([title, *aliases])),
+            "topic_text": fold(" ".join(labels)),
+            "body_text": fold(" ".join(body)),
+            "quote_text": fold(" ".join(c["quote"] for c in rec.get("cite", [])))}
 
 
 @dataclass
@@ -54,71 +62,37 @@ class Hit:
                 "score": round(self.score, 1), "record": self.record}
 
 
-class SearchIndex:
-    """Folded documents, an inverted word index and the topic names for expansion."""
+class Searcher:
+    """Answers queries from the dataset's store."""
 
     def __init__(self, ds):
         self.ds = ds
-        self.docs: list[Doc] = []
-        self.postings: dict[str, list[int]] = {}
-        for kind, rec, extra_topics in _records(ds):
-            self._add(kind, rec, extra_topics)
-        self.vocabulary = list(self.postings)
+        self.store = ds.store
 
-    def _add(self, kind: str, rec: dict, extra_topics: list[str]) -> None:
-        title = title_of(kind, rec)
-        aliases = list(rec.get("aliases", []))
-        topic_labels = [self.ds.get("topics", t)["label"] for t in
-                        rec.get("topics", []) + extra_topics if self.ds.get("topics", t)]
-        quotes = [c["quote"] for c in rec.get("cite", [])]
-        body = [rec.get(k, "") for k in ("summary", "description", "actor", "place", "note",
-                                          "recipient", "account", "publisher", "author",
-                                          "label", "unit")]
-        body = [b for b in body if isinstance(b, str)]
-        names = [fold(n) for n in [rec["id"], title, *aliases] if n]
-        doc = Doc(kind, rec["id"], title, rec, names,
-                  fold(" ".join([title, *aliases, rec["id"].replace("-", " ")])),
-                  fold(" ".join(body + topic_labels + quotes)))
-        weights = {}
-        for text, weight in ((doc.title_text, W_TITLE), (fold(" ".join(topic_labels)), W_TOPIC),
-                             (fold(" ".join(body)), W_BODY), (fold(" ".join(quotes)), W_QUOTE)):
-            for word in text.split():
-                if weights.get(word, 0) < weight:
-                    weights[word] = weight
-        doc.words = weights
-        number = len(self.docs)
-        self.docs.append(doc)
-        for word in weights:
-            self.postings.setdefault(word, []).append(number)
-
-    # ---- query ---------------------------------------------------------------
-    def expand(self, word: str) -> dict[str, float]:
-        """Vocabulary words a query word may mean, with a similarity in 0..1."""
+    def expand_typos(self, words: list[str]) -> dict[str, dict[str, float]]:
+        """For words absent from the index, the vocabulary words they may be typos of."""
+        unknown = [w for w in words if len(w) >= 4 and not self.store.has_term(w)]
+        if not unknown:
+            return {}
         from rapidfuzz import fuzz, process
 
-        found = {}
-        if word in self.postings:
-            found[word] = 1.0
-        if len(word) >= 3:
-            for vocab in self.vocabulary:
-                if vocab.startswith(word) and vocab != word:
-                    found.setdefault(vocab, 0.9)
-        if len(word) >= 4:
-            cutoff = 80 if len(word) >= 6 else 85
-            for vocab, score, _ in process.extract(word, self.vocabulary, scorer=fuzz.ratio,
-                                                   score_cutoff=cutoff, limit=8):
-                found.setdefault(vocab, score / 100 * 0.95)
-        return found
+        vocabulary = self.store.vocabulary()
+        out = {}
+        for word in unknown:
+            cutoff = 80 if len(word) >= 6 else 75
+            out[word] = {v: s / 100 * 0.95 for v, s, _ in process.extract(
+                word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)}
+        return out
 
-    def topics_named(self, query: str) -> set[str]:
+    def topics_named(self, phrase: str, fuzzy: bool) -> set[str]:
         """Topics (with their children) whose id, label or alias the query names."""
         names = self.ds.topic_names
-        if query in names:
-            return self.ds.topic_family(names[query])
-        if len(query) >= 5:
+        if phrase in names:
+            return self.ds.topic_family(names[phrase])
+        if fuzzy and len(phrase) >= 5:
             from rapidfuzz import fuzz, process
 
-            best = process.extractOne(query, list(names), scorer=fuzz.ratio, score_cutoff=88)
+            best = process.extractOne(phrase, list(names), scorer=fuzz.ratio, score_cutoff=88)
             if best:
                 return self.ds.topic_family(names[best[0]])
         return set()
@@ -128,96 +102,97 @@ class SearchIndex:
         if not phrase:
             return []
         words = [w for w in phrase.split() if w not in STOPWORDS] or phrase.split()
-        words = words[:MAX_QUERY_WORDS]
-        expansions = [self.expand(w) for w in words]
-        topics = self.topics_named(phrase)
-        candidates: dict[int, float] = {}
-        for i, exp in enumerate(expansions):
-            for vocab in exp:
-                for number in self.postings.get(vocab, ()):
-                    candidates[number] = 0.0
+        words = list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
+        typos = self.expand_typos(words)
+        topics = self.topics_named(phrase, fuzzy=bool(typos))
+        terms = [f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words]
+        terms += [f'"{v}"' for exp in typos.values() for v in exp]
+        candidates = dict.fromkeys(self.store.match(" OR ".join(terms), MAX_CANDIDATES))
+        exact = set(self.store.docs_named(phrase))
+        candidates.update(dict.fromkeys(exact))
         if topics:
-            for number, doc in enumerate(self.docs):
-                if topics & set(_doc_topics(doc)):
-                    candidates[number] = 0.0
-        hits = []
-        for number in candidates:
-            doc = self.docs[number]
-            if kinds and doc.kind not in kinds:
+            candidates.update(dict.fromkeys(self.store.docs_with_topics(topics, MAX_CANDIDATES)))
+        scored = []
+        for row in self.store.doc_texts(list(candidates)):
+            doc, kind, rid, title, doc_topics, names = row[:6]
+            if kinds and kind not in kinds:
                 continue
-            score, terms = self._score(doc, phrase, words, expansions, topics)
+            score, matched = _score(row[6:], phrase, words, typos,
+                                    bool(topics & set(json.loads(doc_topics))),
+                                    doc in exact, json.loads(names) if typos else ())
             if score > 0:
-                hits.append(Hit(doc.kind, doc.id, doc.title, score, doc.record,
-                                snippet(doc, terms), terms))
-        hits.sort(key=lambda h: (-round(h.score, 1), KIND_RANK.get(h.kind, 9), len(h.title), h.id))
-        return hits[:limit]
+                scored.append((score, kind, rid, title, matched))
+        scored.sort(key=lambda s: (-round(s[0], 1), KIND_RANK.get(s[1], 9), len(s[3]), s[2]))
+        return [self._hit(*s) for s in scored[:limit]]
 
-    def _score(self, doc: Doc, phrase, words, expansions, topics) -> tuple[float, list[str]]:
-        total, terms = 0.0, []
-        for exp in expansions:
-            best, best_word = 0.0, None
-            for vocab, sim in exp.items():
-                weight = doc.words.get(vocab)
-                if weight and sim * weight > best:
-                    best, best_word = sim * weight, vocab
-            total += best
-            if best_word:
-                terms.append(best_word)
-        coverage = 100 * total / len(expansions)
-        if topics and topics & set(_doc_topics(doc)):
-            coverage = max(coverage, 80.0)
-        if coverage < 40:
-            return 0.0, terms
-        if phrase in doc.names:
-            tier = TIER_EXACT
-        elif _has_phrase(doc.title_text, phrase) or _near_name(phrase, doc.names):
-            tier = TIER_TITLE_PHRASE
-        elif _has_phrase(doc.body_text, phrase):
-            tier = TIER_PHRASE
-        else:
-            tier = 0
-        return tier * 100 + coverage, terms
+    def _hit(self, score, kind, rid, title, matched) -> Hit:
+        record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
+        return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
+
+
+def _score(texts, phrase, words, typos, topic_hit, exact, names) -> tuple[float, list[str]]:
+    """Coverage of the query words (0-100, by field weight) plus 100 per tier."""
+    weights: dict[str, float] = {}
+    for text, weight in zip(texts, FIELD_WEIGHTS):
+        for word in text.split():
+            if weights.get(word, 0) < weight:
+                weights[word] = weight
+    total, matched = 0.0, []
+    for word in words:
+        best, best_word = weights.get(word, 0.0), word
+        if best < 1 and len(word) >= 3:
+            for candidate, weight in weights.items():
+                if candidate.startswith(word) and 0.9 * weight > best:
+                    best, best_word = 0.9 * weight, candidate
+        for candidate, sim in typos.get(word, {}).items():
+            if sim * weights.get(candidate, 0) > best:
+                best, best_word = sim * weights[candidate], candidate
+        total += best
+        if best:
+            matched.append(best_word)
+    coverage = 100 * total / len(words)
+    if topic_hit:
+        coverage = max(coverage, 80.0)
+    if coverage < MIN_COVERAGE and not exact:
+        return 0.0, matched
+    title_text, _topics, body_text, quote_text = texts
+    if exact:
+        tier = TIER_EXACT
+    elif _has_phrase(title_text, phrase) or _near_name(phrase, names):
+        tier = TIER_TITLE_PHRASE
+    elif _has_phrase(body_text, phrase) or _has_phrase(quote_text, phrase):
+        tier = TIER_PHRASE
+    else:
+        tier = 0
+    return tier * 100 + min(coverage, 100.0), matched
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} " or (len(phrase) >= 4 and phrase in text)
 
 
-def _near_name(phrase: str, names: list[str]) -> bool:
+def _near_name(phrase: str, names) -> bool:
+    if len(phrase) < 5 or not names:
+        return False
     from rapidfuzz import fuzz
 
-    return len(phrase) >= 5 and any(fuzz.ratio(phrase, name) >= NEAR_NAME for name in names)
+    return any(fuzz.ratio(phrase, name) >= NEAR_NAME for name in names)
 
 
-def _doc_topics(doc: Doc) -> list[str]:
-    return doc.record.get("topics", [])
-
-
-def _records(ds):
-    """(kind, record, extra topics) for every record and structure item."""
-    for kind, recs in ds.records.items():
-        for rec in recs:
-            yield kind, rec, []
-            for item in rec.get("items", []):
-                yield "items", item, []
-
-
-def snippet(doc: Doc, terms: list[str], width: int = 100) -> str:
+def snippet(record: dict, title: str, terms: list[str], width: int = 100) -> str:
     """A short passage of the record around the first matched word."""
-    texts = [doc.record.get(k) for k in ("summary", "text", "description")]
-    texts += [c["quote"] for c in doc.record.get("cite", [])]
-    texts = [t for t in texts if isinstance(t, str) and t != doc.title]
+    texts = [record.get(k) for k in ("summary", "text", "description")]
+    texts += [c["quote"] for c in record.get("cite", [])]
+    texts = [t for t in texts if isinstance(t, str) and t != title]
     for text in texts:
-        folded_words = fold(text).split()
+        folded = fold(text)
         for term in terms:
-            if term in folded_words:
-                return _around(text, term, width)
+            if f" {term} " in f" {folded} ":
+                return _around(text, folded.find(term), width)
     return texts[0][:width] if texts else ""
 
 
-def _around(text: str, term: str, width: int) -> str:
-    lowered = fold(text)
-    at = lowered.find(term)
+def _around(text: str, at: int, width: int) -> str:
     # folding keeps word order and roughly the length: cut around the same place
     start = max(0, min(at - width // 3, len(text) - width))
     cut = text[start:start + width]

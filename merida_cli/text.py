@@ -15,10 +15,23 @@ _BROKEN_HYPHEN = re.compile(r"(?<=\w)- (?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+class _CombiningMarks(dict):
+    """str.translate table that deletes combining marks, filled on first sight of a char."""
+
+    def __missing__(self, code: int):
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_COMBINING = _CombiningMarks()
+
+
 def strip_accents(text: str) -> str:
     """Drop combining marks after NFKD: 'Mérida' -> 'Merida'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING)
 
 
 def normalize_quote(text: str) -> str:

@@ -1,0 +1,257 @@
+"""The loaded packs as an SQLite database: the cache, the filter index and the search index.
+
+Built once from the validated records (on the first run, or when any pack
+file changes) and then opened by every command, which reads only the kinds
+and rows it needs: a 100,000-record pack answers `recs --topic firearms`
+without turning every record into a Python object.
+
+The file lives in the cache directory, named by a fingerprint of every pack
+file's path, size and mtime plus merida's version; it is written to a temp
+file and renamed into place (atomic). Anything wrong with it (unreadable,
+truncated, corrupt, another version, a read-only directory) means it is
+ignored and the packs are loaded from YAML; when it cannot be written, the
+same database is built in memory for that run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from . import __version__
+
+SCHEMA_VERSION = "2"
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE records(kind TEXT, id TEXT, seq INTEGER, body TEXT, PRIMARY KEY(kind, id));
+CREATE INDEX records_by_seq ON records(kind, seq);
+CREATE TABLE items(id TEXT PRIMARY KEY, structure TEXT);
+CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
+CREATE INDEX topics_of_topic ON topics_of(kind, topic);
+CREATE TABLE doc_topics(topic TEXT, doc INTEGER);
+CREATE INDEX doc_topics_topic ON doc_topics(topic);
+CREATE TABLE names(name TEXT, doc INTEGER);
+CREATE INDEX names_name ON names(name);
+CREATE TABLE docs(doc INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, topics TEXT,
+                  names TEXT);
+CREATE VIRTUAL TABLE fts USING fts5(title, topic_labels, body, quotes, tokenize='unicode61',
+                                    detail='none');
+CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
+"""
+
+
+class StoreError(Exception):
+    """The cache database is unusable; callers fall back to loading the YAML."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("MERIDA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "merida")
+    return Path(base)
+
+
+def fingerprint(directories: list[Path]) -> str | None:
+    """A key that changes when any pack file is added, removed or modified."""
+    import hashlib
+
+    from .load import pack_files
+
+    parts = [__version__, SCHEMA_VERSION]
+    try:
+        for directory in directories:
+            parts.append(str(Path(directory).resolve()))
+            for path in pack_files(directory):
+                st = path.stat()
+                parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
+    except Exception:
+        return None
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cache_path(key: str) -> Path:
+    return cache_dir() / f"packs-{key[:32]}.sqlite"
+
+
+class Store:
+    """Read access to a built database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
+        self.path = path
+
+    # ---- opening and building ---------------------------------------------------
+    @classmethod
+    def open(cls, key: str) -> "Store | None":
+        """The cached database for this key, or None if it is missing or unusable."""
+        path = cache_path(key)
+        if not path.is_file():
+            return None
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("key") != key or meta.get("version") != __version__ \
+                    or meta.get("schema") != SCHEMA_VERSION or meta.get("complete") != "1":
+                conn.close()
+                return None
+            return cls(conn, path)
+        except sqlite3.Error:
+            return None
+
+    @classmethod
+    def build(cls, records: dict[str, list[dict]], key: str | None) -> "Store":
+        """Write the database to the cache (atomically) and open it; in memory if that fails."""
+        if key is not None:
+            try:
+                return cls._build_file(records, key)
+            except (OSError, sqlite3.Error):
+                pass
+        conn = sqlite3.connect(":memory:")
+        _fill(conn, records, key or "")
+        return cls(conn)
+
+    @classmethod
+    def _build_file(cls, records, key) -> "Store":
+        target = cache_path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-", suffix=".tmp")
+        os.close(fd)
+        try:
+            conn = sqlite3.connect(tmp)
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            _fill(conn, records, key)
+            conn.close()
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        store = cls.open(key)
+        if store is None:
+            raise OSError("cache written but not readable")
+        return store
+
+    def discard(self) -> None:
+        """Remove a cache file that turned out to be broken."""
+        try:
+            self.conn.close()
+            if self.path:
+                self.path.unlink()
+        except OSError:
+            pass
+
+    # ---- reads --------------------------------------------------------------------
+    def _query(self, sql: str, args=()):
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(str(exc)) from None
+
+    def kind(self, kind: str) -> list[dict]:
+        rows = self._query("SELECT body FROM records WHERE kind = ? ORDER BY seq", (kind,))
+        return [json.loads(body) for (body,) in rows]
+
+    def get(self, kind: str, rid: str) -> dict | None:
+        rows = self._query("SELECT body FROM records WHERE kind = ? AND id = ?", (kind, rid))
+        return json.loads(rows[0][0]) if rows else None
+
+    def find(self, rid: str) -> list[tuple[str, dict]]:
+        rows = self._query("SELECT kind, body FROM records WHERE id = ?", (rid,))
+        return [(kind, json.loads(body)) for kind, body in rows]
+
+    def ids(self) -> list[str]:
+        return [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
+
+    def item_structure(self, item_id: str) -> str | None:
+        rows = self._query("SELECT structure FROM items WHERE id = ?", (item_id,))
+        return rows[0][0] if rows else None
+
+    def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
+        """Records of a kind carrying any of the topics, in file order."""
+        marks = ",".join("?" * len(topics))
+        rows = self._query(
+            f"SELECT body FROM records WHERE kind = ? AND seq IN (SELECT seq FROM topics_of "
+            f"WHERE kind = ? AND topic IN ({marks})) ORDER BY seq", (kind, kind, *topics))
+        return [json.loads(body) for (body,) in rows]
+
+    # ---- search support ---------------------------------------------------------
+    def has_term(self, term: str) -> bool:
+        return bool(self._query("SELECT 1 FROM vocab WHERE term = ?", (term,)))
+
+    def vocabulary(self) -> list[str]:
+        return [t for (t,) in self._query("SELECT term FROM vocab")]
+
+    def match(self, expression: str, limit: int) -> list[int]:
+        rows = self._query("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
+                           (expression, limit))
+        return [r for (r,) in rows]
+
+    def docs_named(self, name: str) -> list[int]:
+        return [d for (d,) in self._query("SELECT doc FROM names WHERE name = ?", (name,))]
+
+    def docs_with_topics(self, topics: set[str], limit: int) -> list[int]:
+        marks = ",".join("?" * len(topics))
+        rows = self._query(f"SELECT DISTINCT doc FROM doc_topics WHERE topic IN ({marks}) "
+                           f"LIMIT ?", (*topics, limit))
+        return [d for (d,) in rows]
+
+    def doc_texts(self, docs: list[int]) -> list[tuple]:
+        """(doc, kind, id, title, topics, names, title_text, topic_text, body_text, quote_text)."""
+        out = []
+        for start in range(0, len(docs), 500):  # stay under SQLite's variable limit
+            chunk = tuple(docs[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += self._query(
+                f"SELECT d.doc, d.kind, d.id, d.title, d.topics, d.names, f.title, "
+                f"f.topic_labels, f.body, f.quotes FROM docs d JOIN fts f ON f.rowid = d.doc "
+                f"WHERE d.doc IN ({marks})", chunk)
+        return out
+
+
+def _fill(conn: sqlite3.Connection, records: dict[str, list[dict]], key: str) -> None:
+    """Create the schema and insert records, topic index and search documents."""
+    from .search import document
+
+    conn.executescript(SCHEMA)
+    labels = {t["id"]: t["label"] for t in records.get("topics", [])}
+    seq = 0
+    rows, topic_rows, item_rows, doc_rows, fts_rows, name_rows = [], [], [], [], [], []
+    doc_topic_rows = []
+    for kind, recs in records.items():
+        for rec in recs:
+            seq += 1
+            rows.append((kind, rec["id"], seq, json.dumps(rec, ensure_ascii=False)))
+            topics = set(rec.get("topics", []))
+            for item in rec.get("items", []):
+                topics.update(item.get("topics", []))
+                item_rows.append((item["id"], rec["id"]))
+            topic_rows += [(kind, t, seq) for t in topics]
+            entries = [(kind, rec, seq)] + [("items", item, None) for item in rec.get("items", [])]
+            for doc_kind, doc_rec, _ in entries:
+                doc = len(doc_rows) + 1
+                d = document(doc_kind, doc_rec, labels)
+                doc_rows.append((doc, doc_kind, doc_rec["id"], d["title"],
+                                 json.dumps(doc_rec.get("topics", [])),
+                                 json.dumps(d["names"], ensure_ascii=False)))
+                fts_rows.append((doc, d["title_text"], d["topic_text"], d["body_text"],
+                                 d["quote_text"]))
+                name_rows += [(n, doc) for n in d["names"]]
+                doc_topic_rows += [(t, doc) for t in doc_rec.get("topics", [])]
+    conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+    conn.executemany("INSERT OR IGNORE INTO items VALUES (?, ?)", item_rows)
+    conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
+    conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
+    conn.executemany("INSERT INTO fts(rowid, title, topic_labels, body, quotes) "
+                     "VALUES (?, ?, ?, ?, ?)", fts_rows)
+    conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
+    conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", doc_topic_rows)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("key", key), ("version", __version__), ("schema", SCHEMA_VERSION), ("complete", "1")])
+    conn.commit()
