@@ -1,0 +1,140 @@
+"""Search: folding, ranking, typos, synonyms, JSON contract, and properties that always hold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import run_cli
+from merida_cli import load_data
+from merida_cli.model import title_of
+from merida_cli.search import Searcher
+from merida_cli.text import fold
+
+
+def ids(result, n=5):
+    return [h["id"] for h in result.json()[:n]]
+
+
+def test_json_contract(cli):
+    result = cli("search", "straw purchases", "--json")
+    assert result.code == 0
+    hits = result.json()
+    assert hits and set(hits[0]) == {"kind", "id", "title", "score", "record"}
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert hits[0]["record"]["id"] == hits[0]["id"]
+
+
+@pytest.mark.parametrize("query", ["Merida", "mérida", "MÉRIDA", "merida", "Mérida Initiative"])
+def test_case_and_accents_do_not_matter(cli, query):
+    assert ids(cli("search", query, "--json"), 1) == ["merida"]
+
+
+def test_punctuation_and_hyphens_do_not_matter():
+    assert fold("mil-mil") == fold("mil mil") == fold("Mil–Mil!")
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("bicentenial framwork", "bicentennial"),
+    ("Bicentennial Framework", "bicentennial"),
+    ("iniciativa merida", "merida"),
+    ("plan colombia", "plan-colombia"),
+    ("kingpin strategy", "kingpin-strategy"),
+    ("ventanilla unica", "ventanilla-unica"),
+    ("Peña Nieto", "pena-nieto-security-strategy"),
+])
+def test_names_and_typos_find_the_program(cli, query, expected):
+    assert expected in ids(cli("search", query, "--json"), 3)
+
+
+def test_typo_in_a_phrase_finds_recommendations(cli):
+    hits = cli("search", "straw purchses", "--kind", "recommendations", "--json").json()
+    assert any("straw" in h["title"].lower() for h in hits[:3])
+
+
+def test_synonym_through_topic_alias(cli):
+    hits = cli("search", "guns", "--json", "--limit", "20").json()
+    assert hits[0]["id"] == "firearms"
+    assert sum("firearms" in h["record"].get("topics", []) for h in hits) >= 10
+
+
+def test_kind_filter_and_limit(cli):
+    hits = cli("search", "firearms", "--kind", "events", "--limit", "3", "--json").json()
+    assert 0 < len(hits) <= 3 and all(h["kind"] == "events" for h in hits)
+
+
+def test_structure_items_are_searchable(cli):
+    assert "merida-pillar-4" in ids(cli("search", "resilient communities", "--json"), 5)
+
+
+def test_unknown_kind_suggests(cli):
+    result = cli("search", "x", "--kind", "recomendations")
+    assert result.code == 2 and "did you mean 'recommendations'" in result.err
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t"])
+def test_empty_query_is_usage_error(cli, query):
+    result = cli("search", query)
+    assert result.code == 2 and "empty search query" in result.err
+
+
+def test_huge_query_is_handled(cli):
+    result = cli("search", "firearms " * 12000, "--json")
+    assert result.code in (0, 1) and "Traceback" not in result.err
+
+
+def test_no_match_exit_1(cli):
+    result = cli("search", "zzqxwv", "--json")
+    assert result.code == 1 and result.json() == [] and "no records match" in result.err
+
+
+def test_terminal_highlights_matches(cli):
+    result = cli("search", "straw purchases", tty=True, color=True, width=160)
+    assert "\x1b[" in result.out and "straw" in result.out.lower()
+
+
+# ---- properties -------------------------------------------------------------------
+
+DATA = None
+
+
+def searcher():
+    global DATA
+    if DATA is None:
+        DATA = load_data()
+    return Searcher(DATA)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=300))
+def test_any_query_returns_within_bounds(query):
+    hits = searcher().search(query, limit=7)
+    assert len(hits) <= 7
+    assert all(0 < h.score <= 400 for h in hits)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=50)
+       .map(lambda s: s + "\x00\x07\u202e" + s))
+def test_control_characters_never_raise(query):
+    searcher().search(query, limit=5)
+
+
+def _records_with_titles():
+    ds = searcher().ds
+    out = []
+    for kind in ("programs", "recommendations", "events", "assessments", "figures"):
+        out += [(kind, r) for r in ds.records[kind]]
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_exact_title_is_its_own_top_hit(data):
+    kind, record = data.draw(st.sampled_from(_records_with_titles()))
+    title = title_of(kind, record)
+    hits = searcher().search(title, limit=5)
+    top = hits[0].score
+    assert any(h.id == record["id"] and h.score == top for h in hits), (title, hits[:3])
