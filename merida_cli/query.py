@@ -36,24 +36,18 @@ def children_of(ds, program_id: str) -> list[dict]:
 
 
 def components(ds, program_id: str) -> list[dict]:
-    """What a program is made of: its current structure's items and its sub-programs.
-
-    A program with neither is its own single component, so any two programs
-    can be compared.
-    """
-    out = []
+    """What a program is made of: its current structure's items (pillars, goals and their
+    objectives); failing that its sub-programs; failing that the program itself, so any
+    two programs can be compared."""
     structure = current_structure(ds, program_id)
     if structure:
-        out += [{"kind": "item", "id": i["id"], "number": i.get("number"), "title": i["title"],
+        return [{"kind": "item", "id": i["id"], "number": i.get("number"), "title": i["title"],
                  "topics": i.get("topics", []), "structure": structure["id"]}
                 for i in structure["items"]]
-    out += [{"kind": "program", "id": p["id"], "title": p["name"], "topics": p.get("topics", [])}
-            for p in children_of(ds, program_id)]
-    if not out:
-        p = ds.get("programs", program_id)
-        out.append({"kind": "program", "id": p["id"], "title": p["name"],
-                    "topics": p.get("topics", [])})
-    return out
+    children = children_of(ds, program_id)
+    programs = children or [ds.get("programs", program_id)]
+    return [{"kind": "program", "id": p["id"], "title": p["name"], "topics": p.get("topics", [])}
+            for p in programs]
 
 
 def program_period(program: dict) -> str:
@@ -71,14 +65,9 @@ def program_rows(ds) -> list[dict]:
         for pid in r.get("programs", []):
             recs[pid] = recs.get(pid, 0) + 1
     return [{"id": p["id"], "name": p["name"], "period": program_period(p),
-             "parent": p.get("parent", ""), "components": len(components_if_any(ds, p["id"])),
+             "parent": p.get("parent", ""), "components": len(components(ds, p["id"])),
              "funding_lines": funding.get(p["id"], 0), "recommendations": recs.get(p["id"], 0)}
             for p in ds.records["programs"]]
-
-
-def components_if_any(ds, program_id: str) -> list[dict]:
-    structure = current_structure(ds, program_id)
-    return (structure["items"] if structure else []) + children_of(ds, program_id)
 
 
 def _count_by(records, key) -> dict[str, int]:
