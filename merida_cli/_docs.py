@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 
 def run(*args: str, width: int = 100) -> str:
@@ -15,7 +16,15 @@ def run(*args: str, width: int = 100) -> str:
 
     out, err = io.StringIO(), io.StringIO()
     env = Environment(stdout=out, stderr=err, is_tty=True, color=False, width=width)
-    main(list(args), env)
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = str(width)  # click wraps --help to the terminal: pin it
+    try:
+        main(list(args), env)
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
     text = "\n".join(line.rstrip() for line in out.getvalue().splitlines())
     return text.strip("\n")
 

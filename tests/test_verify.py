@@ -1,0 +1,81 @@
+"""verify and coverage against the real source texts; a tampered quote fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEEDS, SOURCES, needs_shared, write_pack
+from test_loader import GOOD
+
+SEED_SOURCES = ["olson", "garza-leutert", "pfeiffer-oped", "news-2017", "insightcrime-kingpin"]
+
+
+@needs_shared
+def test_every_builtin_quote_verifies(cli):
+    result = cli("verify", "--texts", SEEDS, "--texts", SOURCES)
+    assert result.code == 0, result.out[:2000]
+    assert "quotes verified" in result.err
+
+
+def test_tampered_quote_fails(cli, tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_text("Here is a quote, with “curly” marks — and a dash.\n")
+    good = GOOD.replace('quote: "a quote"', 'quote: "a quote, with \\"curly\\" marks - and"')
+    pack = write_pack(tmp_path / "p", {"a.yaml": good})
+    assert cli("--no-builtin", "--data", pack, "verify", "--texts", texts).code == 0
+    bad = write_pack(tmp_path / "q", {"a.yaml": good.replace("marks - and", "marks - or")})
+    result = cli("--no-builtin", "--data", bad, "verify", "--texts", texts)
+    assert result.code == 1
+    assert "plan: quote not found in notes.txt" in result.out
+    assert "trace: quote not found in notes.txt" in result.out
+
+
+def test_missing_text_fails(cli, tmp_path):
+    pack = write_pack(tmp_path / "p", {"a.yaml": GOOD})
+    empty = tmp_path / "none"
+    empty.mkdir()
+    result = cli("--no-builtin", "--data", pack, "verify", "--texts", empty)
+    assert result.code == 1 and "source text notes.txt not found" in result.out
+
+
+def test_verify_texts_must_be_a_directory(cli, tmp_path):
+    result = cli("verify", "--texts", tmp_path / "nope")
+    assert result.code == 2 and "not a directory" in result.err
+
+
+@needs_shared
+def test_source_files_match_by_sha256(cli):
+    import hashlib
+
+    sources = cli("sources", "--json").json()
+    for source in sources:
+        folder = SEEDS if (SEEDS / source["file"]).exists() else SOURCES
+        digest = hashlib.sha256((folder / source["file"]).read_bytes()).hexdigest()
+        assert source["sha256"] == digest, source["id"]
+
+
+@needs_shared
+@pytest.mark.parametrize("source", SEED_SOURCES)
+def test_every_numbered_or_dated_sentence_of_a_seed_is_cited_or_skipped(cli, source):
+    result = cli("coverage", source, "--texts", SEEDS, "--json")
+    assert result.code == 0, "\n".join(result.json()["uncited_sentences"])
+    assert result.json()["uncited_sentences"] == []
+
+
+def test_coverage_lists_an_uncited_sentence(cli, tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_text("It has a quote. In 2024 there were 5 cases. No number.")
+    pack = write_pack(tmp_path / "p", {"a.yaml": GOOD.replace('"a quote"', '"It has a quote."')})
+    result = cli("--no-builtin", "--data", pack, "coverage", "notes", "--texts", texts, "--json")
+    assert result.code == 1
+    assert result.json()["uncited_sentences"] == ["In 2024 there were 5 cases."]
+
+
+def test_coverage_skip_file_gives_reasons():
+    from merida_cli.coverage import skip_rules
+
+    rules = skip_rules()
+    assert rules and all(r.get("reason") for rs in rules.values() for r in rs)
+    assert sum(len(rs) for rs in rules.values()) <= 12
