@@ -374,8 +374,10 @@ def search(
 
 @app.command()
 def compare(
-    a: Annotated[str, typer.Argument(help="First program.", autocompletion=_complete("programs"))],
-    b: Annotated[str, typer.Argument(help="Second program.", autocompletion=_complete("programs"))],
+    a: Annotated[str, typer.Argument(metavar="A", help="First program.",
+                                     autocompletion=_complete("programs"))],
+    b: Annotated[str, typer.Argument(metavar="B", help="Second program.",
+                                     autocompletion=_complete("programs"))],
     json_: JsonOpt = False,
 ):
     """Two programs side by side, aligned by topic.
@@ -398,8 +400,8 @@ def compare(
 
 @app.command()
 def diff(
-    a: Annotated[str, typer.Argument(help="Program id, or a pack file/directory.")],
-    b: Annotated[str, typer.Argument(help="Program id, or a pack file/directory.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="Program id, or a pack file/directory.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Program id, or a pack file/directory.")],
     json_: JsonOpt = False,
 ):
     """What B added, dropped and continued relative to A, by topic; exit 1 if they differ.

@@ -148,3 +148,17 @@ def test_closed_pipe_status_is_zero():
 def test_no_color_env_on_entry_point():
     result = _merida("recs", "--topic", "firearms", env={"NO_COLOR": "1"})
     assert result.returncode == 0 and not ANSI.search(result.stdout)
+
+
+@pytest.mark.parametrize("words,expected", [
+    ("merida pillars bic", "bicentennial"),
+    ("merida recs --topic fire", "firearms"),
+    ("merida recs --source ols", "olson"),
+    ("merida funding --program meri", "merida"),
+])
+def test_shell_completion_of_ids(words, expected):
+    env = {"_MERIDA_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - 1)}
+    result = _merida(env=env)
+    assert result.returncode == 0
+    assert expected in result.stdout.split()
