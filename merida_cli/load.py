@@ -7,6 +7,7 @@ and duplicate key rejected, and each error names file and line.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -67,16 +68,17 @@ def read_text(path: Path) -> str:
     return text.lstrip("\ufeff")
 
 
-def parse_file(path: Path) -> object:
-    """Parse one YAML or JSON file into plain data with line information."""
+def parse_file(path: Path, fast: bool = False) -> object:
+    """Parse one YAML or JSON file into plain data, with line information unless `fast`."""
     text = read_text(path)
     if not text.strip():
         raise DataError([f"{path}:1: file is empty; expected a mapping of record kinds"])
     if path.suffix == ".json":
         return _parse_json(path, text)
-    from .yamlsafe import parse_yaml
+    from .yamlsafe import parse_yaml, parse_yaml_fast
 
-    return parse_yaml(text, str(path))
+    document = parse_yaml_fast(text) if fast else None
+    return document if document is not None else parse_yaml(text, str(path))
 
 
 def _parse_json(path: Path, text: str) -> object:
@@ -109,8 +111,8 @@ def locate_records(path: Path, document: object) -> list[Located]:
         raise DataError([f"{name}:1: expected a mapping of record kinds "
                          f"({', '.join(KINDS)}), got {type(document).__name__}"])
     keylines = getattr(document, "keylines", {})
-    text = None
     out, problems = [], []
+    finder = _LineFinder(path)
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
@@ -123,30 +125,113 @@ def locate_records(path: Path, document: object) -> list[Located]:
             continue
         for record in records:
             rline = getattr(record, "line", None)
-            if rline is None:  # JSON: find the record by its id
-                if text is None:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                rid = record.get("id") if isinstance(record, dict) else None
-                rline = _json_line(text, rid) if isinstance(rid, str) else line
-            out.append(Located(kind, record, name, rline, getattr(record, "keylines", {})))
+            locate = None if rline is not None else finder.for_record(record, line)
+            out.append(Located(kind, record, name, rline, getattr(record, "keylines", {}),
+                               locate))
     if problems:
         raise DataError(problems)
     return out
 
 
-def read_packs(directories: list[Path]) -> list[Located]:
+class _LineFinder:
+    """Finds a record's line in its file by its id, for files read without line numbers."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.text: str | None = None
+
+    def for_record(self, record, default: int):
+        rid = record.get("id") if isinstance(record, dict) else None
+        return lambda: self.find(rid) if isinstance(rid, str) else default
+
+    def find(self, rid: str) -> int:
+        if self.text is None:
+            self.text = self.path.read_text(encoding="utf-8", errors="replace")
+        for needle in (json.dumps(rid), f"id: {rid}", rid):
+            at = self.text.find(needle)
+            if at >= 0:
+                return self.text.count("\n", 0, at) + 1
+        return 1
+
+
+def read_packs(directories: list[Path], fast: bool = False) -> list[Located]:
     """All records of all packs, in order; every file's problems are collected."""
     located: list[Located] = []
     problems: list[str] = []
     for directory in directories:
         for path in pack_files(directory):
             try:
-                located += locate_records(path, parse_file(path))
+                located += locate_records(path, parse_file(path, fast))
             except DataError as exc:
                 problems += exc.problems
     if problems:
         raise DataError(problems)
     return located
+
+
+PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs more
+
+
+def _prepare_file(path: Path):
+    """Read, check and prepare one file on the fast path; None if anything is wrong."""
+    from .store import prepare
+    from .validate import check_record
+
+    try:
+        located = locate_records(path, parse_file(path, fast=True))
+    except (DataError, MeridaError):
+        return None
+    problems: list[str] = []
+    out = []
+    for loc in located:
+        rec = check_record(loc, problems)
+        if problems or rec is None:
+            return None
+        out.append((loc.kind, *prepare(loc.kind, rec)))
+    return out
+
+
+def fast_read(directories: list[Path]):
+    """Valid packs read quickly: (records, prepared store rows), or None when the strict
+    reader must run (anything invalid or unusual). Big packs use every core."""
+    import json
+
+    from .validate import links_are_sound
+
+    paths = [p for d in directories for p in pack_files(d)]
+    size = sum(p.stat().st_size for p in paths)
+    workers = min(len(paths), os.cpu_count() or 1)
+    if size > PARALLEL_BYTES and workers > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_prepare_file, paths, chunksize=1)
+    else:
+        results = [_prepare_file(p) for p in paths]
+    if any(r is None for r in results):
+        return None
+    records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+    prepared = []
+    for result in results:
+        for kind, body, docs in result:
+            rec = json.loads(body)
+            records[kind].append(rec)
+            prepared.append((kind, rec, body, docs))
+    return (records, prepared) if links_are_sound(records) else None
+
+
+def check_packs(directories: list[Path]) -> tuple[dict, list[str], list | None]:
+    """Read and validate packs: the fast reader first, and when anything is wrong the
+    strict one, so that every problem is reported with its file and line.
+    Returns (records, problems, prepared store rows or None)."""
+    fast = fast_read(directories)
+    if fast is not None:
+        return fast[0], [], fast[1]
+    try:
+        records, _where, problems = check_records(read_packs(directories))
+    except DataError as exc:
+        return {}, exc.problems, None
+    return records, problems, None
 
 
 def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
@@ -166,19 +251,19 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
         store = Store.open(key)
         if store is not None:
             return Dataset(store, directories)
-    records, _where, problems = check_records(read_packs(directories))
-    if problems:
-        raise DataError(problems)
-    return Dataset(Store.build(records, key), directories)
+    gc.disable()  # hundreds of thousands of new dicts: the cyclic collector only slows this
+    try:
+        records, problems, prepared = check_packs(directories)
+        if problems:
+            raise DataError(problems)
+        return Dataset(Store.build(records, key, prepared), directories)
+    finally:
+        gc.enable()
 
 
 def validate_packs(extra: list[str | Path] = (), builtin: bool = True) -> tuple[dict, list[str]]:
     """Every problem in the packs (no cache), for `merida validate`."""
-    directories = resolve_packs(list(extra), builtin)
-    try:
-        records, _where, problems = check_records(read_packs(directories))
-    except DataError as exc:
-        return {}, exc.problems
+    records, problems, _prepared = check_packs(resolve_packs(list(extra), builtin))
     return records, problems
 
 

@@ -185,8 +185,7 @@ def read_pack_records(path: Path) -> dict[tuple[str, str], dict]:
     out, problems = {}, []
     for file in files:
         for loc in locate_records(file, parse_file(file)):
-            rec = _Checker(loc, problems).mapping(loc.record, KINDS[loc.kind], loc.line,
-                                                  "record")
+            rec = _Checker(loc, problems).mapping(loc.record, KINDS[loc.kind], None, "record")
             if rec and "id" in rec:
                 out[(loc.kind, rec["id"])] = rec
     if problems:

@@ -20,7 +20,8 @@ from .text import fold
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 1000
+MAX_PREFIX_TERMS = 12
 STOPWORDS = frozenset("a an and the of to in on for by with de la el los las y en del".split())
 FIELD_WEIGHTS = (1.0, 0.85, 0.75, 0.65)  # title+aliases, topic labels, summary etc., quotes
 TIER_EXACT, TIER_TITLE_PHRASE, TIER_PHRASE = 3, 2, 1
@@ -33,16 +34,18 @@ _BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient",
                 "publisher", "author", "label", "unit")
 
 
-def document(kind: str, rec: dict, topic_labels: dict[str, str]) -> dict:
-    """The folded texts a record is found by (computed once, when the cache is built)."""
+def document(kind: str, rec: dict) -> dict:
+    """The folded texts a record is found by (computed once, when the cache is built).
+
+    Topic labels are added by the store, which folds each label once per build.
+    """
     title = title_of(kind, rec)
-    aliases = [a for a in rec.get("aliases", []) if isinstance(a, str)]
+    folded_title = fold(title)
+    aliases = [fold(a) for a in rec.get("aliases", []) if isinstance(a, str)]
     body = [rec[k] for k in _BODY_FIELDS if isinstance(rec.get(k), str) and rec[k] != title]
-    labels = [topic_labels[t] for t in rec.get("topics", []) if t in topic_labels]
-    names = list(dict.fromkeys(fold(n) for n in [rec["id"], title, *aliases] if fold(n)))
-    return {"title": title, "names": names,
-            "title_text": fold(" ".join([title, *aliases])),
-            "topic_text": fold(" ".join(labels)),
+    names = [rec["id"].replace("-", " "), folded_title, *aliases]  # a slug folds to itself
+    return {"title": title, "names": list(dict.fromkeys(n for n in names if n)),
+            "title_text": " ".join([folded_title, *aliases]),
             "body_text": fold(" ".join(body)),
             "quote_text": fold(" ".join(c["quote"] for c in rec.get("cite", [])))}
 
@@ -69,20 +72,31 @@ class Searcher:
         self.ds = ds
         self.store = ds.store
 
-    def expand_typos(self, words: list[str]) -> dict[str, dict[str, float]]:
-        """For words absent from the index, the vocabulary words they may be typos of."""
-        unknown = [w for w in words if len(w) >= 4 and not self.store.has_term(w)]
-        if not unknown:
-            return {}
-        from rapidfuzz import fuzz, process
+    def expand(self, words: list[str]) -> tuple[list[dict[str, float]], bool]:
+        """Per query word, the indexed words it may mean with a similarity in 0..1:
+        itself, words it begins (purchase -> purchases), and, for a word the index does
+        not know, its near spellings (RapidFuzz `ratio` over the vocabulary).
+        Also says whether any word needed the fuzzy step (a typo)."""
+        expansions, vocabulary = [], None
+        for word in words:
+            exp: dict[str, float] = {}
+            known = self.store.has_term(word)
+            if known:
+                exp[word] = 1.0
+            if len(word) >= 3:
+                for term in self.store.terms_starting(word, MAX_PREFIX_TERMS):
+                    exp.setdefault(term, 0.9)
+            if not known and len(word) >= 4:
+                from rapidfuzz import fuzz, process
 
-        vocabulary = self.store.vocabulary()
-        out = {}
-        for word in unknown:
-            cutoff = 80 if len(word) >= 6 else 75
-            out[word] = {v: s / 100 * 0.95 for v, s, _ in process.extract(
-                word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8)}
-        return out
+                if vocabulary is None:
+                    vocabulary = self.store.vocabulary()
+                cutoff = 80 if len(word) >= 6 else 75
+                for term, score, _ in process.extract(word, vocabulary, scorer=fuzz.ratio,
+                                                      score_cutoff=cutoff, limit=8):
+                    exp.setdefault(term, score / 100 * 0.95)
+            expansions.append(dict(sorted(exp.items(), key=lambda kv: -kv[1])))
+        return expansions, vocabulary is not None
 
     def topics_named(self, phrase: str, fuzzy: bool) -> set[str]:
         """Topics (with their children) whose id, label or alias the query names."""
@@ -103,11 +117,13 @@ class Searcher:
             return []
         words = [w for w in phrase.split() if w not in STOPWORDS] or phrase.split()
         words = list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
-        typos = self.expand_typos(words)
-        topics = self.topics_named(phrase, fuzzy=bool(typos))
-        terms = [f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words]
-        terms += [f'"{v}"' for exp in typos.values() for v in exp]
-        candidates = dict.fromkeys(self.store.match(" OR ".join(terms), MAX_CANDIDATES))
+        expansions, typo = self.expand(words)
+        topics = self.topics_named(phrase, fuzzy=typo)
+        terms = {term for exp in expansions for term in exp}
+        candidates: dict[int, None] = {}
+        if terms:
+            expression = " OR ".join(f'"{term}"' for term in sorted(terms))
+            candidates.update(dict.fromkeys(self.store.match(expression, MAX_CANDIDATES)))
         exact = set(self.store.docs_named(phrase))
         candidates.update(dict.fromkeys(exact))
         if topics:
@@ -117,9 +133,9 @@ class Searcher:
             doc, kind, rid, title, doc_topics, names = row[:6]
             if kinds and kind not in kinds:
                 continue
-            score, matched = _score(row[6:], phrase, words, typos,
+            score, matched = _score(row[6:], phrase, expansions,
                                     bool(topics & set(json.loads(doc_topics))),
-                                    doc in exact, json.loads(names) if typos else ())
+                                    doc in exact, json.loads(names) if typo else ())
             if score > 0:
                 scored.append((score, kind, rid, title, matched))
         scored.sort(key=lambda s: (-round(s[0], 1), KIND_RANK.get(s[1], 9), len(s[3]), s[2]))
@@ -130,27 +146,24 @@ class Searcher:
         return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
 
 
-def _score(texts, phrase, words, typos, topic_hit, exact, names) -> tuple[float, list[str]]:
+def _score(texts, phrase, expansions, topic_hit, exact, names) -> tuple[float, list[str]]:
     """Coverage of the query words (0-100, by field weight) plus 100 per tier."""
-    weights: dict[str, float] = {}
-    for text, weight in zip(texts, FIELD_WEIGHTS):
-        for word in text.split():
-            if weights.get(word, 0) < weight:
-                weights[word] = weight
+    padded = [f" {text} " for text in texts]
     total, matched = 0.0, []
-    for word in words:
-        best, best_word = weights.get(word, 0.0), word
-        if best < 1 and len(word) >= 3:
-            for candidate, weight in weights.items():
-                if candidate.startswith(word) and 0.9 * weight > best:
-                    best, best_word = 0.9 * weight, candidate
-        for candidate, sim in typos.get(word, {}).items():
-            if sim * weights.get(candidate, 0) > best:
-                best, best_word = sim * weights[candidate], candidate
+    for exp in expansions:
+        best, best_term = 0.0, None
+        for term, sim in exp.items():  # most similar first
+            if sim <= best:
+                break
+            needle = f" {term} "
+            for text, weight in zip(padded, FIELD_WEIGHTS):  # heaviest field first
+                if sim * weight > best and needle in text:
+                    best, best_term = sim * weight, term
+                    break
         total += best
-        if best:
-            matched.append(best_word)
-    coverage = 100 * total / len(words)
+        if best_term:
+            matched.append(best_term)
+    coverage = 100 * total / len(expansions)
     if topic_hit:
         coverage = max(coverage, 80.0)
     if coverage < MIN_COVERAGE and not exact:

@@ -23,24 +23,31 @@ from pathlib import Path
 
 from . import __version__
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE records(kind TEXT, id TEXT, seq INTEGER, body TEXT, PRIMARY KEY(kind, id));
-CREATE INDEX records_by_seq ON records(kind, seq);
-CREATE TABLE items(id TEXT PRIMARY KEY, structure TEXT);
+CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT);
+CREATE TABLE items(id TEXT, structure TEXT);
 CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
-CREATE INDEX topics_of_topic ON topics_of(kind, topic);
 CREATE TABLE doc_topics(topic TEXT, doc INTEGER);
-CREATE INDEX doc_topics_topic ON doc_topics(topic);
 CREATE TABLE names(name TEXT, doc INTEGER);
-CREATE INDEX names_name ON names(name);
 CREATE TABLE docs(doc INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, topics TEXT,
                   names TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(title, topic_labels, body, quotes, tokenize='unicode61',
                                     detail='none');
 CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
+CREATE TABLE terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+# indexes are created after the bulk insert: several times faster than maintaining them
+INDEXES = """
+CREATE INDEX records_by_id ON records(kind, id);
+CREATE INDEX records_by_kind ON records(kind, seq);
+CREATE INDEX records_id ON records(id);
+CREATE INDEX items_id ON items(id);
+CREATE INDEX topics_of_topic ON topics_of(kind, topic);
+CREATE INDEX doc_topics_topic ON doc_topics(topic);
+CREATE INDEX names_name ON names(name);
 """
 
 
@@ -103,19 +110,23 @@ class Store:
             return None
 
     @classmethod
-    def build(cls, records: dict[str, list[dict]], key: str | None) -> "Store":
-        """Write the database to the cache (atomically) and open it; in memory if that fails."""
+    def build(cls, records: dict[str, list[dict]], key: str | None,
+              prepared: list | None = None) -> "Store":
+        """Write the database to the cache (atomically) and open it; in memory if that fails.
+
+        `prepared` is the list of (kind, record, json, documents) when the loader made it.
+        """
         if key is not None:
             try:
-                return cls._build_file(records, key)
+                return cls._build_file(records, key, prepared)
             except (OSError, sqlite3.Error):
                 pass
         conn = sqlite3.connect(":memory:")
-        _fill(conn, records, key or "")
+        _fill(conn, records, key or "", prepared)
         return cls(conn)
 
     @classmethod
-    def _build_file(cls, records, key) -> "Store":
+    def _build_file(cls, records, key, prepared) -> "Store":
         target = cache_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-", suffix=".tmp")
@@ -124,7 +135,7 @@ class Store:
             conn = sqlite3.connect(tmp)
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            _fill(conn, records, key)
+            _fill(conn, records, key, prepared)
             conn.close()
             os.replace(tmp, target)
         except BaseException:
@@ -136,6 +147,7 @@ class Store:
         store = cls.open(key)
         if store is None:
             raise OSError("cache written but not readable")
+        _prune(target.parent, keep=target)
         return store
 
     def discard(self) -> None:
@@ -177,16 +189,22 @@ class Store:
         """Records of a kind carrying any of the topics, in file order."""
         marks = ",".join("?" * len(topics))
         rows = self._query(
-            f"SELECT body FROM records WHERE kind = ? AND seq IN (SELECT seq FROM topics_of "
-            f"WHERE kind = ? AND topic IN ({marks})) ORDER BY seq", (kind, kind, *topics))
+            f"SELECT body FROM records WHERE seq IN (SELECT seq FROM topics_of "
+            f"WHERE kind = ? AND topic IN ({marks})) ORDER BY seq", (kind, *topics))
         return [json.loads(body) for (body,) in rows]
 
     # ---- search support ---------------------------------------------------------
     def has_term(self, term: str) -> bool:
-        return bool(self._query("SELECT 1 FROM vocab WHERE term = ?", (term,)))
+        return bool(self._query("SELECT 1 FROM terms WHERE term = ?", (term,)))
+
+    def terms_starting(self, prefix: str, limit: int) -> list[str]:
+        """Indexed words that begin with prefix (shortest first: closest to what was typed)."""
+        rows = self._query("SELECT term FROM terms WHERE term > ? AND term < ? LIMIT ?",
+                           (prefix, prefix + "\uffff", limit * 4))
+        return sorted((t for (t,) in rows), key=len)[:limit]
 
     def vocabulary(self) -> list[str]:
-        return [t for (t,) in self._query("SELECT term FROM vocab")]
+        return [t for (t,) in self._query("SELECT term FROM terms")]
 
     def match(self, expression: str, limit: int) -> list[int]:
         rows = self._query("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
@@ -215,43 +233,74 @@ class Store:
         return out
 
 
-def _fill(conn: sqlite3.Connection, records: dict[str, list[dict]], key: str) -> None:
-    """Create the schema and insert records, topic index and search documents."""
+KEEP_CACHES = 4
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Delete all but the most recent cache files (each pack set has its own)."""
+    try:
+        files = sorted(directory.glob("packs-*.sqlite"), key=lambda p: p.stat().st_mtime,
+                       reverse=True)
+        for old in [f for f in files if f != keep][KEEP_CACHES - 1:]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def prepare(kind: str, rec: dict) -> tuple[str, list[tuple]]:
+    """A record's JSON and its search documents (itself and its structure items).
+
+    Pure and picklable, so big packs prepare their files in parallel (load.py).
+    """
     from .search import document
 
+    docs = []
+    for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
+        d = document(doc_kind, doc_rec)
+        docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []), d["names"],
+                     d["title_text"], d["body_text"], d["quote_text"]))
+    return _dumps(rec), docs
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _fill(conn: sqlite3.Connection, records: dict[str, list[dict]], key: str,
+          prepared: list | None = None) -> None:
+    """Create the schema and insert records, topic index and search documents."""
+    from .text import fold
+
     conn.executescript(SCHEMA)
-    labels = {t["id"]: t["label"] for t in records.get("topics", [])}
-    seq = 0
+    labels = {t["id"]: fold(t["label"]) for t in records.get("topics", [])}
+    if prepared is None:
+        prepared = [(kind, rec, *prepare(kind, rec)) for kind, recs in records.items()
+                    for rec in recs]
     rows, topic_rows, item_rows, doc_rows, fts_rows, name_rows = [], [], [], [], [], []
     doc_topic_rows = []
-    for kind, recs in records.items():
-        for rec in recs:
-            seq += 1
-            rows.append((kind, rec["id"], seq, json.dumps(rec, ensure_ascii=False)))
-            topics = set(rec.get("topics", []))
-            for item in rec.get("items", []):
-                topics.update(item.get("topics", []))
-                item_rows.append((item["id"], rec["id"]))
-            topic_rows += [(kind, t, seq) for t in topics]
-            entries = [(kind, rec, seq)] + [("items", item, None) for item in rec.get("items", [])]
-            for doc_kind, doc_rec, _ in entries:
-                doc = len(doc_rows) + 1
-                d = document(doc_kind, doc_rec, labels)
-                doc_rows.append((doc, doc_kind, doc_rec["id"], d["title"],
-                                 json.dumps(doc_rec.get("topics", [])),
-                                 json.dumps(d["names"], ensure_ascii=False)))
-                fts_rows.append((doc, d["title_text"], d["topic_text"], d["body_text"],
-                                 d["quote_text"]))
-                name_rows += [(n, doc) for n in d["names"]]
-                doc_topic_rows += [(t, doc) for t in doc_rec.get("topics", [])]
+    for seq, (kind, rec, body, docs) in enumerate(prepared, 1):
+        rows.append((seq, kind, rec["id"], body))
+        topics = set(rec.get("topics", []))
+        for item in rec.get("items", []):
+            topics.update(item.get("topics", []))
+            item_rows.append((item["id"], rec["id"]))
+        topic_rows += [(kind, t, seq) for t in topics]
+        for doc_kind, rid, title, doc_topics, names, title_text, body_text, quote_text in docs:
+            doc = len(doc_rows) + 1
+            doc_rows.append((doc, doc_kind, rid, title, _dumps(doc_topics), _dumps(names)))
+            fts_rows.append((doc, title_text, " ".join(labels.get(t, "") for t in doc_topics),
+                             body_text, quote_text))
+            name_rows += [(n, doc) for n in names]
+            doc_topic_rows += [(t, doc) for t in doc_topics]
     conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
-    conn.executemany("INSERT OR IGNORE INTO items VALUES (?, ?)", item_rows)
+    conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
     conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
     conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
     conn.executemany("INSERT INTO fts(rowid, title, topic_labels, body, quotes) "
                      "VALUES (?, ?, ?, ?, ?)", fts_rows)
     conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
     conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", doc_topic_rows)
+    conn.executescript(INDEXES)
+    conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, as a plain index
     conn.executemany("INSERT INTO meta VALUES (?, ?)", [
         ("key", key), ("version", __version__), ("schema", SCHEMA_VERSION), ("complete", "1")])
     conn.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .model import (CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SINGULAR,
                     SLUG, Field, valid_date)
@@ -16,13 +17,24 @@ from .model import (CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA2
 
 @dataclass
 class Located:
-    """A raw record with where it came from (file, line of the record, line per key)."""
+    """A raw record with where it came from (file, line of the record, line per key).
+
+    Records read without line numbers (JSON, the fast YAML reader) get their line
+    from `locate` only when a message needs it.
+    """
 
     kind: str
     record: dict
     file: str
-    line: int
+    known_line: int | None = None
     keylines: dict = field(default_factory=dict)
+    locate: Callable[[], int] | None = None
+
+    @property
+    def line(self) -> int:
+        if self.known_line is None:
+            self.known_line = self.locate() if self.locate else 1
+        return self.known_line
 
     def where(self, key: str | None = None) -> str:
         line = self.keylines.get(key, self.line) if key else self.line
@@ -31,7 +43,13 @@ class Located:
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    choices = [str(c) for c in choices]
+    if len(choices) > 200:  # large id sets: RapidFuzz, difflib would take seconds
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(str(word), choices, scorer=fuzz.ratio, score_cutoff=60)
+        return f" (did you mean '{best[0]}'?)" if best else ""
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -154,34 +172,64 @@ def type_name(value) -> str:
         type(value), type(value).__name__)
 
 
+def check_record(loc: Located, problems: list[str]) -> dict | None:
+    """Schema checks of one record on its own; the record normalised, or None."""
+    checker = _Checker(loc, problems)
+    rec = checker.mapping(loc.record, KINDS[loc.kind], None, "record")
+    if rec is None or "id" not in rec:
+        return None
+    _check_quotes(checker, rec, loc)
+    if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite"):
+        rec = _with_default_source(loc.kind, rec)
+    return rec
+
+
 def check_records(located: list[Located]) -> tuple[dict[str, list[dict]], dict, list[str]]:
     """Validate raw records; return (records by kind, locations by (kind, id), problems)."""
     problems: list[str] = []
     records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
-    where: dict[tuple[str, str], str] = {}
-    item_where: dict[str, str] = {}
+    where: dict[tuple[str, str], Located] = {}
+    item_where: dict[str, tuple[Located, int]] = {}
     for loc in located:
-        checker = _Checker(loc, problems)
-        rec = checker.mapping(loc.record, KINDS[loc.kind], loc.line, "record")
-        if rec is None or "id" not in rec:
+        rec = check_record(loc, problems)
+        if rec is None:
             continue
+        checker = _Checker(loc, problems)
         key = (loc.kind, rec["id"])
         if key in where:
             checker.fail(loc.line, f"duplicate id '{rec['id']}' in {loc.kind} "
-                         f"(first defined at {where[key]})")
+                         f"(first defined at {where[key].where()})")
             continue
-        where[key] = loc.where()
+        where[key] = loc
         for i, item in enumerate(rec.get("items", [])):
             if item["id"] in item_where:
+                first, index = item_where[item["id"]]
                 checker.fail(_item_line(loc, i), f"duplicate item id '{item['id']}' "
-                             f"(first defined at {item_where[item['id']]})")
-            item_where[item["id"]] = f"{loc.file}:{_item_line(loc, i)}"
-        _check_quotes(checker, rec, loc)
-        if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite"):
-            rec = _with_default_source(loc.kind, rec)
+                             f"(first defined at {first.file}:{_item_line(first, index)})")
+            item_where[item["id"]] = (loc, i)
         records[loc.kind].append(rec)
     problems += check_references(records, where, located)
     return records, where, problems
+
+
+def links_are_sound(records: dict[str, list[dict]]) -> bool:
+    """Ids unique and every reference resolved: the cross-record checks, without messages
+    (the fast loading path re-reads strictly to explain any failure)."""
+    item_ids: set[str] = set()
+    for recs in records.values():
+        if len({r["id"] for r in recs}) != len(recs):
+            return False
+        for rec in recs:
+            for item in rec.get("items", []):
+                if item["id"] in item_ids:
+                    return False
+                item_ids.add(item["id"])
+    return not check_references(records, _NoWhere(), [])
+
+
+class _NoWhere(dict):
+    def __missing__(self, key):
+        return Located(key[0], {}, "?", 1)
 
 
 def _item_line(loc: Located, index: int) -> int:
@@ -218,7 +266,7 @@ def check_references(records: dict[str, list[dict]], where: dict, located) -> li
     problems = []
     for kind, recs in records.items():
         for rec in recs:
-            place = where[(kind, rec["id"])]
+            place = _Place(where[(kind, rec["id"])])
             for ref_kind, ref_id, what in _references(kind, rec):
                 if ref_id not in ids[ref_kind]:
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
@@ -254,3 +302,13 @@ def _references(kind: str, rec: dict):
 def _ref_label(key: str, ref_kind: str) -> str:
     singular = SINGULAR[ref_kind]
     return singular if key in (ref_kind, singular, "topics", "programs") else f"{key} {singular}"
+
+
+class _Place:
+    """Formats `file:line` only when a message is written (finding a line can cost)."""
+
+    def __init__(self, loc: Located):
+        self.loc = loc
+
+    def __format__(self, spec) -> str:
+        return self.loc.where()

@@ -9,6 +9,8 @@ Timestamps stay strings so dates keep the precision they were written with.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .errors import DataError
@@ -91,3 +93,43 @@ def parse_yaml(text: str, name: str) -> object:
         raise DataError([f"{name}:1: YAML nested too deeply"]) from None
     finally:
         loader.dispose()
+
+
+# Anything that could be a tag (!x), an anchor (&x), an alias (*x), a merge key, a
+# directive or a second document sends a file to the strict reader above. False
+# positives (an asterisk in prose) only cost speed.
+_MARKERS = re.compile(r"[&*!]")
+_MERGE_KEY = re.compile(r"<<\s*:")
+
+
+def _needs_strict(text: str) -> bool:
+    for match in _MARKERS.finditer(text):
+        at = match.start()
+        before = text[at - 1] if at else "\n"
+        after = text[at + 1: at + 2]
+        if before in " \t\n\r[{,:-?" and (match.group() == "!" or after not in " \t\n\r,[]{}"):
+            return True
+    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text \
+            or "\n..." in text:
+        return True  # a directive or more than one document
+    return "<<" in text and bool(_MERGE_KEY.search(text))
+
+
+def parse_yaml_fast(text: str) -> object | None:
+    """Parse plain-data YAML with ryaml (Rust, several times faster than PyYAML).
+
+    Returns None whenever the strict reader must decide: ryaml missing, any token
+    that might be a tag, anchor, alias or merge key, or any parse error (including
+    duplicate keys, which ryaml rejects). Records read this way carry no line
+    numbers; load.py re-reads strictly when validation has something to report.
+    """
+    if _needs_strict(text):
+        return None
+    try:
+        import ryaml
+    except ImportError:
+        return None
+    try:
+        return ryaml.loads(text)
+    except Exception:
+        return None

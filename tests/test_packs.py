@@ -193,3 +193,10 @@ def test_read_commands_never_write_pack_files(cli, tmp_path):
                  ["topics"], ["diff", "plan", "plan"]):
         run_cli("--no-builtin", "--data", pack, *args)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in pack.iterdir()} == before
+
+
+def test_old_caches_are_pruned(cli, tmp_path):
+    for i in range(6):
+        pack = write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD})
+        assert cli("--no-builtin", "--data", pack, "recs").code == 0
+    assert len(_cache_files()) == 4
