@@ -22,9 +22,8 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .env import Environment
-from .errors import MeridaError, NoResults, UsageError
+from .errors import MeridaError, NoResults, StoreError, UsageError
 from .render import Format, emit, pick_format
-from .store import StoreError
 
 EXAMPLES = """
 \b

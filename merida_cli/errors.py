@@ -34,3 +34,7 @@ class NoResults(MeridaError):
     """A listing matched nothing: not an error, but exit 1 like grep."""
 
     exit_code = 1
+
+
+class StoreError(Exception):
+    """The cache database is unusable; `cli.main` deletes it and runs the command again."""

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .errors import StoreError
 
 SCHEMA_VERSION = "3"
 
@@ -49,10 +50,6 @@ CREATE INDEX topics_of_topic ON topics_of(kind, topic);
 CREATE INDEX doc_topics_topic ON doc_topics(topic);
 CREATE INDEX names_name ON names(name);
 """
-
-
-class StoreError(Exception):
-    """The cache database is unusable; callers fall back to loading the YAML."""
 
 
 def cache_dir() -> Path:

@@ -162,3 +162,20 @@ def test_shell_completion_of_ids(words, expected):
     result = _merida(env=env)
     assert result.returncode == 0
     assert expected in result.stdout.split()
+
+
+def test_wheel_ships_the_data_pack(tmp_path):
+    """`pip install .` into any venv works: the built-in pack is inside the wheel."""
+    import zipfile
+
+    from conftest import REPO
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path), str(REPO)], check=True, timeout=300,
+                   capture_output=True)
+    (wheel,) = tmp_path.glob("merida-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    data = [n for n in names if n.startswith("merida_cli/data/")]
+    assert "merida_cli/data/topics.yaml" in data and "merida_cli/data/olson-part1.yaml" in data
+    assert "merida_cli/data/meta/coverage-skip.yaml" in data
+    assert len([n for n in data if n.endswith(".yaml")]) >= 14
