@@ -40,8 +40,9 @@ def example(*args: str, width: int = 100, lines: int | None = None) -> str:
 
 def reference() -> str:
     """Every command's --help, in the app's order."""
-    from .cli import app
     from typer.main import get_command
+
+    from .cli import app
 
     group = get_command(app)
     parts = ["```console\n$ merida --help\n" + run("--help", width=100) + "\n```"]

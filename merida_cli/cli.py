@@ -9,16 +9,16 @@ import sys
 from contextlib import redirect_stderr, redirect_stdout
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
+
 # typer 0.28 vendors click as typer._click; these are the pieces main() needs.
 from typer._click.exceptions import ClickException
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer._click.globals import get_current_context
-from typer.exceptions import Abort
 from typer.core import TyperGroup
-
+from typer.exceptions import Abort
 
 from . import __version__
 from .env import Environment
@@ -74,7 +74,7 @@ def _complete(kind: str):
         try:
             env = Environment.from_system()
             ids = [r["id"] for r in env.dataset().records[kind]]
-        except Exception:  # completion must never crash the shell
+        except Exception:  # noqa: BLE001 - completion must never crash the shell
             return []
         return [i for i in ids if i.startswith(incomplete)]
 
@@ -84,14 +84,14 @@ def _complete(kind: str):
 # ---- shared options (declared once) ----------------------------------------
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
-FormatOpt = Annotated[Optional[Format], typer.Option(
+FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format: table (default), json, csv, markdown.")]
-ProgramOpt = Annotated[Optional[str], typer.Option(
+ProgramOpt = Annotated[str | None, typer.Option(
     "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"))]
-TopicOpt = Annotated[Optional[List[str]], typer.Option(
+TopicOpt = Annotated[list[str] | None, typer.Option(
     "--topic", "-t", help="Topic id or alias (repeatable; guns = firearms).",
     autocompletion=_complete("topics"))]
-SourceOpt = Annotated[Optional[str], typer.Option(
+SourceOpt = Annotated[str | None, typer.Option(
     "--source", "-s", help="Source id.", autocompletion=_complete("sources"))]
 
 
@@ -104,7 +104,7 @@ def _print_version(value: bool):
 @app.callback()
 def root(
     ctx: typer.Context,
-    data: Annotated[Optional[List[Path]], typer.Option(
+    data: Annotated[list[Path] | None, typer.Option(
         "--data", "-d", help="Extra data pack directory (repeatable; also MERIDA_DATA).",
         metavar="DIR")] = None,
     no_builtin: Annotated[bool, typer.Option(
@@ -119,6 +119,14 @@ def root(
 
 
 # ---- browse ------------------------------------------------------------------
+
+def _list_filtered(kind: str, make_listing, output: Format, **filters) -> None:
+    """The listing commands that are one filtered kind: filter, build the view, emit."""
+    from . import query
+
+    env = _env()
+    emit(env, make_listing(query.filter_records(env.dataset(), kind, **filters)), output)
+
 
 @app.command()
 def pillars(
@@ -209,7 +217,7 @@ def show(
 def recs(
     topic: TopicOpt = None,
     source: SourceOpt = None,
-    actor: Annotated[Optional[str], typer.Option("--actor", "-a",
+    actor: Annotated[str | None, typer.Option("--actor", "-a",
                                                  help="Who recommends (substring).")] = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
@@ -219,22 +227,19 @@ def recs(
 
     Examples: merida recs --topic firearms | merida recs --topic guns --json
     """
-    from . import query
     from .render.views import recs_listing
 
-    env = _env()
-    found = query.filter_records(env.dataset(), "recommendations", topic=topic, source=source,
-                                 actor=actor, program=program)
-    emit(env, recs_listing(found), pick_format(json_, fmt))
+    _list_filtered("recommendations", recs_listing, pick_format(json_, fmt), topic=topic,
+                   source=source, actor=actor, program=program)
 
 
 @app.command()
 def funding(
     program: ProgramOpt = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k",
+    kind: Annotated[str | None, typer.Option("--kind", "-k",
                                                 help="request, appropriation, ...")] = None,
-    account: Annotated[Optional[str], typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
-    recipient: Annotated[Optional[str], typer.Option("--recipient", help="e.g. Mexico")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico")] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -256,8 +261,8 @@ def funding(
 
 @app.command()
 def timeline(
-    from_: Annotated[Optional[int], typer.Option("--from", help="First year.")] = None,
-    to: Annotated[Optional[int], typer.Option("--to", help="Last year.")] = None,
+    from_: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
     topic: TopicOpt = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
@@ -308,13 +313,10 @@ def figures(topic: TopicOpt = None, program: ProgramOpt = None, source: SourceOp
 
     Example: merida figures --topic violence
     """
-    from . import query
     from .render.views import figures_listing
 
-    env = _env()
-    found = query.filter_records(env.dataset(), "figures", topic=topic, program=program,
-                                 source=source)
-    emit(env, figures_listing(found), pick_format(json_, fmt))
+    _list_filtered("figures", figures_listing, pick_format(json_, fmt), topic=topic,
+                   program=program, source=source)
 
 
 @app.command()
@@ -324,13 +326,10 @@ def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: Sour
 
     Example: merida assessments --program bicentennial
     """
-    from . import query
     from .render.views import assessments_listing
 
-    env = _env()
-    found = query.filter_records(env.dataset(), "assessments", topic=topic, program=program,
-                                 source=source)
-    emit(env, assessments_listing(found), pick_format(json_, fmt))
+    _list_filtered("assessments", assessments_listing, pick_format(json_, fmt), topic=topic,
+                   program=program, source=source)
 
 
 # ---- analysis ------------------------------------------------------------------
@@ -342,7 +341,7 @@ SEARCH_KINDS = ("sources", "topics", "programs", "structures", "items", "funding
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for; typos and accents are fine.")],
-    kind: Annotated[Optional[List[str]], typer.Option(
+    kind: Annotated[list[str] | None, typer.Option(
         "--kind", "-k", help="Only these kinds (repeatable): " + ", ".join(SEARCH_KINDS))] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000,
                                        help="Most hits to show.")] = 10,
@@ -433,7 +432,7 @@ def diff(
 
 @app.command()
 def gaps(
-    program: Annotated[Optional[str], typer.Argument(
+    program: Annotated[str | None, typer.Argument(
         help="Program (default: every program).", autocompletion=_complete("programs"))] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -483,7 +482,7 @@ def validate():
 
 @app.command()
 def verify(
-    texts: Annotated[List[Path], typer.Option(
+    texts: Annotated[list[Path], typer.Option(
         "--texts", help="Folder of source texts (repeatable).", metavar="DIR")],
 ):
     """Prove every quote occurs in its source text (matched by sha256, then file name).
@@ -557,7 +556,7 @@ def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
 @app.command()
 def coverage(
     source: Annotated[str, typer.Argument(help="Source id.", autocompletion=_complete("sources"))],
-    texts: Annotated[List[Path], typer.Option("--texts", help="Folder of source texts.",
+    texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts.",
                                               metavar="DIR")],
     json_: JsonOpt = False,
 ):

@@ -45,7 +45,7 @@ class Dataset:
         self.directories = list(directories)
 
     @classmethod
-    def from_records(cls, records: dict[str, list[dict]]) -> "Dataset":
+    def from_records(cls, records: dict[str, list[dict]]) -> Dataset:
         """A dataset over already validated records (an in-memory store)."""
         from .store import Store
 
@@ -61,7 +61,7 @@ class Dataset:
 
     # ---- indices ---------------------------------------------------------
     @cached_property
-    def by_id(self) -> "ById":
+    def by_id(self) -> ById:
         return ById(self.records)
 
     @cached_property

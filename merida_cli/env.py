@@ -25,7 +25,7 @@ class Environment:
     _dataset: object = None
 
     @classmethod
-    def from_system(cls, data=(), builtin=True) -> "Environment":
+    def from_system(cls, data=(), builtin=True) -> Environment:
         is_tty = _isatty(sys.stdout)
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         from .load import env_packs

@@ -23,7 +23,7 @@ PACK_SUFFIXES = (".yaml", ".yml", ".json")
 class LinedDict(dict):
     """A mapping that remembers the line it starts on and the line of each key."""
 
-    __slots__ = ("line", "keylines")
+    __slots__ = ("keylines", "line")
 
 
 def builtin_pack() -> Path:
@@ -52,8 +52,8 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise DataError([f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
-                             f"{MAX_FILE_BYTES // 1048576} MiB limit for a pack file; split it"])
+            raise DataError([(f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
+                              f"{MAX_FILE_BYTES // 1048576} MiB limit for a pack file; split it")])
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
@@ -108,8 +108,8 @@ def locate_records(path: Path, document: object) -> list[Located]:
     """Split a parsed file into records of known kinds, with their lines."""
     name = str(path)
     if not isinstance(document, dict):
-        raise DataError([f"{name}:1: expected a mapping of record kinds "
-                         f"({', '.join(KINDS)}), got {type(document).__name__}"])
+        raise DataError([(f"{name}:1: expected a mapping of record kinds "
+                          f"({', '.join(KINDS)}), got {type(document).__name__}")])
     keylines = getattr(document, "keylines", {})
     out, problems = [], []
     finder = _LineFinder(path)

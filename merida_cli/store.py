@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .errors import StoreError
+from .errors import MeridaError, StoreError
 
 SCHEMA_VERSION = "3"
 
@@ -72,7 +72,7 @@ def fingerprint(directories: list[Path]) -> str | None:
             for path in pack_files(directory):
                 st = path.stat()
                 parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
-    except Exception:
+    except (OSError, MeridaError):
         return None
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -90,7 +90,7 @@ class Store:
 
     # ---- opening and building ---------------------------------------------------
     @classmethod
-    def open(cls, key: str) -> "Store | None":
+    def open(cls, key: str) -> Store | None:
         """The cached database for this key, or None if it is missing or unusable."""
         path = cache_path(key)
         if not path.is_file():
@@ -108,7 +108,7 @@ class Store:
 
     @classmethod
     def build(cls, records: dict[str, list[dict]], key: str | None,
-              prepared: list | None = None) -> "Store":
+              prepared: list | None = None) -> Store:
         """Write the database to the cache (atomically) and open it; in memory if that fails.
 
         `prepared` is the list of (kind, record, json, documents) when the loader made it.
@@ -123,7 +123,7 @@ class Store:
         return cls(conn)
 
     @classmethod
-    def _build_file(cls, records, key, prepared) -> "Store":
+    def _build_file(cls, records, key, prepared) -> Store:
         target = cache_path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-", suffix=".tmp")

@@ -8,11 +8,23 @@ citation's source so filters by source work on every kind.
 from __future__ import annotations
 
 import difflib
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from .model import (CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SINGULAR,
-                    SLUG, Field, valid_date)
+from .model import (
+    CITE,
+    DATE,
+    FISCAL_YEARS,
+    ITEM,
+    KINDS,
+    MAX_QUOTE_WORDS,
+    SHA256,
+    SINGULAR,
+    SLUG,
+    Field,
+    valid_date,
+)
 
 
 @dataclass
@@ -119,7 +131,7 @@ class _Checker:
                 return self._bad(line, key, "fiscal years like FY2008 or FY2008-FY2010", value)
             return value
         if t == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
                 return self._bad(line, key, "a number", value)
             if value < 0:
                 return self._bad(line, key, "a number of zero or more", value)
@@ -164,7 +176,6 @@ class _Checker:
     def _bad(self, line, key, expected, value, hint=""):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
-        return None
 
 
 def type_name(value) -> str:

@@ -17,7 +17,7 @@ class TextIndex:
     by_name: dict[str, Path]
 
     @classmethod
-    def scan(cls, folders: list[Path]) -> "TextIndex":
+    def scan(cls, folders: list[Path]) -> TextIndex:
         by_hash, by_name = {}, {}
         for folder in folders:
             for path in sorted(Path(folder).iterdir()):

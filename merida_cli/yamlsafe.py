@@ -131,5 +131,5 @@ def parse_yaml_fast(text: str) -> object | None:
         return None
     try:
         return ryaml.loads(text)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means: let the strict reader explain
         return None

@@ -99,8 +99,8 @@ def test_no_color_terminal_has_no_ansi(cli):
 
 
 def test_data_option_after_subcommand(cli, tmp_path):
-    from test_loader import GOOD
     from conftest import write_pack
+    from test_loader import GOOD
 
     pack = write_pack(tmp_path / "p", {"a.yaml": GOOD})
     result = cli("recs", "--no-builtin", "--data", pack, "--json")
@@ -113,7 +113,7 @@ def test_data_option_after_subcommand(cli, tmp_path):
 def _merida(*args, env=None, **kw):
     full_env = {**os.environ, **(env or {})}
     full_env.pop("MERIDA_DATA", None)
-    return subprocess.run([str(MERIDA), *args], capture_output=True, text=True, env=full_env,
+    return subprocess.run([str(MERIDA), *args], check=False, capture_output=True, text=True, env=full_env,
                           timeout=60, **kw)
 
 
@@ -132,7 +132,7 @@ def test_installed_entry_point_usage_error_exit_2():
 
 
 def test_closed_pipe_exits_quietly():
-    proc = subprocess.run(f"'{MERIDA}' export | head -c 100", shell=True, capture_output=True,
+    proc = subprocess.run(f"'{MERIDA}' export | head -c 100", shell=True, check=False, capture_output=True,
                           text=True, timeout=60, executable="/bin/bash")
     assert len(proc.stdout) == 100
     assert proc.stderr == ""
@@ -140,7 +140,7 @@ def test_closed_pipe_exits_quietly():
 
 def test_closed_pipe_status_is_zero():
     proc = subprocess.run(f"set -o pipefail; '{MERIDA}' export --format yaml | head -n 1",
-                          shell=True, capture_output=True, text=True, timeout=60,
+                          shell=True, check=False, capture_output=True, text=True, timeout=60,
                           executable="/bin/bash")
     assert proc.returncode == 0 and proc.stderr == ""
 

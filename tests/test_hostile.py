@@ -4,10 +4,9 @@ argument, never a traceback; and random argument lists only ever exit 0, 1 or 2.
 from __future__ import annotations
 
 import pytest
+from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run_cli
 
 # (id, argv, exit code, fragment of the message)
 CASES = [

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import run_cli, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run_cli, write_pack
 
 GOOD = """\
 sources:
@@ -122,7 +121,7 @@ def test_broken_pack_is_reported_with_file_and_line(tmp_path, files, line, messa
     assert result.code == 1
     assert "Traceback" not in result.err
     assert message in result.err, result.err
-    first = [ln for ln in result.err.splitlines() if message in ln][0]
+    first = next(ln for ln in result.err.splitlines() if message in ln)
     assert first.startswith(str(pack)), first
     if line is not None:
         assert f":{line}:" in first, first

@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli, write_pack
 from test_loader import GOOD
 
@@ -71,9 +70,10 @@ def test_merida_data_environment_variable(tmp_path, monkeypatch):
     b = write_pack(tmp_path / "b", {"b.yaml": "events:\n  - id: e1\n    title: T\n    date: '2024'\n"
                                               "    cite: [{source: notes, quote: q}]\n"})
     monkeypatch.setenv("MERIDA_DATA", os.pathsep.join([str(a), str(b)]))
+    import io
+
     from merida_cli.cli import main
     from merida_cli.env import Environment
-    import io
 
     env = Environment.from_system()
     env.stdout, env.stderr, env.builtin = io.StringIO(), io.StringIO(), False

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from merida_cli import load_data
 from merida_cli.model import title_of
 from merida_cli.search import Searcher

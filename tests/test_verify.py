@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEEDS, SOURCES, needs_shared, write_pack
 from test_loader import GOOD
 

@@ -4,9 +4,9 @@ JSON / CSV / Markdown on request. A command builds a Listing and calls emit."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable
 
 from ..errors import NoResults
 

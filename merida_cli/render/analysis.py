@@ -95,8 +95,9 @@ def pack_diff_lines(result: dict) -> list[tuple[str, str]]:
                 lines.append(("red", f"    - {name}: {_short(change['a'])}"))
             if "b" in change:
                 lines.append(("green", f"    + {name}: {_short(change['b'])}"))
-    lines.append(("bold", f"{len(result['added'])} added, {len(result['removed'])} removed, "
-                          f"{len(result['changed'])} changed"))
+    counts = (f"{len(result['added'])} added, {len(result['removed'])} removed, "
+              f"{len(result['changed'])} changed")
+    lines.append(("bold", counts))
     return lines
 
 
