@@ -60,9 +60,8 @@ def cache_dir() -> Path:
 
 
 def fingerprint(directories: list[Path]) -> str | None:
-    """A key that changes when any pack file is added, removed or modified."""
-    import hashlib
-
+    """A key that changes when any pack file is added, removed or modified: the list of
+    files with their sizes and mtimes itself, stored in the cache and compared whole."""
     from .load import pack_files
 
     parts = [__version__, SCHEMA_VERSION]
@@ -74,11 +73,14 @@ def fingerprint(directories: list[Path]) -> str | None:
                 parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
     except (OSError, MeridaError):
         return None
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return "\n".join(parts)
 
 
 def cache_path(key: str) -> Path:
-    return cache_dir() / f"packs-{key[:32]}.sqlite"
+    import zlib  # a builtin module: the file name only needs to spread keys, not secure them
+
+    digest = zlib.crc32(key.encode()) ^ (zlib.adler32(key.encode()) << 32)
+    return cache_dir() / f"packs-{digest:016x}.sqlite"
 
 
 class Store:
