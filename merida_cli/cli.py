@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from . import __version__
-from .env import Environment
+from .env import Environment, PipeClosed
 from .errors import MeridaError, NoResults, StoreError, UsageError
 from .render import Format, emit, pick_format
 
@@ -602,7 +602,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     except Abort:
         env.err("aborted")
         code = 1
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         code = 0
     except StoreError:
@@ -616,7 +616,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         code = 130
     try:
         env.stdout.flush()
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         _silence_stdout()
     return code
 

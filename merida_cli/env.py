@@ -30,7 +30,7 @@ class Environment:
         color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         from .load import env_packs
 
-        return cls(sys.stdout, sys.stderr, is_tty, color, None,
+        return cls(PipeGuard(sys.stdout), sys.stderr, is_tty, color, None,
                    env_packs() + list(data), builtin,
                    os.environ.get("MERIDA_NO_CACHE", "") == "")
 
@@ -57,6 +57,33 @@ class Environment:
 
     def err(self, text: str) -> None:
         self.stderr.write(text + "\n")
+
+
+class PipeClosed(Exception):
+    """stdout's reader went away (`merida export | head`): not an OSError, so no layer
+    in between (typer exits 1 on EPIPE) handles it before `cli.main` ends quietly."""
+
+
+class PipeGuard:
+    """A text stream that turns a broken pipe into PipeClosed."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise PipeClosed() from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise PipeClosed() from None
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 def _isatty(stream) -> bool:

@@ -131,9 +131,13 @@ def test_installed_entry_point_usage_error_exit_2():
     assert "Traceback" not in result.stderr and result.stderr.startswith("error:")
 
 
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as in a shell
+
+
 def test_closed_pipe_exits_quietly():
-    proc = subprocess.run(f"'{MERIDA}' export | head -c 100", shell=True, check=False, capture_output=True,
-                          text=True, timeout=60, executable="/bin/bash")
+    proc = subprocess.run(f"'{MERIDA}' export | head -c 100", shell=True, check=False,
+                          capture_output=True, text=True, timeout=60, executable="/bin/bash",
+                          env=BUFFERED)
     assert len(proc.stdout) == 100
     assert proc.stderr == ""
 
@@ -141,8 +145,16 @@ def test_closed_pipe_exits_quietly():
 def test_closed_pipe_status_is_zero():
     proc = subprocess.run(f"set -o pipefail; '{MERIDA}' export --format yaml | head -n 1",
                           shell=True, check=False, capture_output=True, text=True, timeout=60,
-                          executable="/bin/bash")
+                          executable="/bin/bash", env=BUFFERED)
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+@pytest.mark.parametrize("command", ["recs", "timeline", "search guns -n 50", "sources --json"])
+def test_listings_into_a_closed_pipe(command):
+    proc = subprocess.run(f"set -o pipefail; '{MERIDA}' {command} | head -n 1", shell=True,
+                          check=False, capture_output=True, text=True, timeout=60,
+                          executable="/bin/bash", env=BUFFERED)
+    assert proc.returncode == 0 and proc.stderr == "" and proc.stdout
 
 
 def test_no_color_env_on_entry_point():
