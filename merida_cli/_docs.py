@@ -50,3 +50,16 @@ def reference() -> str:
         parts.append(f"#### `merida {name}`\n\n```console\n$ merida {name} --help\n"
                      + run(name, "--help", width=100) + "\n```")
     return "\n\n".join(parts)
+
+
+def inventory() -> str:
+    """A Markdown table: how many records of each kind the built-in pack holds."""
+    from . import load_data
+
+    ds = load_data()
+    rows = [(kind, len(ds.records[kind])) for kind in ds.records]
+    items = sum(len(s["items"]) for s in ds.records["structures"])
+    lines = ["| kind | records |", "|---|---|"]
+    lines += [f"| {kind} | {count} |" for kind, count in rows]
+    lines.append(f"| (structure items: pillars, goals, objectives...) | {items} |")
+    return "\n".join(lines)
