@@ -69,22 +69,21 @@ class Dataset:
         """Structure items by id -> (item, structure)."""
         return {item["id"]: (item, s) for s in self.records["structures"] for item in s["items"]}
 
-    @cached_property
-    def topic_names(self) -> dict[str, str]:
-        """Folded topic id, label and alias -> topic id."""
-        names = {}
-        for topic in self.records["topics"]:
-            for name in (topic["id"], topic["label"], *topic.get("aliases", [])):
-                names.setdefault(fold(name), topic["id"])
+    def _names(self, kind: str, label: str) -> dict[str, str]:
+        """Folded id, label/name and aliases of every record of a kind -> its id."""
+        names: dict[str, str] = {}
+        for rec in self.records[kind]:
+            for name in (rec["id"], rec[label], *rec.get("aliases", [])):
+                names.setdefault(fold(name), rec["id"])
         return names
 
     @cached_property
+    def topic_names(self) -> dict[str, str]:
+        return self._names("topics", "label")
+
+    @cached_property
     def program_names(self) -> dict[str, str]:
-        names = {}
-        for program in self.records["programs"]:
-            for name in (program["id"], program["name"], *program.get("aliases", [])):
-                names.setdefault(fold(name), program["id"])
-        return names
+        return self._names("programs", "name")
 
     @cached_property
     def topic_children(self) -> dict[str, list[str]]:
