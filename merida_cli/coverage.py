@@ -13,7 +13,9 @@ from pathlib import Path
 from .text import normalize_quote
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9¿¡])")
-_HAS_FIGURE = re.compile(r"\d")
+_HAS_FIGURE = re.compile(
+    r"\d|\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|hundreds?|thousands?|millions?|billions?|dozens?|percent)\b")
 
 
 def skip_rules() -> dict[str, list[dict]]:
