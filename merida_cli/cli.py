@@ -189,7 +189,8 @@ def show(
     Examples: merida show merida-pillar-4 | merida show olson --json
     """
     from . import query
-    from .render.views import show_json, show_text
+    from .render.terminal import print_lines
+    from .render.views import show_json, show_lines
 
     env = _env()
     ds = env.dataset()
@@ -210,7 +211,7 @@ def show(
         else:
             if i:
                 env.out()
-            env.out("\n".join(show_text(ds, kind, rec, links, context)))
+            print_lines(env, show_lines(ds, kind, rec, links, context))
 
 
 @app.command()
@@ -408,7 +409,8 @@ def diff(
     """
     from . import query
     from .render import dumps
-    from .render.analysis import diff_lines, pack_diff_lines, print_lines
+    from .render.analysis import diff_lines, pack_diff_lines
+    from .render.terminal import print_lines
 
     env = _env()
     if Path(a).exists() and Path(b).exists():

@@ -108,18 +108,6 @@ def _short(value) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def print_lines(env, lines) -> None:
-    if env.color:
-        from rich.text import Text
-
-        console = env.console()
-        for style, text in lines:
-            console.print(Text(text, style=style), soft_wrap=True)
-    else:
-        for _style, text in lines:
-            env.out(text)
-
-
 def gaps_listings(result: dict) -> tuple[Listing, Listing]:
     recs = Listing("recommendations", result["recommendations_unaddressed"], [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),

@@ -50,3 +50,16 @@ def plain_rows(columns, rows) -> str:
 
 def _plain(value) -> str:
     return value.plain if hasattr(value, "plain") else cell(value)
+
+
+def print_lines(env, lines) -> None:
+    """(style, text) lines: styled on a colour terminal, plain text otherwise."""
+    if env.color:
+        from rich.text import Text
+
+        console = env.console()
+        for style, text in lines:
+            console.print(Text(text, style=style), soft_wrap=True)
+    else:
+        for _style, text in lines:
+            env.out(text)

@@ -177,35 +177,37 @@ def assessments_listing(rows: list[dict]) -> Listing:
 
 # ---- show ------------------------------------------------------------------
 
-def show_text(ds, kind: str, rec: dict, links: dict, context: dict | None) -> list[str]:
-    """Plain lines describing one record, its citations and its links."""
-    from ..model import title_of
+def show_lines(ds, kind: str, rec: dict, links: dict,
+               context: dict | None) -> list[tuple[str, str]]:
+    """(style, text) lines describing one record, its citations and its links."""
+    from ..model import SINGULAR, title_of
 
-    label = "structure item" if kind == "items" else kind.rstrip("s")
-    lines = [f"{title_of(kind, rec)}", f"{label} · {rec['id']}", ""]
+    label = "structure item" if kind == "items" else SINGULAR[kind]
+    lines = [("bold", title_of(kind, rec)), ("dim", f"{label} · {rec['id']}"), ("", "")]
     if context:
-        lines.append(f"part of: {context['structure']} ({context['program']})")
+        lines.append(("", f"part of: {context['structure']} ({context['program']})"))
     for key, value in rec.items():
         if key in ("id", "cite", "items") or value in (None, [], ""):
             continue
         if key in ("amount_usd",):
             value = fmt_usd(value, rec.get("qualifier"))
-        lines.append(f"{key}: {cell(value)}")
+        lines.append(("", f"{key}: {cell(value)}"))
     for item in rec.get("items", []):
-        lines.append(f"  {item.get('number', '-')}. {item['title']} [{item['id']}]")
+        lines.append(("", f"  {item.get('number', '-')}. {item['title']} [{item['id']}]"))
     cites = rec.get("cite", [])
     if cites:
-        lines += ["", "Citations:"]
+        lines += [("", ""), ("bold", "Citations:")]
         for cite in cites:
             src = ds.get("sources", cite["source"]) or {}
             date = f", {src['date']}" if src.get("date") else ""
             page = f", p. {cite['page']}" if cite.get("page") else ""
-            lines.append(f"  “{cite['quote']}”")
-            lines.append(f"    — {src.get('title', cite['source'])} [{cite['source']}{date}{page}]")
+            lines.append(("italic", f"  “{cite['quote']}”"))
+            origin = f"{src.get('title', cite['source'])} [{cite['source']}{date}{page}]"
+            lines.append(("dim", f"    — {origin}"))
     if links:
-        lines += ["", "Links:"]
+        lines += [("", ""), ("bold", "Links:")]
         for name, ids in links.items():
-            lines.append(f"  {name}: {', '.join(ids)}")
+            lines.append(("", f"  {name}: {', '.join(ids)}"))
     return lines
 
 
