@@ -187,7 +187,7 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
     if context:
         lines.append(("", f"part of: {context['structure']} ({context['program']})"))
     for key, value in rec.items():
-        if key in ("id", "cite", "items") or value in (None, [], ""):
+        if key in ("id", "cite", "items") or value in (None, [], "", title_of(kind, rec)):
             continue
         if key in ("amount_usd",):
             value = fmt_usd(value, rec.get("qualifier"))
