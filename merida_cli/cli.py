@@ -512,21 +512,39 @@ class ExportFormat(str, Enum):
     yaml = "yaml"
     csv = "csv"
     markdown = "markdown"
+    sqlite = "sqlite"
 
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="json, yaml, csv, markdown.")]
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="json, yaml, csv, markdown, or sqlite (needs --output).")]
     = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
 ):
-    """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading.
+    """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading;
+    SQLite (the cache database: records, topics, search index) for sqlite3 or Datasette.
 
-    Examples: merida export --format yaml > pack/all.yaml | merida export | jq .programs
+    Examples: merida export --format yaml > pack/all.yaml | merida export -f sqlite -o m.db
     """
-    from .packs import export_text
+    from .packs import export_sqlite, export_text
 
     env = _env()
-    env.stdout.write(export_text(env.dataset().records, fmt.value))
+    if fmt is ExportFormat.sqlite:
+        if output is None:
+            raise UsageError("--format sqlite needs --output FILE")
+        export_sqlite(env.dataset().store, output)
+        env.err(f"wrote {output}")
+        return
+    text = export_text(env.dataset().records, fmt.value)
+    if output is None:
+        env.stdout.write(text)
+    else:
+        from .packs import write_atomically
+
+        write_atomically(output, text.encode("utf-8"))
+        env.err(f"wrote {output}")
 
 
 @app.command()

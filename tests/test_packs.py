@@ -200,3 +200,31 @@ def test_old_caches_are_pruned(cli, tmp_path):
         pack = write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD})
         assert cli("--no-builtin", "--data", pack, "recs").code == 0
     assert len(_cache_files()) == 4
+
+
+def test_export_sqlite_for_sqlite3_users(cli, tmp_path):
+    target = tmp_path / "merida.db"
+    result = cli("export", "--format", "sqlite", "--output", target)
+    assert result.code == 0, result.err
+    conn = sqlite3.connect(target)
+    (count,) = conn.execute("SELECT count(*) FROM records WHERE kind = 'recommendations'").fetchone()
+    assert count == len(cli("recs", "--json").json())
+    body = conn.execute("SELECT body FROM records WHERE id = 'merida'").fetchone()[0]
+    assert json.loads(body)["name"] == "Mérida Initiative"
+
+
+def test_export_sqlite_needs_output(cli):
+    result = cli("export", "--format", "sqlite")
+    assert result.code == 2 and "--output" in result.err
+
+
+def test_export_to_file_is_atomic_and_complete(cli, tmp_path):
+    target = tmp_path / "all.json"
+    assert cli("export", "--output", target).code == 0
+    assert json.loads(target.read_text()) == cli("export").json()
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_export_to_unwritable_place(cli, tmp_path):
+    result = cli("export", "--output", tmp_path / "no" / "such" / "dir.json")
+    assert result.code == 1 and "cannot write" in result.err
