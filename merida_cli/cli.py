@@ -603,7 +603,7 @@ def coverage(
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """Entry point: run the app, turn every error into a message and an exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
     env = env or Environment.from_system()
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
@@ -634,11 +634,22 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         raise
     except KeyboardInterrupt:
         code = 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+        if os.environ.get("MERIDA_DEBUG"):
+            raise
+        env.err(f"error: unexpected {type(exc).__name__}: {exc} "
+                "(a bug in merida; MERIDA_DEBUG=1 shows the traceback)")
+        code = 1
     try:
         env.stdout.flush()
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
     return code
+
+
+def _clean_arg(arg: str) -> str:
+    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD."""
+    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _globals_first(argv: list[str]) -> list[str]:

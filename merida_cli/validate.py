@@ -131,8 +131,8 @@ class _Checker:
                 return self._bad(line, key, "fiscal years like FY2008 or FY2008-FY2010", value)
             return value
         if t == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                return self._bad(line, key, "a number", value)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                return self._bad(line, key, "a finite number", value)
             if value < 0:
                 return self._bad(line, key, "a number of zero or more", value)
             return value

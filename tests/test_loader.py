@@ -105,6 +105,13 @@ CASES = [
     ("json-duplicate-key", {"a.json": '{"topics": [], "topics": []}'}, 1, "duplicate key 'topics'"),
     ("json-unknown-field", {"a.json": '{"topics": [\n {"id": "x", "label": "X", "bogus": 1}\n]}'},
      2, "unknown field 'bogus'"),
+    ("infinite-number", {"a.json": '{"figures": [{"id": "x", "label": "L", "value": 1e400, '
+                                   '"unit": "u", "cite": [{"source": "s", "quote": "q"}]}]}'},
+     1, "must be a finite number"),
+    ("nan-number", {"a.json": '{"figures": [{"id": "x", "label": "L", "value": NaN, '
+                              '"unit": "u", "cite": [{"source": "s", "quote": "q"}]}]}'},
+     1, "must be a finite number"),
+    ("deep-nesting", {"a.yaml": "topics: " + "[" * 5000 + "]" * 5000 + "\n"}, 1, "nest"),
     ("quote-too-long", {"a.yaml": GOOD.replace('quote: "a quote"\nrecommendations',
                                                'quote: "' + "word " * 60 + '"\nrecommendations')},
      None, "too long"),
@@ -200,4 +207,4 @@ def test_random_yaml_never_crashes(tmp_path, text):
     pack = write_pack(tmp_path / "fuzz", {"a.yaml": text})
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code in (0, 1)
-    assert "Traceback" not in result.err
+    assert "Traceback" not in result.err and "a bug in merida" not in result.err
