@@ -634,7 +634,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         raise
     except KeyboardInterrupt:
         code = 130
-    except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+    except Exception as exc:  # the last resort: one line, never a traceback
         if os.environ.get("MERIDA_DEBUG"):
             raise
         env.err(f"error: unexpected {type(exc).__name__}: {exc} "
