@@ -13,8 +13,10 @@ anywhere; then by how well the words are covered, weighted by field.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
+from .glossary import SPANISH
 from .model import title_of
 from .text import fold
 
@@ -22,14 +24,31 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
 MAX_CANDIDATES = 1000
 MAX_PREFIX_TERMS = 12
-STOPWORDS = frozenset(["a", "an", "and", "the", "of", "to", "in", "on", "for", "by", "with", "de", "la", "el", "los", "las", "y", "en", "del"])
+# function words and question words: "how much did Congress appropriate for Merida"
+STOPWORDS = frozenset("""a an and the of to in on for by with at as or from into about is are was
+were be been being do does did has have had it its this that these those there their what when
+where which who whom why how much many any some just tell show say said says come came get me
+de la el los las y en del que cual cuando como donde quien por para con se es un una lo al
+""".split())
+SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e")
+MAX_STEM_TERMS = 6
 FIELD_WEIGHTS = (1.0, 0.85, 0.75, 0.65)  # title+aliases, topic labels, summary etc., quotes
 TIER_EXACT, TIER_TITLE_PHRASE, TIER_PHRASE = 3, 2, 1
 NEAR_NAME = 88  # a typo'd name ('bicentenial framwork') ranks with a title phrase match
 MIN_COVERAGE = 40
-# on equal scores, the things users ask about first
-KIND_RANK = {"programs": 0, "structures": 1, "items": 2, "topics": 3, "recommendations": 4,
-             "assessments": 5, "funding": 6, "events": 7, "figures": 8, "sources": 9}
+# on equal scores, programs and their parts first; other kinds by how focused the title is
+KIND_RANK = {"programs": 0, "structures": 1, "items": 1, "topics": 2}
+# a query word that names a kind counts as matched by every record of that kind
+KIND_WORDS = {"recommendation": "recommendations", "recommendations": "recommendations",
+              "recs": "recommendations", "recommended": "recommendations",
+              "event": "events", "events": "events", "figure": "figures", "figures": "figures",
+              "funding": "funding", "money": "funding", "budget": "funding",
+              "assessment": "assessments", "assessments": "assessments",
+              "critique": "assessments", "critiques": "assessments", "critics": "assessments",
+              "criticized": "assessments", "criticised": "assessments",
+              "criticism": "assessments", "criticisms": "assessments",
+              "program": "programs", "programs": "programs", "source": "sources",
+              "sources": "sources", "pillars": "structures", "goals": "structures"}
 _BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient", "account",
                 "publisher", "author", "label", "unit")
 
@@ -44,10 +63,22 @@ def document(kind: str, rec: dict) -> dict:
     aliases = [fold(a) for a in rec.get("aliases", []) if isinstance(a, str)]
     body = [rec[k] for k in _BODY_FIELDS if isinstance(rec.get(k), str) and rec[k] != title]
     names = [rec["id"].replace("-", " "), folded_title, *aliases]  # a slug folds to itself
+    quotes = " ".join(c["quote"] for c in rec.get("cite", []))
+    body_text = " ".join(body)
     return {"title": title, "names": list(dict.fromkeys(n for n in names if n)),
-            "title_text": " ".join([folded_title, *aliases]),
-            "body_text": fold(" ".join(body)),
-            "quote_text": fold(" ".join(c["quote"] for c in rec.get("cite", [])))}
+            "title_text": " ".join([folded_title, *aliases]) + _joined(title),
+            "body_text": fold(body_text) + _joined(body_text),
+            "quote_text": fold(quotes) + _joined(quotes)}
+
+
+_HYPHENATED = re.compile(r"\b(\w+)[-\u2010\u2011](\w+)\b")
+
+
+def _joined(text: str) -> str:
+    """Hyphenated words also as one word, so 'spillover' finds 'spill-over'."""
+    if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+        return ""
+    return "".join(" " + fold(a + b) for a, b in _HYPHENATED.findall(text))
 
 
 @dataclass
@@ -86,6 +117,16 @@ class Searcher:
             if len(word) >= 3:
                 for term in self.store.terms_starting(word, MAX_PREFIX_TERMS):
                     exp.setdefault(term, 0.9)
+            stem = _stem(word)
+            if stem != word:  # militarization -> militariz -> militarized
+                for term in self.store.terms_starting(stem, MAX_STEM_TERMS):
+                    exp.setdefault(term, 0.85)
+            for synonym in self.synonyms(word):  # guns -> firearms, weapons, arms
+                if self.store.has_term(synonym):
+                    exp.setdefault(synonym, 0.85)
+            for english in SPANISH.get(word, "").split():  # soberania -> sovereignty
+                if self.store.has_term(english):
+                    exp.setdefault(english, 0.9)
             if not known and len(word) >= 4:
                 from rapidfuzz import fuzz, process
 
@@ -97,6 +138,15 @@ class Searcher:
                     exp.setdefault(term, score / 100 * 0.95)
             expansions.append(dict(sorted(exp.items(), key=lambda kv: -kv[1])))
         return expansions, vocabulary is not None
+
+    def synonyms(self, word: str) -> list[str]:
+        """One-word names of the topic this word names: its id and one-word aliases."""
+        tid = self.ds.topic_names.get(word)
+        if tid is None:
+            return []
+        topic = self.ds.get("topics", tid)
+        names = [fold(n) for n in (tid, topic["label"], *topic.get("aliases", []))]
+        return [n for n in names if n and " " not in n and n != word]
 
     def topics_named(self, phrase: str, fuzzy: bool) -> set[str]:
         """Topics (with their children) whose id, label or alias the query names."""
@@ -135,10 +185,11 @@ class Searcher:
                 continue
             score, matched = _score(row[6:], phrase, expansions,
                                     bool(topics & set(json.loads(doc_topics))),
-                                    doc in exact, json.loads(names) if typo else ())
+                                    doc in exact, json.loads(names) if typo else (),
+                                    [KIND_WORDS.get(w) == kind for w in words])
             if score > 0:
                 scored.append((score, kind, rid, title, matched))
-        scored.sort(key=lambda s: (-round(s[0], 1), KIND_RANK.get(s[1], 9), len(s[3]), s[2]))
+        scored.sort(key=lambda s: (-round(s[0], 1), KIND_RANK.get(s[1], 3), len(s[3]), s[2]))
         return [self._hit(*s) for s in scored[:limit]]
 
     def _hit(self, score, kind, rid, title, matched) -> Hit:
@@ -146,12 +197,13 @@ class Searcher:
         return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
 
 
-def _score(texts, phrase, expansions, topic_hit, exact, names) -> tuple[float, list[str]]:
+def _score(texts, phrase, expansions, topic_hit, exact, names,
+           kind_named) -> tuple[float, list[str]]:
     """Coverage of the query words (0-100, by field weight) plus 100 per tier."""
     padded = [f" {text} " for text in texts]
     total, matched = 0.0, []
-    for exp in expansions:
-        best, best_term = 0.0, None
+    for exp, names_kind in zip(expansions, kind_named):
+        best, best_term = (1.0, None) if names_kind else (0.0, None)
         for term, sim in exp.items():  # most similar first
             if sim <= best:
                 break
@@ -178,6 +230,14 @@ def _score(texts, phrase, expansions, topic_hit, exact, names) -> tuple[float, l
     else:
         tier = 0
     return tier * 100 + min(coverage, 100.0), matched
+
+
+def _stem(word: str) -> str:
+    """A light English stem for prefix matching: appropriate -> appropriat, traced -> trac."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def _has_phrase(text: str, phrase: str) -> bool:

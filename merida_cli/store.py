@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .errors import MeridaError, StoreError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);

@@ -46,7 +46,17 @@ def normalize_quote(text: str) -> str:
     return _BROKEN_HYPHEN.sub("-", text).strip()
 
 
+_INITIALISM = re.compile(r"\b([a-z])\.(?=[a-z]\.)")
+_LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+
+
 def fold(text: str) -> str:
-    """Search form: accents, case and punctuation gone ('Mil-Mil' -> 'mil mil')."""
+    """Search form: accents, case and punctuation gone ('Mil-Mil' -> 'mil mil'),
+    initialisms joined ('U.S.' -> 'us') and letters split from digits ('FY2008' -> 'fy 2008')."""
     text = strip_accents(text).casefold()
-    return _NON_WORD.sub(" ", text).strip()
+    if "." in text:
+        text = _INITIALISM.sub(r"\1", text)
+    text = _NON_WORD.sub(" ", text).strip()
+    if "united states" in text:  # so that "US" finds "the United States"
+        text = text.replace("united states", "united states us")
+    return _LETTERS_DIGITS.sub(" ", text) if any(c.isdigit() for c in text) else text

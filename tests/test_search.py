@@ -137,3 +137,36 @@ def test_exact_title_is_its_own_top_hit(data):
     hits = searcher().search(title, limit=5)
     top = hits[0].score
     assert any(h.id == record["id"] and h.score == top for h in hits), (title, hits[:3])
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("how much did Congress appropriate for Merida", "merida-total-crs-r41349-2010"),
+    ("militarization", "military"),
+    ("cartel fragmentation", None),
+    ("spillover violence", "merida-pillar-3"),
+    ("what percentage of guns come from the US", "traced-firearms-us-origin-pfeiffer"),
+    ("soberania", None),
+    ("huachicol", "sig-line-fuel-theft"),
+    ("Guardia Nacional", None),
+    ("who criticized the kingpin strategy", None),
+    ("Olson recommendations on police", "olson-key-rec-police-career"),
+])
+def test_realistic_questions(cli, query, expected):
+    hits = cli("search", query, "--json", "--limit", "5").json()
+    assert hits, query
+    if expected:
+        assert expected in [h["id"] for h in hits], [h["id"] for h in hits]
+
+
+def test_question_words_are_ignored(cli):
+    assert ids(cli("search", "what is the kingpin strategy", "--json"), 1) == ["kingpin-strategy"]
+
+
+def test_criticism_prefers_assessments(cli):
+    hits = cli("search", "who criticized the kingpin strategy", "--json", "--limit", "3").json()
+    assert all(h["kind"] == "assessments" for h in hits[1:])
+
+
+def test_us_and_fiscal_years_fold():
+    assert fold("U.S. aid, FY2008-FY2010") == "us aid fy 2008 fy 2010"
+    assert "us" in fold("the United States").split()
