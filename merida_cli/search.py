@@ -25,11 +25,12 @@ MAX_QUERY_WORDS = 12
 MAX_CANDIDATES = 1000
 MAX_PREFIX_TERMS = 12
 # function words and question words: "how much did Congress appropriate for Merida"
-STOPWORDS = frozenset("""a an and the of to in on for by with at as or from into about is are was
+_STOPWORD_TEXT = """a an and the of to in on for by with at as or from into about is are was
 were be been being do does did has have had it its this that these those there their what when
 where which who whom why how much many any some just tell show say said says come came get me
 de la el los las y en del que cual cuando como donde quien por para con se es un una lo al
-""".split())
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ies", "es", "ed", "s", "e")
 MAX_STEM_TERMS = 6
 FIELD_WEIGHTS = (1.0, 0.85, 0.75, 0.65)  # title+aliases, topic labels, summary etc., quotes
