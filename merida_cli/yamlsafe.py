@@ -99,7 +99,6 @@ def parse_yaml(text: str, name: str) -> object:
 # directive or a second document sends a file to the strict reader above. False
 # positives (an asterisk in prose) only cost speed.
 _MARKERS = re.compile(r"[&*!]")
-_MERGE_KEY = re.compile(r"<<\s*:")
 
 
 def _needs_strict(text: str) -> bool:
@@ -107,12 +106,12 @@ def _needs_strict(text: str) -> bool:
         at = match.start()
         before = text[at - 1] if at else "\n"
         after = text[at + 1: at + 2]
-        if before in " \t\n\r[{,:-?" and (match.group() == "!" or after not in " \t\n\r,[]{}"):
+        if before in " \t\n\r[{," and (match.group() == "!" or after not in " \t\n\r,[]{}"):
             return True
     if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text \
             or "\n..." in text:
         return True  # a directive or more than one document
-    return "<<" in text and bool(_MERGE_KEY.search(text))
+    return "<<" in text  # a merge key, or the merge tag PyYAML gives a bare <<
 
 
 def parse_yaml_fast(text: str) -> object | None:

@@ -208,3 +208,31 @@ def test_random_yaml_never_crashes(tmp_path, text):
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code in (0, 1)
     assert "Traceback" not in result.err and "a bug in merida" not in result.err
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{},&*!<| \n'\"x1")), max_size=60))
+def test_fast_reader_never_accepts_what_the_strict_one_refuses(text):
+    """Tags, anchors, aliases and merge keys must always reach the strict reader."""
+    from merida_cli.errors import DataError
+    from merida_cli.yamlsafe import parse_yaml, parse_yaml_fast
+
+    try:
+        parse_yaml(text, "x.yaml")
+    except DataError as exc:
+        if any(word in exc.problems[0] for word in ("aliases", "tag", "merge")):
+            assert parse_yaml_fast(text) is None, text
+
+
+@pytest.mark.parametrize("text", ["a: &x [1]\nb: *x\n", "- !x 1\n", "a: [1,*x]\n", "&a x\n",
+                                  "a: {b: *x}\n", "<<: {a: 1}\n", "--- \na: 1\n---\nb: 2\n"])
+def test_fast_reader_defers_on_yaml_features(text):
+    from merida_cli.yamlsafe import parse_yaml_fast
+
+    assert parse_yaml_fast(text) is None
+
+
+def test_fast_reader_takes_prose_with_symbols():
+    from merida_cli.yamlsafe import parse_yaml_fast
+
+    assert parse_yaml_fast("a: wh-2022-*-results & more!\n") == {"a": "wh-2022-*-results & more!"}
