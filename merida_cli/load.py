@@ -198,9 +198,10 @@ def _prepare_file(path: Path):
     return out
 
 
-def fast_read(directories: list[Path]):
+def fast_read(directories: list[Path], on_file=None):
     """Valid packs read quickly: (records, prepared store rows), or None when the strict
-    reader must run (anything invalid or unusual). Big packs use every core."""
+    reader must run (anything invalid or unusual). Big packs use every core; `on_file`
+    receives each file's prepared rows as they arrive, so the store fills meanwhile."""
     import json
 
     from .validate import links_are_sound
@@ -208,32 +209,41 @@ def fast_read(directories: list[Path]):
     paths = [p for d in directories for p in pack_files(d)]
     size = sum(p.stat().st_size for p in paths)
     workers = min(len(paths), os.cpu_count() or 1)
+    pool = None
     if size > PARALLEL_BYTES and workers > 1:
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_prepare_file, paths, chunksize=1)
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results = pool.imap(_prepare_file, paths, chunksize=1)
     else:
-        results = [_prepare_file(p) for p in paths]
-    if any(r is None for r in results):
-        return None
+        results = (_prepare_file(p) for p in paths)
     records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     prepared = []
-    for result in results:
-        for kind, body, docs in result:
-            rec = json.loads(body)
-            records[kind].append(rec)
-            prepared.append((kind, rec, body, docs))
+    try:
+        for result in results:
+            if result is None:
+                return None
+            entries = []
+            for kind, body, docs in result:
+                rec = json.loads(body)
+                records[kind].append(rec)
+                entries.append((kind, rec, body, docs))
+            prepared += entries
+            if on_file is not None:
+                on_file(entries)
+    finally:
+        if pool is not None:
+            pool.terminate()
     return (records, prepared) if links_are_sound(records) else None
 
 
-def check_packs(directories: list[Path]) -> tuple[dict, list[str], list | None]:
-    """Read and validate packs: the fast reader first, and when anything is wrong the
-    strict one, so that every problem is reported with its file and line.
-    Returns (records, problems, prepared store rows or None)."""
-    fast = fast_read(directories)
-    if fast is not None:
-        return fast[0], [], fast[1]
+def check_packs(directories: list[Path], fast: bool = True) -> tuple[dict, list[str], list | None]:
+    """Read and validate packs: the fast reader first (unless `fast` is False), and when
+    anything is wrong the strict one, so that every problem is reported with its file and
+    line. Returns (records, problems, prepared store rows or None)."""
+    result = fast_read(directories) if fast else None
+    if result is not None:
+        return result[0], [], result[1]
     try:
         records, _where, problems = check_records(read_packs(directories))
     except DataError as exc:
@@ -249,8 +259,10 @@ def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True):
     """Load, validate and merge packs into a Dataset, through the cache when possible."""
+    import sqlite3
+
     from .dataset import Dataset
-    from .store import Store, fingerprint
+    from .store import Builder, Store, fingerprint
 
     directories = resolve_packs(list(extra), builtin)
     key = fingerprint(directories) if use_cache else None
@@ -260,7 +272,20 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
             return Dataset(store, directories)
     gc.disable()  # hundreds of thousands of new dicts: the cyclic collector only slows this
     try:
-        records, problems, prepared = check_packs(directories)
+        builder = Builder(key)
+        try:
+            fast = fast_read(directories, builder.add)
+        except BaseException:
+            builder.discard()
+            raise
+        if fast is not None:
+            try:
+                return Dataset(builder.finish(fast[0]["topics"]), directories)
+            except (OSError, sqlite3.Error):
+                builder.discard()
+                return Dataset(Store.build(fast[0], None, fast[1]), directories)
+        builder.discard()
+        records, problems, prepared = check_packs(directories, fast=False)
         if problems:
             raise DataError(problems)
         return Dataset(Store.build(records, key, prepared), directories)

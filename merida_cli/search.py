@@ -68,8 +68,8 @@ def document(kind: str, rec: dict) -> dict:
     body_text = " ".join(body)
     return {"title": title, "names": list(dict.fromkeys(n for n in names if n)),
             "title_text": " ".join([folded_title, *aliases]) + _joined(title),
-            "body_text": fold(body_text) + _joined(body_text),
-            "quote_text": fold(quotes) + _joined(quotes)}
+            "body_text": fold(body_text, split_numbers=False) + _joined(body_text),
+            "quote_text": fold(quotes, split_numbers=False) + _joined(quotes)}
 
 
 _HYPHENATED = re.compile(r"\b(\w+)[-\u2010\u2011](\w+)\b")

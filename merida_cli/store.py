@@ -115,39 +115,17 @@ class Store:
 
         `prepared` is the list of (kind, record, json, documents) when the loader made it.
         """
-        if key is not None:
+        if prepared is None:
+            prepared = [(kind, rec, *prepare(kind, rec)) for kind, recs in records.items()
+                        for rec in recs]
+        for attempt_key in ([key] if key is not None else []) + [None]:
+            builder = Builder(attempt_key)
             try:
-                return cls._build_file(records, key, prepared)
+                builder.add(prepared)
+                return builder.finish(records.get("topics", []))
             except (OSError, sqlite3.Error):
-                pass
-        conn = sqlite3.connect(":memory:")
-        _fill(conn, records, key or "", prepared)
-        return cls(conn)
-
-    @classmethod
-    def _build_file(cls, records, key, prepared) -> Store:
-        target = cache_path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-", suffix=".tmp")
-        os.close(fd)
-        try:
-            conn = sqlite3.connect(tmp)
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            _fill(conn, records, key, prepared)
-            conn.close()
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        store = cls.open(key)
-        if store is None:
-            raise OSError("cache written but not readable")
-        _prune(target.parent, keep=target)
-        return store
+                builder.discard()
+        raise AssertionError("unreachable: the in-memory build cannot fail on I/O")
 
     def discard(self) -> None:
         """Remove a cache file that turned out to be broken."""
@@ -264,42 +242,94 @@ def prepare(kind: str, rec: dict) -> tuple[str, list[tuple]]:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _fill(conn: sqlite3.Connection, records: dict[str, list[dict]], key: str,
-          prepared: list | None = None) -> None:
-    """Create the schema and insert records, topic index and search documents."""
-    from .text import fold
+class Builder:
+    """Writes a store as records arrive: `add` a file's worth at a time (the loader calls it
+    while other files are still being parsed), then `finish`. Into a temp file in the cache
+    directory, renamed into place at the end; into memory when there is no key or the
+    directory is unusable."""
 
-    conn.executescript(SCHEMA)
-    labels = {t["id"]: fold(t["label"]) for t in records.get("topics", [])}
-    if prepared is None:
-        prepared = [(kind, rec, *prepare(kind, rec)) for kind, recs in records.items()
-                    for rec in recs]
-    rows, topic_rows, item_rows, doc_rows, fts_rows, name_rows = [], [], [], [], [], []
-    doc_topic_rows = []
-    for seq, (kind, rec, body, docs) in enumerate(prepared, 1):
-        rows.append((seq, kind, rec["id"], body))
-        topics = set(rec.get("topics", []))
-        for item in rec.get("items", []):
-            topics.update(item.get("topics", []))
-            item_rows.append((item["id"], rec["id"]))
-        topic_rows += [(kind, t, seq) for t in topics]
-        for doc_kind, rid, title, doc_topics, names, title_text, body_text, quote_text in docs:
-            doc = len(doc_rows) + 1
-            doc_rows.append((doc, doc_kind, rid, title, _dumps(doc_topics), _dumps(names)))
-            fts_rows.append((doc, title_text, " ".join(labels.get(t, "") for t in doc_topics),
-                             body_text, quote_text))
-            name_rows += [(n, doc) for n in names]
-            doc_topic_rows += [(t, doc) for t in doc_topics]
-    conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
-    conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
-    conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
-    conn.executemany("INSERT INTO fts(rowid, title, topic_labels, body, quotes) "
-                     "VALUES (?, ?, ?, ?, ?)", fts_rows)
-    conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
-    conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", doc_topic_rows)
-    conn.executescript(INDEXES)
-    conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, as a plain index
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-        ("key", key), ("version", __version__), ("schema", SCHEMA_VERSION), ("complete", "1")])
-    conn.commit()
+    def __init__(self, key: str | None):
+        self.key, self.tmp, self.seq, self.docs = key, None, 0, 0
+        self.fts_rows: list[tuple] = []
+        self.conn = None
+        if key is not None:
+            try:
+                target = cache_path(key)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-",
+                                                suffix=".tmp")
+                os.close(fd)
+                self.conn = sqlite3.connect(self.tmp)
+                self.conn.execute("PRAGMA journal_mode=OFF")
+                self.conn.execute("PRAGMA synchronous=OFF")
+            except (OSError, sqlite3.Error):
+                self.discard()
+                self.key = None
+        if self.conn is None:
+            self.conn = sqlite3.connect(":memory:")
+        self.conn.executescript(SCHEMA)
+
+    def add(self, prepared: list[tuple]) -> None:
+        """Insert (kind, record, json, documents) entries; search text waits for finish."""
+        rows, topic_rows, item_rows, doc_rows, name_rows, doc_topic_rows = [], [], [], [], [], []
+        for kind, rec, body, docs in prepared:
+            self.seq += 1
+            rows.append((self.seq, kind, rec["id"], body))
+            topics = set(rec.get("topics", []))
+            for item in rec.get("items", []):
+                topics.update(item.get("topics", []))
+                item_rows.append((item["id"], rec["id"]))
+            topic_rows += [(kind, t, self.seq) for t in topics]
+            for doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes in docs:
+                self.docs += 1
+                doc_rows.append((self.docs, doc_kind, rid, title, _dumps(doc_topics),
+                                 _dumps(names)))
+                self.fts_rows.append((self.docs, title_text, doc_topics, body_text, quotes))
+                name_rows += [(n, self.docs) for n in names]
+                doc_topic_rows += [(t, self.docs) for t in doc_topics]
+        conn = self.conn
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
+        conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
+        conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
+        conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", doc_topic_rows)
+
+    def finish(self, topics: list[dict]) -> Store:
+        """Index the search text (topic labels are known only now), then open the store."""
+        from .text import fold
+
+        labels = {t["id"]: fold(t["label"]) for t in topics}
+        conn = self.conn
+        conn.executemany(
+            "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
+            ((doc, title, " ".join(labels.get(t, "") for t in doc_topics), body, quotes)
+             for doc, title, doc_topics, body, quotes in self.fts_rows))
+        conn.executescript(INDEXES)
+        conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("key", self.key or ""), ("version", __version__), ("schema", SCHEMA_VERSION),
+            ("complete", "1")])
+        conn.commit()
+        if self.key is None:
+            return Store(conn)
+        conn.close()
+        target = cache_path(self.key)
+        os.replace(self.tmp, target)
+        self.tmp = None
+        store = Store.open(self.key)
+        if store is None:
+            raise OSError("cache written but not readable")
+        _prune(target.parent, keep=target)
+        return store
+
+    def discard(self) -> None:
+        """Give up: close and remove the temp file."""
+        try:
+            if self.conn is not None:
+                self.conn.close()
+            if self.tmp:
+                os.unlink(self.tmp)
+        except (OSError, sqlite3.Error):
+            pass
+        self.tmp = None

@@ -46,17 +46,23 @@ def normalize_quote(text: str) -> str:
     return _BROKEN_HYPHEN.sub("-", text).strip()
 
 
-_INITIALISM = re.compile(r"\b([a-z])\.(?=[a-z]\.)")
+_DIGIT = re.compile(r"\d")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+_INITIALISMS = (("u.s.", "us "), ("u.n.", "un "), ("u.k.", "uk "), ("e.u.", "eu "))
 
 
-def fold(text: str) -> str:
+def fold(text: str, split_numbers: bool = True) -> str:
     """Search form: accents, case and punctuation gone ('Mil-Mil' -> 'mil mil'),
-    initialisms joined ('U.S.' -> 'us') and letters split from digits ('FY2008' -> 'fy 2008')."""
+    'U.S.' -> 'us', and letters split from digits ('FY2008' -> 'fy 2008') unless
+    split_numbers is False (long texts at index time, where that regex costs most)."""
     text = strip_accents(text).casefold()
     if "." in text:
-        text = _INITIALISM.sub(r"\1", text)
+        for dotted, plain in _INITIALISMS:
+            if dotted in text:
+                text = text.replace(dotted, plain)
     text = _NON_WORD.sub(" ", text).strip()
     if "united states" in text:  # so that "US" finds "the United States"
         text = text.replace("united states", "united states us")
-    return _LETTERS_DIGITS.sub(" ", text) if any(c.isdigit() for c in text) else text
+    if split_numbers and _DIGIT.search(text):
+        text = _LETTERS_DIGITS.sub(" ", text)
+    return text
