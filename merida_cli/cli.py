@@ -489,6 +489,7 @@ def verify(
 ):
     """Prove every quote occurs in its source text (matched by sha256, then file name).
 
+    Quotes whose source text is in none of the folders are skipped and counted.
     Example: merida verify --texts ../shared/seeds --texts ../shared/sources
     """
     from .verify import verify as run_verify
@@ -497,14 +498,24 @@ def verify(
     for folder in texts:
         if not folder.is_dir():
             raise UsageError(f"--texts {folder}: not a directory")
-    checked, failures, warnings = run_verify(env.dataset().records, texts)
-    for line in warnings:
+    records = env.dataset().records
+    result = run_verify(records, texts)
+    for line in result.warnings:
         env.err(f"warning: {line}")
-    for line in failures:
+    files = {s["id"]: s["file"] for s in records["sources"]}
+    for sid, count in result.skipped.items():
+        env.err(f"skipped: {count} quote(s) of '{sid}': {files.get(sid, sid)} is not in "
+                + ", ".join(str(f) for f in texts))
+    for line in result.failures:
         env.out(line)
-    if failures:
-        raise MeridaError(f"{len(failures)} of {checked} quotes not verified", 1)
-    env.err(f"ok: {checked} quotes verified")
+    if result.failures:
+        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified", 1)
+    if not result.checked:
+        raise MeridaError("no quote could be checked: none of their source texts is in "
+                          + ", ".join(str(f) for f in texts), 1)
+    skipped = sum(result.skipped.values())
+    env.err(f"ok: {result.checked} quotes verified"
+            + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
 
 
 class ExportFormat(str, Enum):
