@@ -11,22 +11,23 @@ from collections.abc import Mapping
 from functools import cached_property
 
 from .errors import UsageError
-from .model import KIND_ORDER, SINGULAR, title_of
+from .model import KIND_ORDER, SINGULAR
 from .text import fold
 
 
-class LazyRecords(Mapping):
-    """kind -> list of records, each kind read from the store on first use."""
+class PerKind(Mapping):
+    """kind -> value computed by `load(kind)` on first use (records read from the store,
+    or those records by id)."""
 
-    def __init__(self, store):
-        self.store = store
-        self.loaded: dict[str, list[dict]] = {}
+    def __init__(self, load):
+        self.load = load
+        self.loaded: dict[str, object] = {}
 
-    def __getitem__(self, kind: str) -> list[dict]:
+    def __getitem__(self, kind: str):
         if kind not in KIND_ORDER:
             raise KeyError(kind)
         if kind not in self.loaded:
-            self.loaded[kind] = self.store.kind(kind)
+            self.loaded[kind] = self.load(kind)
         return self.loaded[kind]
 
     def __iter__(self):
@@ -41,15 +42,8 @@ class Dataset:
 
     def __init__(self, store, directories=()):
         self.store = store
-        self.records = LazyRecords(store)
+        self.records = PerKind(store.kind)
         self.directories = list(directories)
-
-    @classmethod
-    def from_records(cls, records: dict[str, list[dict]]) -> Dataset:
-        """A dataset over already validated records (an in-memory store)."""
-        from .store import Store
-
-        return cls(Store.build({k: records.get(k, []) for k in KIND_ORDER}, None))
 
     def __getattr__(self, name):
         # data.recommendations(topic="firearms") etc.: the library API of STYLE.md
@@ -61,8 +55,8 @@ class Dataset:
 
     # ---- indices ---------------------------------------------------------
     @cached_property
-    def by_id(self) -> ById:
-        return ById(self.records)
+    def by_id(self) -> PerKind:
+        return PerKind(lambda kind: {r["id"]: r for r in self.records[kind]})
 
     @cached_property
     def items(self) -> dict[str, tuple[dict, dict]]:
@@ -158,31 +152,3 @@ class Dataset:
         best = process.extractOne(fold(name)[:200], list(names), scorer=fuzz.WRatio,
                                   processor=utils.default_process, score_cutoff=70)
         return f" (did you mean '{names[best[0]]}'?)" if best else ""
-
-    def title(self, kind: str, record: dict) -> str:
-        return title_of(kind, record)
-
-    def source_label(self, source_id: str) -> str:
-        source = self.get("sources", source_id)
-        if not source:
-            return source_id
-        return f"{source['title']} ({source['date']})" if source.get("date") else source["title"]
-
-
-class ById(Mapping):
-    """kind -> {id: record}, built per kind when first asked for."""
-
-    def __init__(self, records: LazyRecords):
-        self.records = records
-        self.built: dict[str, dict[str, dict]] = {}
-
-    def __getitem__(self, kind: str) -> dict[str, dict]:
-        if kind not in self.built:
-            self.built[kind] = {r["id"]: r for r in self.records[kind]}
-        return self.built[kind]
-
-    def __iter__(self):
-        return iter(KIND_ORDER)
-
-    def __len__(self) -> int:
-        return len(KIND_ORDER)

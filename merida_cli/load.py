@@ -93,7 +93,8 @@ def _parse_json(path: Path, text: str) -> object:
         out = {}
         for key, value in pairs:
             if key in out:
-                raise DataError([f"{path}:{_json_line(text, key)}: duplicate key '{key}'"])
+                line = _json_line(text, json.dumps(key))
+                raise DataError([f"{path}:{line}: duplicate key '{key}'"])
             out[key] = value
         return out
 
@@ -105,10 +106,13 @@ def _parse_json(path: Path, text: str) -> object:
         raise DataError([f"{path}:1: JSON nested too deeply"]) from None
 
 
-def _json_line(text: str, needle: str) -> int:
-    """Best line for a JSON problem: where the id or key first appears."""
-    at = text.find(json.dumps(needle))
-    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+def _json_line(text: str, *needles: str) -> int:
+    """Line of the first needle found in text (where an id or key appears), else 1."""
+    for needle in needles:
+        at = text.find(needle)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1
 
 
 def locate_records(path: Path, document: object) -> list[Located]:
@@ -154,11 +158,7 @@ class _LineFinder:
     def find(self, rid: str) -> int:
         if self.text is None:
             self.text = self.path.read_text(encoding="utf-8", errors="replace")
-        for needle in (json.dumps(rid), f"id: {rid}", rid):
-            at = self.text.find(needle)
-            if at >= 0:
-                return self.text.count("\n", 0, at) + 1
-        return 1
+        return _json_line(self.text, json.dumps(rid), f"id: {rid}", rid)
 
 
 def read_packs(directories: list[Path], fast: bool = False) -> list[Located]:
@@ -202,8 +202,6 @@ def fast_read(directories: list[Path], on_file=None):
     """Valid packs read quickly: (records, prepared store rows), or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
     receives each file's prepared rows as they arrive, so the store fills meanwhile."""
-    import json
-
     from .validate import links_are_sound
 
     paths = [p for d in directories for p in pack_files(d)]
@@ -285,10 +283,10 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
                 builder.discard()
                 return Dataset(Store.build(fast[0], None, fast[1]), directories)
         builder.discard()
-        records, problems, prepared = check_packs(directories, fast=False)
+        records, problems, _prepared = check_packs(directories, fast=False)
         if problems:
             raise DataError(problems)
-        return Dataset(Store.build(records, key, prepared), directories)
+        return Dataset(Store.build(records, key), directories)
     finally:
         gc.enable()
 

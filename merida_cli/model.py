@@ -186,6 +186,14 @@ SINGULAR = {
 }
 
 
+def record_cites(record: dict) -> list[dict]:
+    """A record's citations, those of its structure items included."""
+    cites = list(record.get("cite", []))
+    for item in record.get("items", []):
+        cites += item.get("cite", [])
+    return cites
+
+
 def title_of(kind: str, record: dict) -> str:
     """The one-line human name of a record, whatever its kind calls it."""
     for key in ("title", "name", "label", "text"):

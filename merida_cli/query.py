@@ -6,8 +6,10 @@ to a renderer.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .errors import UsageError
-from .model import KINDS, year_of
+from .model import KINDS, record_cites, year_of
 from .text import fold
 
 # ---- structures and components --------------------------------------------
@@ -24,11 +26,6 @@ def current_structure(ds, program_id: str) -> dict | None:
     found = structures_of(ds, program_id)
     marked = [s for s in found if s.get("current")]
     return (marked or found or [None])[-1]
-
-
-def top_items(structure: dict) -> list[dict]:
-    """Items without a parent: the pillars, goals or baskets themselves."""
-    return [i for i in structure["items"] if "parent" not in i]
 
 
 def children_of(ds, program_id: str) -> list[dict]:
@@ -59,7 +56,7 @@ def program_period(program: dict) -> str:
 
 def program_rows(ds) -> list[dict]:
     """One summary row per program: counts of components, funding, recommendations."""
-    funding = _count_by(ds.records["funding"], "program")
+    funding = Counter(line["program"] for line in ds.records["funding"])
     recs: dict[str, int] = {}
     for r in ds.records["recommendations"]:
         for pid in r.get("programs", []):
@@ -68,13 +65,6 @@ def program_rows(ds) -> list[dict]:
              "parent": p.get("parent", ""), "components": len(components(ds, p["id"])),
              "funding_lines": funding.get(p["id"], 0), "recommendations": recs.get(p["id"], 0)}
             for p in ds.records["programs"]]
-
-
-def _count_by(records, key) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.get(key)] = counts.get(r.get(key), 0) + 1
-    return counts
 
 
 # ---- filters ----------------------------------------------------------------
@@ -120,9 +110,7 @@ def record_topics(rec: dict) -> list[str]:
 
 
 def record_sources(rec: dict) -> set[str]:
-    found = {c["source"] for c in rec.get("cite", [])}
-    for item in rec.get("items", []):
-        found |= {c["source"] for c in item.get("cite", [])}
+    found = {c["source"] for c in record_cites(rec)}
     if "source" in rec:
         found.add(rec["source"])
     return found
@@ -185,9 +173,7 @@ def source_rows(ds) -> list[dict]:
     by_kind: dict[str, dict[str, int]] = {s["id"]: {} for s in ds.records["sources"]}
     for kind, recs in ds.records.items():
         for rec in recs:
-            cites = list(rec.get("cite", []))
-            for item in rec.get("items", []):
-                cites += item.get("cite", [])
+            cites = record_cites(rec)
             for sid in {c["source"] for c in cites}:
                 if sid in records:
                     records[sid].add((kind, rec["id"]))

@@ -100,8 +100,8 @@ class Store:
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("key") != key or meta.get("version") != __version__ \
-                    or meta.get("schema") != SCHEMA_VERSION or meta.get("complete") != "1":
+            # the key holds merida's version and the schema version too (fingerprint)
+            if meta.get("key") != key or meta.get("complete") != "1":
                 conn.close()
                 return None
             return cls(conn, path)
@@ -157,10 +157,6 @@ class Store:
 
     def ids(self) -> list[str]:
         return [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
-
-    def item_structure(self, item_id: str) -> str | None:
-        rows = self._query("SELECT structure FROM items WHERE id = ?", (item_id,))
-        return rows[0][0] if rows else None
 
     def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
         """Records of a kind carrying any of the topics, in file order."""

@@ -23,6 +23,7 @@ from .model import (
     SINGULAR,
     SLUG,
     Field,
+    record_cites,
     valid_date,
 )
 
@@ -112,23 +113,16 @@ class _Checker:
             if not isinstance(value, str) or not value.strip():
                 return self._bad(line, key, "a non-empty string", value)
             return value
-        if t == "slug" or t == "ref":
-            if not isinstance(value, str) or not SLUG.match(value):
-                return self._bad(line, key, "a lower-case id (letters, digits, hyphens)", value)
-            return value
-        if t == "sha256":
-            if not isinstance(value, str) or not SHA256.match(value):
-                return self._bad(line, key, "64 lower-case hex digits", value)
+        if t in _PATTERNS:
+            pattern, expected = _PATTERNS[t]
+            if not isinstance(value, str) or not pattern.match(value):
+                return self._bad(line, key, expected, value)
             return value
         if t == "date":
             if isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)
             if not isinstance(value, str) or not DATE.match(value) or not valid_date(value):
                 return self._bad(line, key, "a date like 2014, 2014-09 or 2014-09-26", value)
-            return value
-        if t == "fiscal_years":
-            if not isinstance(value, str) or not FISCAL_YEARS.match(value):
-                return self._bad(line, key, "fiscal years like FY2008 or FY2008-FY2010", value)
             return value
         if t == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -176,6 +170,15 @@ class _Checker:
     def _bad(self, line, key, expected, value, hint=""):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
+
+
+# field types that are strings of one shape: (pattern, what the message says is expected)
+_PATTERNS = {
+    "slug": (SLUG, "a lower-case id (letters, digits, hyphens)"),
+    "ref": (SLUG, "a lower-case id (letters, digits, hyphens)"),
+    "sha256": (SHA256, "64 lower-case hex digits"),
+    "fiscal_years": (FISCAL_YEARS, "fiscal years like FY2008 or FY2008-FY2010"),
+}
 
 
 def type_name(value) -> str:
@@ -261,10 +264,7 @@ def _with_default_source(kind: str, rec: dict) -> dict:
 
 
 def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
-    cites = list(rec.get("cite", []))
-    for item in rec.get("items", []):
-        cites += item.get("cite", [])
-    for cite in cites:
+    for cite in record_cites(rec):
         words = len(cite.get("quote", "").split())
         if words > MAX_QUOTE_WORDS:
             checker.fail(loc.line, f"quote of {words} words is too long "
@@ -301,12 +301,10 @@ def _references(kind: str, rec: dict):
             values = rec[key] if spec.type == "refs" else [rec[key]]
             for value in values:
                 yield spec.ref, value, _ref_label(key, spec.ref)
-    cites = list(rec.get("cite", []))
     for item in rec.get("items", []):
-        cites += item.get("cite", [])
         for topic in item.get("topics", []):
             yield "topics", topic, "topic"
-    for cite in cites:
+    for cite in record_cites(rec):
         yield "sources", cite["source"], "source"
 
 

@@ -57,10 +57,9 @@ def structure_listing(ds, structure: dict, program: dict) -> Listing:
 
 
 def _cited(ds, rec: dict) -> str:
-    sources = []
-    for cite in rec.get("cite", []) + [c for i in rec.get("items", []) for c in i["cite"]]:
-        if cite["source"] not in sources:
-            sources.append(cite["source"])
+    from ..model import record_cites
+
+    sources = list(dict.fromkeys(c["source"] for c in record_cites(rec)))
     return "Sources: " + "; ".join(sources) if sources else ""
 
 
