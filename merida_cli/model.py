@@ -41,12 +41,27 @@ QUALIFIERS = ("about", "almost", "over", "up-to", "exact")
 STANCES = ("positive", "negative", "mixed", "neutral")
 FUNDING_KINDS = ("request", "appropriation", "release", "delivered", "share", "domestic",
                  "transfer", "withheld", "obligation", "other")
+# what a funding line counts (issue 13): one measure per line, never mixed in one chart
+MEASURES = ("request", "appropriation", "cumulative-appropriation", "obligated", "spent",
+            "released", "delivered", "share", "partner-spending", "domestic-spending",
+            "withheld", "other")
 
 CITE = {
     "source": _f("ref", True, "sources", help="id of the cited source"),
     "quote": _f("str", True, help="verbatim passage of the source text (about 30 words at most)"),
     "page": _f("label", help="page or section of the source"),
     "note": _f("text"),
+}
+
+ALT_DATE = {
+    "date": _f("date", True),
+    "source": _f("ref", True, "sources"),
+    "note": _f("text"),
+}
+
+# fields every happening or claim carries (issue 13: one happening, one record)
+_MERGED = {
+    "replaces": _f("strs", help="ids merged into this record; they keep resolving"),
 }
 
 ITEM = {
@@ -98,6 +113,8 @@ KINDS: dict[str, dict[str, Field]] = {
         "aliases": _f("strs"),
         "start": _f("date"),
         "end": _f("date"),
+        "predecessor": _f("ref", ref="programs"),
+        "successor": _f("ref", ref="programs"),
         "parent": _f("ref", ref="programs"),
         "related": _f("refs", ref="programs"),
         "implementer": _f("str"),
@@ -118,7 +135,8 @@ KINDS: dict[str, dict[str, Field]] = {
         "title": _f("str", True),
         "summary": _f("text"),
         "program": _f("ref", True, "programs"),
-        "kind": _f("enum", True, choices=FUNDING_KINDS),
+        "measure": _f("enum", choices=MEASURES, help="what the line counts"),
+        "kind": _f("enum", choices=FUNDING_KINDS),
         "amount_usd": _f("number"),
         "share_pct": _f("number"),
         "qualifier": _f("enum", choices=QUALIFIERS),
@@ -128,6 +146,8 @@ KINDS: dict[str, dict[str, Field]] = {
         "recipient": _f("str"),
         "as_of": _f("date", True),
         "source": _f("ref", ref="sources"),
+        "same_as": _f("refs", ref="funding", help="lines counting the same thing"),
+        "conflicts_with": _f("refs", ref="funding", help="lines that disagree with this one"),
         **_COMMON_TAIL,
     },
     "recommendations": {
@@ -139,17 +159,21 @@ KINDS: dict[str, dict[str, Field]] = {
         "addressee": _f("str"),
         "number": _f("label"),
         "programs": _f("refs", ref="programs"),
+        **_MERGED,
         **_COMMON_TAIL,
     },
     "events": {
         "id": _f("slug", True),
         "title": _f("str", True),
         "date": _f("date", True),
+        "date_inferred": _f("bool", help="the date is not printed in the source (say how in note)"),
+        "alt_dates": _f("alt_dates", help="other dates other sources give"),
         "summary": _f("text"),
         "place": _f("str"),
         "actors": _f("strs"),
         "programs": _f("refs", ref="programs"),
         "source": _f("ref", ref="sources"),
+        **_MERGED,
         **_COMMON_TAIL,
     },
     "figures": {
@@ -174,6 +198,7 @@ KINDS: dict[str, dict[str, Field]] = {
         "stance": _f("enum", True, choices=STANCES),
         "summary": _f("text"),
         "source": _f("ref", ref="sources"),
+        **_MERGED,
         **_COMMON_TAIL,
     },
 }

@@ -127,7 +127,7 @@ _JSON_TYPES = {
 
 
 def _object(schema: dict[str, Field]) -> dict:
-    from .model import CITE, ITEM
+    from .model import ALT_DATE, CITE, ITEM
 
     props = {}
     for name, spec in schema.items():
@@ -137,6 +137,8 @@ def _object(schema: dict[str, Field]) -> dict:
             prop = {"type": "array", "minItems": 1, "items": _object(CITE)}
         elif spec.type == "items":
             prop = {"type": "array", "minItems": 1, "items": _object(ITEM)}
+        elif spec.type == "alt_dates":
+            prop = {"type": "array", "minItems": 1, "items": _object(ALT_DATE)}
         else:
             prop = dict(_JSON_TYPES[spec.type])
         if spec.help:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .model import (
+    ALT_DATE,
     CITE,
     DATE,
     FISCAL_YEARS,
@@ -155,6 +156,8 @@ class _Checker:
             return self._list_of(value, CITE, line, key, "citation")
         if t == "items":
             return self._list_of(value, ITEM, line, key, "item")
+        if t == "alt_dates":
+            return self._list_of(value, ALT_DATE, line, key, "alternative date")
         raise AssertionError(f"unknown field type {t}")
 
     def _list_of(self, value, schema, line, key, what):
@@ -306,6 +309,8 @@ def _references(kind: str, rec: dict):
             yield "topics", topic, "topic"
     for cite in record_cites(rec):
         yield "sources", cite["source"], "source"
+    for alt in rec.get("alt_dates", []):
+        yield "sources", alt["source"], "source"
 
 
 def _ref_label(key: str, ref_kind: str) -> str:
