@@ -109,6 +109,8 @@ def root(
         metavar="DIR")] = None,
     no_builtin: Annotated[bool, typer.Option(
         "--no-builtin", help="Leave out the built-in data pack.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bars on stderr.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
                                           is_eager=True, callback=_print_version)] = False,
 ):
@@ -116,6 +118,7 @@ def root(
     env = ctx.obj
     env.data = env.data + [str(p) for p in data or []]
     env.builtin = env.builtin and not no_builtin
+    env.quiet = env.quiet or quiet
 
 
 # ---- browse ------------------------------------------------------------------
@@ -473,7 +476,8 @@ def validate():
     from .load import validate_packs
 
     env = _env()
-    records, problems = validate_packs(env.data, env.builtin)
+    with env.progress("validating packs") as progress:
+        records, problems = validate_packs(env.data, env.builtin, env.use_cache, progress)
     if problems:
         for problem in problems:
             env.err(problem)
@@ -499,7 +503,8 @@ def verify(
         if not folder.is_dir():
             raise UsageError(f"--texts {folder}: not a directory")
     records = env.dataset().records
-    result = run_verify(records, texts)
+    with env.progress("verifying quotes") as progress:
+        result = run_verify(records, texts, progress)
     for line in result.warnings:
         env.err(f"warning: {line}")
     files = {s["id"]: s["file"] for s in records["sources"]}
@@ -675,7 +680,7 @@ def _globals_first(argv: list[str]) -> list[str]:
             front += [arg, argv[i + 1]]
             i += 2
             continue
-        if arg.startswith("--data=") or arg == "--no-builtin":
+        if arg.startswith("--data=") or arg in ("--no-builtin", "--quiet", "-q"):
             front.append(arg)
         else:
             rest.append(arg)

@@ -22,6 +22,9 @@ class Environment:
     data: list[str] = field(default_factory=list)
     builtin: bool = True
     use_cache: bool = True
+    stderr_tty: bool = False  # progress bars are drawn only on a terminal
+    quiet: bool = False  # --quiet: no progress bars
+    progress_delay: float = 0.5  # seconds of work before a bar appears (MERIDA_PROGRESS_DELAY)
     _dataset: object = None
 
     @classmethod
@@ -32,14 +35,24 @@ class Environment:
 
         return cls(PipeGuard(sys.stdout), sys.stderr, is_tty, color, None,
                    env_packs() + list(data), builtin,
-                   os.environ.get("MERIDA_NO_CACHE", "") == "")
+                   os.environ.get("MERIDA_NO_CACHE", "") == "", _isatty(sys.stderr),
+                   progress_delay=_seconds(os.environ.get("MERIDA_PROGRESS_DELAY"), 0.5))
+
+    def progress(self, label: str):
+        """A progress bar for long work, on stderr; silent when piped or --quiet."""
+        from .progress import Progress
+
+        return Progress(self.stderr, label, self.stderr_tty and not self.quiet,
+                        self.progress_delay)
 
     def dataset(self):
         """The loaded packs, loaded once per process."""
         if self._dataset is None:
             from .load import load_dataset
 
-            self._dataset = load_dataset(self.data, self.builtin, self.use_cache)
+            with self.progress("reading packs") as progress:
+                self._dataset = load_dataset(self.data, self.builtin, self.use_cache,
+                                             progress)
         return self._dataset
 
     def console(self, stderr: bool = False):
@@ -84,6 +97,14 @@ class PipeGuard:
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
+
+
+def _seconds(value: str | None, default: float) -> float:
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        return default
+    return seconds if 0 <= seconds < 3600 else default
 
 
 def _isatty(stream) -> bool:

@@ -16,7 +16,19 @@ from .errors import DataError, MeridaError
 from .model import KINDS
 from .validate import Located, check_records, suggest
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
+
+
+def max_file_bytes() -> int:
+    """The per-file cap: MERIDA_MAX_FILE_MB (MiB) when it is a positive number, else 256 MiB."""
+    raw = os.environ.get("MERIDA_MAX_FILE_MB", "")
+    try:
+        mib = float(raw) if raw else DEFAULT_MAX_FILE_MIB
+    except ValueError:
+        mib = DEFAULT_MAX_FILE_MIB
+    if not 0 < mib < float("inf"):  # also false for nan
+        mib = DEFAULT_MAX_FILE_MIB
+    return int(mib * 1024 * 1024)
 PACK_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -58,9 +70,11 @@ def read_text(path: Path) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        limit = max_file_bytes()
+        if size > limit:
             raise DataError([(f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
-                              f"{MAX_FILE_BYTES // 1048576} MiB limit for a pack file; split it")])
+                              f"{limit / 1048576:g} MiB limit for a pack file (split it, or "
+                              f"raise the limit with MERIDA_MAX_FILE_MB)")])
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
@@ -198,7 +212,7 @@ def _prepare_file(path: Path):
     return out
 
 
-def fast_read(directories: list[Path], on_file=None):
+def fast_read(directories: list[Path], on_file=None, progress=None):
     """Valid packs read quickly: (records, prepared store rows), or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
     receives each file's prepared rows as they arrive, so the store fills meanwhile."""
@@ -218,7 +232,9 @@ def fast_read(directories: list[Path], on_file=None):
     records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     prepared = []
     try:
-        for result in results:
+        for done, result in enumerate(results, 1):
+            if progress is not None:
+                progress(done, len(paths))
             if result is None:
                 return None
             entries = []
@@ -235,18 +251,13 @@ def fast_read(directories: list[Path], on_file=None):
     return (records, prepared) if links_are_sound(records) else None
 
 
-def check_packs(directories: list[Path], fast: bool = True) -> tuple[dict, list[str], list | None]:
-    """Read and validate packs: the fast reader first (unless `fast` is False), and when
-    anything is wrong the strict one, so that every problem is reported with its file and
-    line. Returns (records, problems, prepared store rows or None)."""
-    result = fast_read(directories) if fast else None
-    if result is not None:
-        return result[0], [], result[1]
+def check_packs(directories: list[Path]) -> tuple[dict, list[str]]:
+    """The strict reader: every problem reported with its file and line."""
     try:
         records, _where, problems = check_records(read_packs(directories))
     except DataError as exc:
-        return {}, exc.problems, None
-    return records, problems, None
+        return {}, exc.problems
+    return records, problems
 
 
 def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
@@ -255,12 +266,13 @@ def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
     return dirs + [Path(p) for p in extra]
 
 
-def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True):
-    """Load, validate and merge packs into a Dataset, through the cache when possible."""
-    import sqlite3
+def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True,
+                 progress=None):
+    """Load, validate and merge packs into a Dataset, through the cache when possible.
 
+    `progress(done, total)` is called as files are read on a cold load."""
     from .dataset import Dataset
-    from .store import Builder, Store, fingerprint
+    from .store import Store, fingerprint
 
     directories = resolve_packs(list(extra), builtin)
     key = fingerprint(directories) if use_cache else None
@@ -268,32 +280,58 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
         store = Store.open(key)
         if store is not None:
             return Dataset(store, directories)
+    records, store = _fast_build(directories, key, progress)
+    if store is not None:
+        return Dataset(store, directories)
+    records, problems = check_packs(directories)
+    if problems:
+        raise DataError(problems)
+    return Dataset(Store.build(records, key), directories)
+
+
+def _fast_build(directories: list[Path], key: str | None, progress=None):
+    """Read valid packs on the fast path while filling the store: (records, store), or
+    (None, None) when the strict reader must explain a problem. A cache that cannot be
+    written becomes an in-memory store for this run."""
+    import sqlite3
+
+    from .store import Builder, Store
+
     gc.disable()  # hundreds of thousands of new dicts: the cyclic collector only slows this
     try:
         builder = Builder(key)
         try:
-            fast = fast_read(directories, builder.add)
+            fast = fast_read(directories, builder.add, progress)
         except BaseException:
             builder.discard()
             raise
-        if fast is not None:
-            try:
-                return Dataset(builder.finish(fast[0]["topics"]), directories)
-            except (OSError, sqlite3.Error):
-                builder.discard()
-                return Dataset(Store.build(fast[0], None, fast[1]), directories)
-        builder.discard()
-        records, problems, _prepared = check_packs(directories, fast=False)
-        if problems:
-            raise DataError(problems)
-        return Dataset(Store.build(records, key), directories)
+        if fast is None:
+            builder.discard()
+            return None, None
+        if progress is not None:
+            progress(1, 1, "indexing")
+        try:
+            return fast[0], builder.finish(fast[0]["topics"])
+        except (OSError, sqlite3.Error):
+            builder.discard()
+            return fast[0], Store.build(fast[0], None, fast[1])
     finally:
         gc.enable()
 
 
-def validate_packs(extra: list[str | Path] = (), builtin: bool = True) -> tuple[dict, list[str]]:
-    """Every problem in the packs (no cache), for `merida validate`."""
-    records, problems, _prepared = check_packs(resolve_packs(list(extra), builtin))
+def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
+                   use_cache: bool = True, progress=None) -> tuple[dict, list[str]]:
+    """Every problem in the packs. Valid packs leave the cache that the next command opens,
+    so validating a new pack does not make the first real command parse it again."""
+    from .store import fingerprint
+
+    directories = resolve_packs(list(extra), builtin)
+    key = fingerprint(directories) if use_cache else None
+    records, store = _fast_build(directories, key, progress)
+    if store is not None:
+        store.conn.close()
+        return records, []
+    records, problems = check_packs(directories)
     return records, problems
 
 

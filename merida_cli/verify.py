@@ -52,13 +52,17 @@ class Verification:
     warnings: list[str]
 
 
-def verify(records: dict[str, list[dict]], folders: list[Path]) -> Verification:
-    """Check every quote whose source text is in the folders (`id: quote not found in FILE`)."""
+def verify(records: dict[str, list[dict]], folders: list[Path], progress=None) -> Verification:
+    """Check every quote whose source text is in the folders (`id: quote not found in FILE`).
+
+    `progress(done, total)` is told after each source text is read."""
     index = TextIndex.scan(folders)
     sources = {s["id"]: s for s in records.get("sources", [])}
     texts: dict[str, str] = {}
     warnings = []
-    for sid, source in sources.items():
+    for done, (sid, source) in enumerate(sources.items(), 1):
+        if progress is not None:
+            progress(done, len(sources))
         path = index.find(source)
         if path is None:
             continue

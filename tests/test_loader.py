@@ -138,11 +138,35 @@ def test_broken_pack_is_reported_with_file_and_line(tmp_path, files, line, messa
     assert {p.name: p.read_bytes() for p in pack.iterdir()} == before
 
 
-def test_oversized_file_is_refused_before_parsing(tmp_path):
-    pack = write_pack(tmp_path / "pack", {"big.yaml": "# " + "x" * (20 * 1024 * 1024) + "\n"})
+TOPICS_ONLY = "topics:\n  - id: firearms\n    label: Firearms\n"
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch):
+    monkeypatch.setenv("MERIDA_MAX_FILE_MB", "2")
+    pack = write_pack(tmp_path / "pack", {"big.yaml": "# " + "x" * (3 * 1024 * 1024) + "\n"})
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code == 1
-    assert "MiB limit" in result.err and "big.yaml:1:" in result.err
+    assert "over the 2 MiB limit" in result.err and "big.yaml:1:" in result.err
+    assert "MERIDA_MAX_FILE_MB" in result.err
+
+
+def test_a_13_mib_pack_file_loads_under_the_default_cap(tmp_path, monkeypatch):
+    # an ordinary big export: one valid file of 13 MiB (the old cap was 8 MiB)
+    monkeypatch.delenv("MERIDA_MAX_FILE_MB", raising=False)
+    padding = "# " + "x" * 1000 + "\n"
+    body = (TOPICS_ONLY + padding * (14 * 1024)).encode()
+    pack = write_pack(tmp_path / "pack", {"big.yaml": body})
+    assert (pack / "big.yaml").stat().st_size > 13 * 1024 * 1024
+    result = run_cli("--no-builtin", "--data", pack, "topics", "--json")
+    assert result.code == 0, result.err
+    assert [t["id"] for t in result.json()] == ["firearms"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "lots", "inf"])
+def test_a_nonsense_cap_falls_back_to_the_default(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("MERIDA_MAX_FILE_MB", value)
+    pack = write_pack(tmp_path / "pack", {"t.yaml": TOPICS_ONLY})
+    assert run_cli("--no-builtin", "--data", pack, "topics").code == 0
 
 
 def test_missing_pack_directory_is_a_usage_error(tmp_path):
