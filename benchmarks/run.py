@@ -101,20 +101,20 @@ def pack_stamp(records: int) -> str:
     return digest.hexdigest()
 
 
-def ensure_pack(records: int, directory: Path, env: dict) -> float | None:
+def ensure_pack(records: int, directory: Path, env: dict, fmt: str = "yaml") -> float | None:
     """Generate the synthetic pack unless an up-to-date one is there.
 
     Returns the seconds spent generating it, or None if generation failed.
     """
     stamp_file = directory / ".stamp"
-    stamp = pack_stamp(records)
+    stamp = pack_stamp(records) + fmt
     if stamp_file.exists() and stamp_file.read_text() == stamp:
         return 0.0
     print(f"generating a synthetic pack of {records} records in {directory} ...", file=sys.stderr)
     start = time.perf_counter()
     stamp_file.unlink(missing_ok=True)
     done = subprocess.run([sys.executable, str(HERE / "make_pack.py"), str(records),
-                           str(directory)], check=False, env=env)
+                           str(directory), "--format", fmt], check=False, env=env)
     if done.returncode:
         print("run.py: generating the synthetic pack failed; its rows are left out",
               file=sys.stderr)
@@ -139,6 +139,7 @@ def machine() -> dict:
 
 def judge(row: dict, floor_ms: float) -> None:
     """Fill in ratio and pass/fail against the row's targets."""
+    row["baseline_ms"] = floor_ms
     row["ratio"] = row["median_ms"] / floor_ms if floor_ms else None
     checks = []
     if row.get("max_ratio") is not None:
@@ -175,9 +176,11 @@ def target_text(row: dict) -> str:
     return ", ".join(parts) or "-"
 
 
-def table(rows: list[dict], floor_ms: float) -> str:
-    """A plain-text table: command, median ms, floor ms, ratio, peak RSS, target, result."""
-    head = ("command", "median ms", "floor ms", "ratio", "peak RSS MiB", "target", "result")
+def table(rows: list[dict]) -> str:
+    """A plain-text table: command, median ms, its baseline's ms, ratio, peak RSS, target,
+    result."""
+    head = ("command", "median ms", "baseline ms", "ratio", "peak RSS MiB", "target",
+            "result")
     lines = [head]
     for row in rows:
         ratio = f"{row['ratio']:.2f}" if row.get("ratio") is not None else "-"
@@ -186,7 +189,8 @@ def table(rows: list[dict], floor_ms: float) -> str:
             result += f" (exit {','.join(map(str, row['codes']))})"
         elif row.get("timed_out"):
             result += " (killed)"
-        lines.append((row["command"], f"{row['median_ms']:.0f}", f"{floor_ms:.0f}", ratio,
+        lines.append((row["command"], f"{row['median_ms']:.0f}", f"{row['baseline_ms']:.0f}",
+                      ratio,
                       f"{row['rss_mib']:.0f}", target_text(row), result))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
@@ -197,6 +201,42 @@ def table(rows: list[dict], floor_ms: float) -> str:
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def cold_loads(merida: str, python: str, pack: Path, json_pack: Path | None, n: str,
+               env: dict, cache: Path, runs: int) -> list[dict]:
+    """First commands on a new pack (an empty cache each time), each judged against the
+    parse floor of the same files (benchmarks/parse_floor.py), interleaved with it:
+    YAML pack cold, its first search, and the same pack as JSON."""
+    floor_script = str(HERE / "parse_floor.py")
+    plans = [(pack, "yaml")] + ([(json_pack, "json")] if json_pack else [])
+    rows = []
+    for directory, fmt in plans:
+        floor_name = f"{n} {fmt}: parse floor (every file read, one process per core)"
+        cold_name = f"{n} {fmt}: first command, cold (recs --topic firearms)"
+        search_name = f"{n} {fmt}: first search after it (builds the search index)"
+        runs_of: dict[str, list[dict]] = {floor_name: [], cold_name: [], search_name: []}
+        for i in range(runs):
+            print(f"cold load {fmt} {i + 1} ...", file=sys.stderr)
+            runs_of[floor_name].append(run_once([python, floor_script, str(directory)], env))
+            cold_env = dict(env, MERIDA_CACHE_DIR=str(cache / f"cold-{fmt}-{i}"))
+            data = ["--data", str(directory)]
+            runs_of[cold_name].append(run_once([merida, *data, "recs", "--topic", "firearms"],
+                                               cold_env, timeout=COLD_TIMEOUT_S))
+            runs_of[search_name].append(run_once(
+                [merida, *data, "search", "straw purchases", "--json"], cold_env,
+                timeout=COLD_TIMEOUT_S))
+            shutil.rmtree(cache / f"cold-{fmt}-{i}", ignore_errors=True)
+            if runs_of[cold_name][-1]["ms"] > COLD_SLOW_S * 1000:
+                break
+        floor = summarise(floor_name, runs_of[floor_name])
+        judge(floor, floor["median_ms"])
+        cold = summarise(cold_name, runs_of[cold_name], max_ratio=2.0)
+        search = summarise(search_name, runs_of[search_name])
+        for row in (cold, search):
+            judge(row, floor["median_ms"])
+        rows += [floor, cold, search]
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,10 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     floor_argv = [python, "-c", "import typer, rich.console, rich.table"]
     # (name, argv, targets): the built-in data, then the synthetic pack (warm cache)
     commands = [
-        ("merida pillars", [merida, "pillars"], {"max_ratio": 1.2}),
+        ("merida pillars", [merida, "pillars"], {"max_ratio": 1.0}),
         ("merida recs --topic firearms", [merida, "recs", "--topic", "firearms"],
-         {"max_ratio": 1.2}),
-        ("merida --help", [merida, "--help"], {"max_ratio": 1.2}),
+         {"max_ratio": 1.0}),
+        ("merida --help", [merida, "--help"], {"max_ratio": 1.0}),
         ('merida search "straw purchases" --json',
          [merida, "search", "straw purchases", "--json"], {"max_ratio": 1.3}),
     ]
@@ -230,29 +270,23 @@ def main(argv: list[str] | None = None) -> int:
     pack_commands = [
         (f'{n}: search "straw purchases" --json (warm)',
          [merida, *data, "search", "straw purchases", "--json"],
-         {"max_ratio": 2.5, "max_rss_mib": 150}),
+         {"max_ratio": 1.5, "max_rss_mib": 100}),
         (f"{n}: recs --topic firearms --json (warm)",
-         [merida, *data, "recs", "--topic", "firearms", "--json"], {"max_ratio": 2.0}),
+         [merida, *data, "recs", "--topic", "firearms", "--json"], {"max_ratio": 1.5}),
     ]
-    cold_name = f"{n}: cold load + validation (recs --topic firearms)"
 
     cache = Path(tempfile.mkdtemp(prefix="merida-bench-"))
     env = {k: v for k, v in os.environ.items() if k not in ("MERIDA_DATA", "MERIDA_NO_CACHE")}
     env["MERIDA_CACHE_DIR"] = str(cache / "warm")
-    cold: list[dict] = []
+    json_pack = pack.with_name(pack.name + "-json")
+    cold_rows: list[dict] = []
     try:
         generated_s = ensure_pack(records, pack, env)
         if generated_s is None:
             pack_commands = []
-        # cold load: an empty cache each time; a slow one is timed once, and killed if stuck
-        for i in range(min(COLD_RUNS, runs) if pack_commands else 0):
-            cold_env = dict(env, MERIDA_CACHE_DIR=str(cache / f"cold-{i}"))
-            print(f"cold load {i + 1} ...", file=sys.stderr)
-            cold.append(run_once([merida, *data, "recs", "--topic", "firearms"], cold_env,
-                                 timeout=COLD_TIMEOUT_S))
-            shutil.rmtree(cache / f"cold-{i}", ignore_errors=True)
-            if cold[-1]["ms"] > COLD_SLOW_S * 1000 or cold[-1]["code"]:
-                break
+        json_ok = bool(pack_commands) and ensure_pack(records, json_pack, env, "json") is not None
+        cold_rows = cold_loads(merida, python, pack, json_pack if json_ok else None, n, env,
+                               cache, min(COLD_RUNS, runs) if pack_commands else 0)
 
         # one warm-up run each (fills the OS and merida caches), then interleaved rounds
         timed = [(FLOOR, floor_argv, {}), *commands, *pack_commands]
@@ -267,18 +301,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(cache, ignore_errors=True)
 
     rows = [summarise(name, timings[name], **targets) for name, _, targets in timed]
-    if cold:
-        rows.insert(1 + len(commands), summarise(cold_name, cold, max_ms=15000))
     floor_ms = rows[0]["median_ms"]
     for row in rows:
         judge(row, floor_ms)
+    rows[1 + len(commands):1 + len(commands)] = cold_rows
 
     info = machine()
     print(f"\nmerida benchmarks, {info['date']}: {info['cores']} cores, {info['memory']}, "
           f"Python {info['python']}; median of {runs} interleaved rounds; "
-          f"cold load: {len(cold)} run(s)"
+          f"cold loads: {len(cold_rows) // 3} pack format(s)"
           + (f"; pack generated in {generated_s:.1f} s" if generated_s else ""))
-    print(table(rows, floor_ms))
+    print(table(rows))
     for row in rows:
         if row["stderr"]:
             print(f"  {row['command']}: {row['stderr']}")

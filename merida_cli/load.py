@@ -194,9 +194,10 @@ PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs 
 
 
 def _prepare_file(path: Path):
-    """Read, check and prepare one file on the fast path; None if anything is wrong."""
-    from .store import prepare
-    from .validate import check_record
+    """Read, check and prepare one file on the fast path: its store entries, or None if
+    anything is wrong (the strict reader then explains it)."""
+    from .store import _dumps, entry
+    from .validate import check_record, local_references
 
     try:
         located = locate_records(path, parse_file(path, fast=True))
@@ -208,14 +209,17 @@ def _prepare_file(path: Path):
         rec = check_record(loc, problems)
         if problems or rec is None:
             return None
-        out.append((loc.kind, *prepare(loc.kind, rec)))
+        refs = local_references(loc.kind, rec)
+        if refs is None:
+            return None
+        out.append(entry(loc.kind, rec, _dumps(rec), refs))
     return out
 
 
-def fast_read(directories: list[Path], on_file=None, progress=None):
-    """Valid packs read quickly: (records, prepared store rows), or None when the strict
+def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tuple] | None:
+    """Valid packs read quickly: every record's store entry, or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
-    receives each file's prepared rows as they arrive, so the store fills meanwhile."""
+    receives each file's entries as they arrive, so the store fills meanwhile."""
     from .validate import links_are_sound
 
     paths = [p for d in directories for p in pack_files(d)]
@@ -229,26 +233,20 @@ def fast_read(directories: list[Path], on_file=None, progress=None):
         results = pool.imap(_prepare_file, paths, chunksize=1)
     else:
         results = (_prepare_file(p) for p in paths)
-    records: dict[str, list[dict]] = {kind: [] for kind in KINDS}
-    prepared = []
+    entries: list[tuple] = []
     try:
         for done, result in enumerate(results, 1):
             if progress is not None:
                 progress(done, len(paths))
             if result is None:
                 return None
-            entries = []
-            for kind, body, docs in result:
-                rec = json.loads(body)
-                records[kind].append(rec)
-                entries.append((kind, rec, body, docs))
-            prepared += entries
+            entries += result
             if on_file is not None:
-                on_file(entries)
+                on_file(result)
     finally:
         if pool is not None:
             pool.terminate()
-    return (records, prepared) if links_are_sound(records) else None
+    return entries if links_are_sound(entries) else None
 
 
 def check_packs(directories: list[Path]) -> tuple[dict, list[str]]:
@@ -280,7 +278,7 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
         store = Store.open(key)
         if store is not None:
             return Dataset(store, directories)
-    records, store = _fast_build(directories, key, progress)
+    store = _fast_build(directories, key, progress)
     if store is not None:
         return Dataset(store, directories)
     records, problems = check_packs(directories)
@@ -290,31 +288,31 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
 
 
 def _fast_build(directories: list[Path], key: str | None, progress=None):
-    """Read valid packs on the fast path while filling the store: (records, store), or
-    (None, None) when the strict reader must explain a problem. A cache that cannot be
-    written becomes an in-memory store for this run."""
+    """Read valid packs on the fast path while filling the store: the store, or None when
+    the strict reader must explain a problem. A cache that cannot be written becomes an
+    in-memory store for this run."""
     import sqlite3
 
     from .store import Builder, Store
 
-    gc.disable()  # hundreds of thousands of new dicts: the cyclic collector only slows this
+    gc.disable()  # hundreds of thousands of new objects: the cyclic collector only slows this
     try:
         builder = Builder(key)
         try:
-            fast = fast_read(directories, builder.add, progress)
+            entries = fast_read(directories, builder.add, progress)
         except BaseException:
             builder.discard()
             raise
-        if fast is None:
+        if entries is None:
             builder.discard()
-            return None, None
+            return None
         if progress is not None:
             progress(1, 1, "indexing")
         try:
-            return fast[0], builder.finish(fast[0]["topics"])
+            return builder.finish()
         except (OSError, sqlite3.Error):
             builder.discard()
-            return fast[0], Store.build(fast[0], None, fast[1])
+            return Store.from_entries(entries, None)
     finally:
         gc.enable()
 
@@ -327,8 +325,9 @@ def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
 
     directories = resolve_packs(list(extra), builtin)
     key = fingerprint(directories) if use_cache else None
-    records, store = _fast_build(directories, key, progress)
+    store = _fast_build(directories, key, progress)
     if store is not None:
+        records = {kind: store.kind(kind) for kind in KINDS}
         store.conn.close()
         return records, []
     records, problems = check_packs(directories)

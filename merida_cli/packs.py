@@ -102,7 +102,7 @@ def export_sqlite(store, path: Path) -> None:
                                    prefix=f".{path.name}-", suffix=".tmp")
         os.close(fd)
         target = sqlite3.connect(tmp)
-        store.conn.backup(target)
+        store.ensure_search().backup(target)
         target.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:

@@ -24,13 +24,26 @@ from pathlib import Path
 from . import __version__
 from .errors import MeridaError, StoreError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
+# what every command needs, written on the cold load
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT);
 CREATE TABLE items(id TEXT, structure TEXT);
 CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
+"""
+# indexes are created after the bulk insert: several times faster than maintaining them
+INDEXES = """
+CREATE INDEX records_by_id ON records(kind, id);
+CREATE INDEX records_by_kind ON records(kind, seq);
+CREATE INDEX records_id ON records(id);
+CREATE INDEX items_id ON items(id);
+CREATE INDEX topics_of_topic ON topics_of(kind, topic);
+"""
+# the search index: built by the first search, not by the cold load (most commands on a
+# new pack never search, and folding every text is most of a cold load's work)
+SEARCH_SCHEMA = """
 CREATE TABLE doc_topics(topic TEXT, doc INTEGER);
 CREATE TABLE names(name TEXT, doc INTEGER);
 CREATE TABLE docs(doc INTEGER PRIMARY KEY, kind TEXT, id TEXT, title TEXT, topics TEXT,
@@ -40,16 +53,11 @@ CREATE VIRTUAL TABLE fts USING fts5(title, topic_labels, body, quotes, tokenize=
 CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
 CREATE TABLE terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
 """
-# indexes are created after the bulk insert: several times faster than maintaining them
-INDEXES = """
-CREATE INDEX records_by_id ON records(kind, id);
-CREATE INDEX records_by_kind ON records(kind, seq);
-CREATE INDEX records_id ON records(id);
-CREATE INDEX items_id ON items(id);
-CREATE INDEX topics_of_topic ON topics_of(kind, topic);
+SEARCH_INDEXES = """
 CREATE INDEX doc_topics_topic ON doc_topics(topic);
 CREATE INDEX names_name ON names(name);
 """
+PARALLEL_RECORDS = 20000  # below this, worker processes cost more than they save
 
 
 def cache_dir() -> Path:
@@ -89,6 +97,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
         self.path = path
+        self._search: sqlite3.Connection | None = None
 
     # ---- opening and building ---------------------------------------------------
     @classmethod
@@ -109,20 +118,19 @@ class Store:
             return None
 
     @classmethod
-    def build(cls, records: dict[str, list[dict]], key: str | None,
-              prepared: list | None = None) -> Store:
-        """Write the database to the cache (atomically) and open it; in memory if that fails.
+    def build(cls, records: dict[str, list[dict]], key: str | None) -> Store:
+        """Write the database to the cache (atomically) and open it; in memory if that fails."""
+        entries = [entry(kind, rec, _dumps(rec)) for kind, recs in records.items()
+                   for rec in recs]
+        return cls.from_entries(entries, key)
 
-        `prepared` is the list of (kind, record, json, documents) when the loader made it.
-        """
-        if prepared is None:
-            prepared = [(kind, rec, *prepare(kind, rec)) for kind, recs in records.items()
-                        for rec in recs]
+    @classmethod
+    def from_entries(cls, entries: list[tuple], key: str | None) -> Store:
         for attempt_key in ([key] if key is not None else []) + [None]:
             builder = Builder(attempt_key)
             try:
-                builder.add(prepared)
-                return builder.finish(records.get("topics", []))
+                builder.add(entries)
+                return builder.finish()
             except (OSError, sqlite3.Error):
                 builder.discard()
         raise AssertionError("unreachable: the in-memory build cannot fail on I/O")
@@ -167,29 +175,94 @@ class Store:
         return [json.loads(body) for (body,) in rows]
 
     # ---- search support ---------------------------------------------------------
+    def ensure_search(self) -> sqlite3.Connection:
+        """The search tables, built on first use."""
+        if self._search is None:
+            self._search = self._search_index()
+        return self._search
+
+    def _search_query(self, sql: str, args=()):
+        self.ensure_search()
+        try:
+            return self._search.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(str(exc)) from None
+
+    def _search_index(self) -> sqlite3.Connection:
+        """The connection that has the search tables: this database once the first search
+        has added them (for every later run too), else an in-memory copy for this run."""
+        if _has_search(self.conn):
+            return self.conn
+        try:
+            documents = self._documents()
+        except sqlite3.Error as exc:
+            raise StoreError(str(exc)) from None
+        if self.path is None:
+            _fill_search(self.conn, documents)
+            return self.conn
+        try:
+            writer = sqlite3.connect(str(self.path), timeout=30)
+            try:
+                writer.execute("BEGIN IMMEDIATE")  # one builder at a time; others wait
+                if not _has_search(writer):
+                    _fill_search(writer, documents)
+                writer.commit()
+            finally:
+                writer.close()
+            if _has_search(self.conn):
+                return self.conn
+        except (OSError, sqlite3.Error):
+            pass
+        memory = sqlite3.connect(":memory:")
+        _fill_search(memory, documents)
+        return memory
+
+    def _documents(self) -> list[tuple]:
+        """Every record's search documents, with the folded topic labels."""
+        from .text import fold
+
+        topics = self.kind("topics")
+        labels = {t["id"]: fold(t["label"]) for t in topics}
+        rows = self.conn.execute("SELECT kind, body FROM records ORDER BY seq").fetchall()
+        if len(rows) > PARALLEL_RECORDS and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+
+            workers = os.cpu_count() or 1
+            size = -(-len(rows) // (workers * 4))
+            chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_documents_of, chunks, chunksize=1)
+            docs = [d for part in parts for d in part]
+        else:
+            docs = _documents_of(rows)
+        return [(doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes,
+                 " ".join(labels.get(t, "") for t in doc_topics))
+                for doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes
+                in docs]
+
     def has_term(self, term: str) -> bool:
-        return bool(self._query("SELECT 1 FROM terms WHERE term = ?", (term,)))
+        return bool(self._search_query("SELECT 1 FROM terms WHERE term = ?", (term,)))
 
     def terms_starting(self, prefix: str, limit: int) -> list[str]:
         """Indexed words that begin with prefix (shortest first: closest to what was typed)."""
-        rows = self._query("SELECT term FROM terms WHERE term > ? AND term < ? LIMIT ?",
+        rows = self._search_query("SELECT term FROM terms WHERE term > ? AND term < ? LIMIT ?",
                            (prefix, prefix + "\uffff", limit * 4))
         return sorted((t for (t,) in rows), key=len)[:limit]
 
     def vocabulary(self) -> list[str]:
-        return [t for (t,) in self._query("SELECT term FROM terms")]
+        return [t for (t,) in self._search_query("SELECT term FROM terms")]
 
     def match(self, expression: str, limit: int) -> list[int]:
-        rows = self._query("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
+        rows = self._search_query("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
                            (expression, limit))
         return [r for (r,) in rows]
 
     def docs_named(self, name: str) -> list[int]:
-        return [d for (d,) in self._query("SELECT doc FROM names WHERE name = ?", (name,))]
+        return [d for (d,) in self._search_query("SELECT doc FROM names WHERE name = ?", (name,))]
 
     def docs_with_topics(self, topics: set[str], limit: int) -> list[int]:
         marks = ",".join("?" * len(topics))
-        rows = self._query(f"SELECT DISTINCT doc FROM doc_topics WHERE topic IN ({marks}) "
+        rows = self._search_query(f"SELECT DISTINCT doc FROM doc_topics WHERE topic IN ({marks}) "
                            f"LIMIT ?", (*topics, limit))
         return [d for (d,) in rows]
 
@@ -199,7 +272,7 @@ class Store:
         for start in range(0, len(docs), 500):  # stay under SQLite's variable limit
             chunk = tuple(docs[start:start + 500])
             marks = ",".join("?" * len(chunk))
-            out += self._query(
+            out += self._search_query(
                 f"SELECT d.doc, d.kind, d.id, d.title, d.topics, d.names, f.title, "
                 f"f.topic_labels, f.body, f.quotes FROM docs d JOIN fts f ON f.rowid = d.doc "
                 f"WHERE d.doc IN ({marks})", chunk)
@@ -220,19 +293,63 @@ def _prune(directory: Path, keep: Path) -> None:
         pass
 
 
-def prepare(kind: str, rec: dict) -> tuple[str, list[tuple]]:
-    """A record's JSON and its search documents (itself and its structure items).
+def entry(kind: str, rec: dict, body: str, refs=()) -> tuple:
+    """What the store keeps of a record: (kind, id, JSON, topics, item ids, references).
 
-    Pure and picklable, so big packs prepare their files in parallel (load.py).
-    """
+    Topics include the structure items'; references let the loader check links without
+    decoding every record again."""
+    topics = set(rec.get("topics", ()))
+    items = rec.get("items", ())
+    for item in items:
+        topics.update(item.get("topics", ()))
+    return kind, rec["id"], body, topics, [i["id"] for i in items], refs
+
+
+def _documents_of(rows: list[tuple]) -> list[tuple]:
+    """Search documents of (kind, JSON) rows: each record and its structure items.
+
+    Pure and picklable, so big packs fold their texts on every core."""
     from .search import document
 
     docs = []
-    for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
-        d = document(doc_kind, doc_rec)
-        docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []), d["names"],
-                     d["title_text"], d["body_text"], d["quote_text"]))
-    return _dumps(rec), docs
+    for kind, body in rows:
+        rec = json.loads(body)
+        for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
+            d = document(doc_kind, doc_rec)
+            docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []),
+                         d["names"], d["title_text"], d["body_text"], d["quote_text"]))
+    return docs
+
+
+def _has_search(conn: sqlite3.Connection) -> bool:
+    try:
+        rows = conn.execute("SELECT value FROM meta WHERE key = 'search'").fetchall()
+    except sqlite3.Error:
+        return False
+    return rows == [("1",)]
+
+
+def _fill_search(conn: sqlite3.Connection, documents: list[tuple]) -> None:
+    """Create and fill the search tables (the FTS index after its rows, then the indexes)."""
+    conn.executescript("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+                       + SEARCH_SCHEMA)
+    doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
+    for doc, (kind, rid, title, topics, names, title_text, body_text, quotes,
+              labels) in enumerate(documents, 1):
+        doc_rows.append((doc, kind, rid, title, _dumps(topics), _dumps(names)))
+        name_rows += [(n, doc) for n in names]
+        topic_rows += [(t, doc) for t in topics]
+        fts_rows.append((doc, title_text, labels, body_text, quotes))
+    conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
+    conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
+    conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", topic_rows)
+    conn.executemany(
+        "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
+        fts_rows)
+    conn.executescript(SEARCH_INDEXES)
+    conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('search', '1')")
+    conn.commit()
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -245,8 +362,7 @@ class Builder:
     directory is unusable."""
 
     def __init__(self, key: str | None):
-        self.key, self.tmp, self.seq, self.docs = key, None, 0, 0
-        self.fts_rows: list[tuple] = []
+        self.key, self.tmp, self.seq = key, None, 0
         self.conn = None
         if key is not None:
             try:
@@ -265,44 +381,23 @@ class Builder:
             self.conn = sqlite3.connect(":memory:")
         self.conn.executescript(SCHEMA)
 
-    def add(self, prepared: list[tuple]) -> None:
-        """Insert (kind, record, json, documents) entries; search text waits for finish."""
-        rows, topic_rows, item_rows, doc_rows, name_rows, doc_topic_rows = [], [], [], [], [], []
-        for kind, rec, body, docs in prepared:
+    def add(self, entries: list[tuple]) -> None:
+        """Insert a file's worth of `entry` tuples."""
+        rows, topic_rows, item_rows = [], [], []
+        for kind, rid, body, topics, item_ids, _refs in entries:
             self.seq += 1
-            rows.append((self.seq, kind, rec["id"], body))
-            topics = set(rec.get("topics", []))
-            for item in rec.get("items", []):
-                topics.update(item.get("topics", []))
-                item_rows.append((item["id"], rec["id"]))
+            rows.append((self.seq, kind, rid, body))
+            item_rows += [(item, rid) for item in item_ids]
             topic_rows += [(kind, t, self.seq) for t in topics]
-            for doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes in docs:
-                self.docs += 1
-                doc_rows.append((self.docs, doc_kind, rid, title, _dumps(doc_topics),
-                                 _dumps(names)))
-                self.fts_rows.append((self.docs, title_text, doc_topics, body_text, quotes))
-                name_rows += [(n, self.docs) for n in names]
-                doc_topic_rows += [(t, self.docs) for t in doc_topics]
         conn = self.conn
         conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
         conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
-        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
-        conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
-        conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", doc_topic_rows)
 
-    def finish(self, topics: list[dict]) -> Store:
-        """Index the search text (topic labels are known only now), then open the store."""
-        from .text import fold
-
-        labels = {t["id"]: fold(t["label"]) for t in topics}
+    def finish(self) -> Store:
+        """Create the indexes, mark the database complete, rename it into place, open it."""
         conn = self.conn
-        conn.executemany(
-            "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
-            ((doc, title, " ".join(labels.get(t, "") for t in doc_topics), body, quotes)
-             for doc, title, doc_topics, body, quotes in self.fts_rows))
         conn.executescript(INDEXES)
-        conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("key", self.key or ""), ("version", __version__), ("schema", SCHEMA_VERSION),
             ("complete", "1")])

@@ -229,24 +229,34 @@ def check_records(located: list[Located]) -> tuple[dict[str, list[dict]], dict, 
     return records, where, problems
 
 
-def links_are_sound(records: dict[str, list[dict]]) -> bool:
-    """Ids unique and every reference resolved: the cross-record checks, without messages
-    (the fast loading path re-reads strictly to explain any failure)."""
+def local_references(kind: str, rec: dict) -> list[tuple[str, str]] | None:
+    """The (kind, id) references a record makes, or None when it breaks a rule of its own
+    (an item's unknown parent, being its own parent): the fast loader's per-record part of
+    the link checks, done in the worker that parsed the record."""
+    if kind == "structures":
+        item_ids = {i["id"] for i in rec["items"]}
+        if any("parent" in i and i["parent"] not in item_ids for i in rec["items"]):
+            return None
+    if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
+        return None
+    return [(ref_kind, ref_id) for ref_kind, ref_id, _what in _references(kind, rec)]
+
+
+def links_are_sound(entries: list[tuple]) -> bool:
+    """Ids unique and every reference resolved, over store entries (kind, id, body, topics,
+    item ids, references): the cross-record checks, without messages (the fast loading path
+    re-reads strictly to explain any failure)."""
+    ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
     item_ids: set[str] = set()
-    for recs in records.values():
-        if len({r["id"] for r in recs}) != len(recs):
+    for kind, rid, _body, _topics, items, _refs in entries:
+        if rid in ids[kind]:
             return False
-        for rec in recs:
-            for item in rec.get("items", []):
-                if item["id"] in item_ids:
-                    return False
-                item_ids.add(item["id"])
-    return not check_references(records, _NoWhere(), [])
-
-
-class _NoWhere(dict):
-    def __missing__(self, key):
-        return Located(key[0], {}, "?", 1)
+        ids[kind].add(rid)
+        for item in items:
+            if item in item_ids:
+                return False
+            item_ids.add(item)
+    return all(ref_id in ids[ref_kind] for *_head, refs in entries for ref_kind, ref_id in refs)
 
 
 def _item_line(loc: Located, index: int) -> int:

@@ -108,3 +108,56 @@ def test_a_warm_command_is_under_the_delay_and_draws_nothing(tmp_path, terminal_
     code, _out, seen = _run_with_terminal_stderr(
         ["--no-builtin", "--data", str(pack), "recs"], terminal_env)
     assert code == 0 and b"reading packs" not in seen
+
+
+# ---- the search index is built by the first search, not by the cold load -------------
+
+SEARCH_PACK = {**PACK, "more.yaml": (
+    "events:\n  - id: e1\n    title: Straw purchases traced\n    date: '2014'\n"
+    "    cite:\n      - source: doc\n        quote: straw purchases\n")}
+
+
+def _has_search_tables(path: Path) -> bool:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'fts'").fetchall())
+    finally:
+        conn.close()
+
+
+def test_the_first_search_adds_the_index_to_the_cache_for_every_later_run(tmp_path):
+    pack = write_pack(tmp_path / "pack", SEARCH_PACK)
+    cache = os.environ["MERIDA_CACHE_DIR"]
+    assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
+    [built] = cache_files(cache)
+    assert not _has_search_tables(built)  # the cold load did not fold every text
+    first = run_cli("--no-builtin", "--data", pack, "search", "straw purchases", "--json")
+    assert first.code == 0 and first.json()[0]["id"] == "e1"
+    assert _has_search_tables(built)
+    stamp = built.stat().st_mtime_ns
+    again = run_cli("--no-builtin", "--data", pack, "search", "straw purchases", "--json")
+    assert again.json() == first.json() and built.stat().st_mtime_ns == stamp
+
+
+def test_search_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    import sqlite3
+
+    from merida_cli import store
+
+    pack = write_pack(tmp_path / "pack", SEARCH_PACK)
+    assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
+    [built] = cache_files(os.environ["MERIDA_CACHE_DIR"])
+    real_connect = sqlite3.connect
+
+    def read_only(target, *args, **kwargs):
+        if str(target) == str(built):  # the writer opens the cache by its path
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite3, "connect", read_only)
+    result = run_cli("--no-builtin", "--data", pack, "search", "straw", "--json")
+    assert result.code == 0 and [h["id"] for h in result.json()] == ["e1"]
+    monkeypatch.undo()
+    assert not _has_search_tables(built)
