@@ -208,3 +208,31 @@ def test_gaps_all_programs_table(cli):
     result = cli("gaps")
     assert result.code == 0
     assert result.out.startswith("all ")
+
+
+# A topic whose words are easy to name must have one of them in the item's own quotes:
+# the evidence rows of compare/diff stand on the items' quotes, not on their summaries.
+TOPIC_WORDS = {
+    "equipment": ("aircraft", "technolog", "equipment", "ballistics labs"),
+    "training": ("training", "capacity building", "technical assistance"),
+    "funding-levels": ("percent", "budget", "funding"),
+    "extradition": ("extradit",),
+    "firearms": ("arms", "firearm", "weapon", "gun"),
+    "human-rights": ("human rights", "human and civil rights", "torture", "humane",
+                     "disappearance", "search commission"),
+    "military": ("military",),
+}
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_WORDS))
+def test_item_topics_stand_on_their_quotes(topic):
+    from merida_cli import load_data
+
+    unsupported = []
+    for structure in load_data().records["structures"]:
+        for item in structure["items"]:
+            quotes = " ".join(c["quote"] for c in item["cite"]).lower()
+            if topic in item.get("topics", []) and not any(w in quotes
+                                                           for w in TOPIC_WORDS[topic]):
+                unsupported.append(item["id"])
+    assert unsupported == []
