@@ -378,7 +378,7 @@ class CompareBy(str, Enum):
 
 StructureOpt = Annotated[list[str] | None, typer.Option(
     "--structure", help="Only this structure of its program (repeatable; a program none of "
-    "whose structures is named keeps them all). Ids: merida pillars PROGRAM --all.",
+    "whose structures is named keeps them all; ids: merida show PROGRAM).",
     metavar="ID", autocompletion=_complete("structures"))]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Only structures adopted by this date (2012, 2012-06 or 2012-06-30).",
@@ -415,7 +415,7 @@ def compare(
 
     Examples: merida compare merida bicentennial |
     merida compare merida bicentennial --by component --structure merida-pillars
-    --structure bicentennial-goals | merida compare merida bicentennial --as-of 2012 --json
+    --structure bicentennial-goals | merida compare merida bicentennial --as-of 2021-12 --json
     """
     from . import align
     from .render.analysis import compare_report, crosswalk_report

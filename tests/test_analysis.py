@@ -236,3 +236,22 @@ def test_item_topics_stand_on_their_quotes(topic):
                                                            for w in TOPIC_WORDS[topic]):
                 unsupported.append(item["id"])
     assert unsupported == []
+
+
+@pytest.mark.parametrize("command", ["compare", "diff", "gaps"])
+def test_help_examples_run(cli, command):
+    """Every example in the help answers (0, or 1 for 'they differ'), none is a usage error."""
+    import shlex
+
+    from typer.main import get_command
+
+    from merida_cli.cli import app
+
+    doc = get_command(app).commands[command].help
+    examples = " ".join(doc.split("Example")[1].split(":", 1)[1].split())
+    for example in examples.split(" | "):
+        argv = shlex.split(example)[1:]
+        if any(a.endswith(".yaml") for a in argv):
+            continue  # pack files of the reader's own
+        result = cli(*argv)
+        assert result.code in (0, 1) and not result.err.startswith("error"), (example, result.err)
