@@ -374,95 +374,125 @@ def search(
     emit(env, search_listing(hits), output)
 
 
+class CompareBy(str, Enum):
+    topic = "topic"
+    component = "component"
+
+
+StructureOpt = Annotated[list[str] | None, typer.Option(
+    "--structure", help="Only this structure of its program (repeatable; a program none of "
+    "whose structures is named keeps them all; ids: merida show PROGRAM).",
+    metavar="ID", autocompletion=_complete("structures"))]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Only structures adopted by this date (2012, 2012-06 or 2012-06-30).",
+    metavar="DATE")]
+
+
+def _report(build, result, output: Format) -> None:
+    """Render an alignment result: its report (method line and tables) or its JSON."""
+    from .render.analysis import emit_report
+
+    env = _env()
+    multiline = output is Format.table and env.is_tty
+    emit_report(env, build(result, env.dataset().by_id["structures"], multiline), output,
+                result)
+
+
 @app.command()
 def compare(
     a: Annotated[str, typer.Argument(metavar="A", help="First program.",
                                      autocompletion=_complete("programs"))],
     b: Annotated[str, typer.Argument(metavar="B", help="Second program.",
                                      autocompletion=_complete("programs"))],
+    structure: StructureOpt = None,
+    as_of: AsOfOpt = None,
+    by: Annotated[CompareBy, typer.Option(
+        "--by", help="topic: one row per topic with each side's evidence; component: "
+        "each component of A with the components of B sharing its topics, and the reverse.")]
+    = CompareBy.topic,
     json_: JsonOpt = False,
+    fmt: FormatOpt = None,
 ):
-    """Two programs side by side, aligned by topic.
+    """Two programs aligned by topic over every structure each had, with the evidence:
+    each item carrying a topic, its structure, adoption date and source.
 
-    Example: merida compare merida bicentennial
+    Examples: merida compare merida bicentennial |
+    merida compare merida bicentennial --by component --structure merida-pillars
+    --structure bicentennial-goals | merida compare merida bicentennial --as-of 2021-12 --json
     """
-    from . import query
-    from .render import dumps
-    from .render.analysis import compare_table
+    from . import align
+    from .render.analysis import compare_report, crosswalk_report
 
-    env = _env()
-    result = query.compare(env.dataset(), a, b)
-    if json_:
-        env.out(dumps(result))
-        return
-    console = env.console()
-    for table in compare_table(env, result):
-        console.print(table)
+    ds = _env().dataset()
+    if by is CompareBy.component:
+        _report(crosswalk_report, align.crosswalk(ds, a, b, structure, as_of),
+                pick_format(json_, fmt))
+    else:
+        _report(compare_report, align.compare(ds, a, b, structure, as_of),
+                pick_format(json_, fmt))
 
 
 @app.command()
 def diff(
     a: Annotated[str, typer.Argument(metavar="A", help="Program id, or a pack file/directory.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Program id, or a pack file/directory.")],
+    structure: StructureOpt = None,
+    as_of: AsOfOpt = None,
     json_: JsonOpt = False,
+    fmt: FormatOpt = None,
 ):
-    """What B added, dropped and continued relative to A, by topic; exit 1 if they differ.
+    """What B added, dropped and continued relative to A, by topic over every structure
+    each had; exit 1 if they differ. Two pack files or directories: record by record.
 
     Examples: merida diff merida bicentennial | merida diff old.yaml new.yaml
     """
-    from . import query
-    from .render import dumps
-    from .render.analysis import diff_lines, pack_diff_lines
     from .render.terminal import print_lines
 
     env = _env()
+    output = pick_format(json_, fmt)
     if Path(a).exists() and Path(b).exists():
         from .packs import diff_packs
+        from .render import dumps
+        from .render.analysis import pack_diff_lines
 
         result = diff_packs(Path(a), Path(b))
         differ = any(result[k] for k in ("added", "removed", "changed"))
-        lines = pack_diff_lines(result)
+        if output is Format.json:
+            env.out(dumps(result))
+        else:
+            print_lines(env, pack_diff_lines(result))
     else:
+        from . import align
+        from .render.analysis import diff_report, emit_report
+
         ds = env.dataset()
-        result = query.diff_programs(ds, a, b)
-        differ = bool(result["added"] or result["dropped"])
-        names = {p: ds.get("programs", p)["name"] for p in (result["a"], result["b"])}
-        lines = diff_lines(result, names)
-    if json_:
-        env.out(dumps(result))
-    else:
-        print_lines(env, lines)
+        result = align.diff(ds, a, b, structure, as_of)
+        differ = align.differ(result)
+        multiline = output is Format.table and env.is_tty
+        emit_report(env, diff_report(result, ds.by_id["structures"], multiline, env.color),
+                    output, result)
     raise typer.Exit(1 if differ else 0)
 
 
 @app.command()
 def gaps(
     program: Annotated[str | None, typer.Argument(
-        help="Program (default: every program).", autocompletion=_complete("programs"))] = None,
+        help="Program (default: the top-level initiatives and frameworks).",
+        autocompletion=_complete("programs"))] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """Recommendations no component addresses, and components no recommendation speaks to.
+    """Recommendations whose topics no item of the program's structures (all of them,
+    over time) carries, and items no recommendation speaks to. Without a program: what
+    none of the top-level initiatives and frameworks addresses.
 
     Example: merida gaps bicentennial
     """
-    from . import query
-    from .render import dumps
-    from .render.analysis import gaps_listings
+    from . import align
+    from .render.analysis import gaps_report
 
-    env = _env()
-    result = query.gaps(env.dataset(), program)
-    output = pick_format(json_, fmt)
-    if output is Format.json:
-        env.out(dumps(result))
-        return
-    for i, listing in enumerate(gaps_listings(result)):
-        if i:
-            env.out()
-        try:
-            emit(env, listing, output)
-        except NoResults:
-            env.err(f"{listing.title}: none")
+    _report(lambda result, _labels, multiline: gaps_report(result, multiline),
+            align.gaps(_env().dataset(), program), pick_format(json_, fmt))
 
 
 # ---- data integrity ------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Filters, structures, compare / diff / gaps: pure functions over a Dataset.
+"""Filters, structures, listings: pure functions over a Dataset (alignment: align.py).
 
 Nothing here prints or reads files; commands call these and hand the result
 to a renderer.
@@ -207,79 +207,3 @@ def related(ds, kind: str, rec: dict) -> dict[str, list[str]]:
                 links.setdefault("programs", []).append(rec[key])
         links.setdefault("programs", []).extend(rec.get("programs", []))
     return {k: v for k, v in links.items() if v}
-
-
-# ---- compare, diff, gaps ----------------------------------------------------
-
-
-def topic_alignment(ds, a: str, b: str) -> list[dict]:
-    """One row per topic: the components of A and of B that carry it."""
-    comps = {a: components(ds, a), b: components(ds, b)}
-    order = [t["id"] for t in ds.records["topics"]]
-    rows = []
-    for tid in order:
-        left = [_comp_ref(c) for c in comps[a] if tid in c["topics"]]
-        right = [_comp_ref(c) for c in comps[b] if tid in c["topics"]]
-        if left or right:
-            rows.append({"topic": tid, "label": ds.get("topics", tid)["label"],
-                         "a": left, "b": right,
-                         "only": "a" if not right else ("b" if not left else None)})
-    return rows
-
-
-def _comp_ref(comp: dict) -> dict:
-    out = {"id": comp["id"], "title": comp["title"]}
-    if comp.get("number") is not None:
-        out["number"] = comp["number"]
-    return out
-
-
-def program_header(ds, pid: str) -> dict:
-    p = ds.get("programs", pid)
-    structure = current_structure(ds, pid)
-    return {"id": pid, "name": p["name"], "period": program_period(p),
-            "structure": structure["label"] if structure else None,
-            "structure_id": structure["id"] if structure else None,
-            "components": len(components(ds, pid)),
-            "funding_lines": sum(1 for f in ds.records["funding"] if f["program"] == pid),
-            "recommendations": sum(1 for r in ds.records["recommendations"]
-                                   if pid in r.get("programs", []))}
-
-
-def compare(ds, a: str, b: str) -> dict:
-    a, b = ds.resolve_program(a), ds.resolve_program(b)
-    return {"a": program_header(ds, a), "b": program_header(ds, b),
-            "topics": topic_alignment(ds, a, b)}
-
-
-def diff_programs(ds, a: str, b: str) -> dict:
-    """What B added, dropped and continued relative to A, by topic."""
-    a, b = ds.resolve_program(a), ds.resolve_program(b)
-    out = {"a": a, "b": b, "added": [], "dropped": [], "continued": []}
-    for row in topic_alignment(ds, a, b):
-        entry = {"topic": row["topic"], "label": row["label"], "a": row["a"], "b": row["b"]}
-        key = {"a": "dropped", "b": "added", None: "continued"}[row["only"]]
-        out[key].append(entry)
-    return out
-
-
-def gaps(ds, program: str | None = None) -> dict:
-    """Recommendations no component addresses, and components no recommendation speaks to."""
-    pids = [ds.resolve_program(program)] if program else [p["id"] for p in ds.records["programs"]]
-    comps = [c | {"program": pid} for pid in pids for c in components(ds, pid)]
-    covered = set()
-    for comp in comps:
-        for tid in comp["topics"]:
-            covered |= ds.topic_family(tid)
-    recs = ds.records["recommendations"]
-    unaddressed = [{"id": r["id"], "text": r["text"], "source": r.get("source"),
-                    "topics": r.get("topics", [])}
-                   for r in recs if r.get("topics") and not set(r["topics"]) & covered]
-    spoken = set()
-    for r in recs:
-        for tid in r.get("topics", []):
-            spoken |= ds.topic_family(tid)
-    unspoken = [_comp_ref(c) | {"program": c["program"], "topics": c["topics"]}
-                for c in comps if not set(c["topics"]) & spoken]
-    return {"program": program and pids[0], "recommendations_unaddressed": unaddressed,
-            "components_without_recommendations": unspoken}

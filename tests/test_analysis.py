@@ -4,33 +4,97 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from conftest import write_pack
 from test_loader import GOOD
 
+MERIDA_STRUCTURES = ["merida-objectives", "merida-baskets", "merida-pillars",
+                     "merida-pillars-official", "merida-pena-nieto-priorities"]
 
-def test_compare_aligns_by_topic(cli):
-    result = cli("compare", "merida", "bicentennial", "--json")
-    assert result.code == 0
-    data = result.json()
-    assert data["a"]["id"] == "merida" and data["b"]["id"] == "bicentennial"
-    assert data["a"]["structure"] and data["b"]["structure"]
+
+def compare_topics(cli, *args) -> dict:
+    result = cli("compare", "merida", "bicentennial", *args, "--json")
+    assert result.code == 0, result.err
+    return {row["topic"]: row for row in result.json()["topics"]}
+
+
+def test_compare_reads_every_structure_merida_had(cli):
+    data = cli("compare", "merida", "bicentennial", "--json").json()
+    assert [s["id"] for s in data["a"]["structures"]] == MERIDA_STRUCTURES
+    assert "bicentennial-goals" in [s["id"] for s in data["b"]["structures"]]
+    assert data["method"].startswith("topics of every structure each program had: "
+                                     "merida 2007–2021, all 5 structures; bicentennial 2021–")
     assert data["a"]["funding_lines"] > data["b"]["funding_lines"] >= 0
-    topics = {row["topic"]: row for row in data["topics"]}
-    firearms = topics["firearms"]
-    assert firearms["a"] and firearms["b"] and firearms["only"] is None
-    assert any(row["only"] == "b" for row in data["topics"])
-    assert all(set(row) == {"topic", "label", "a", "b", "only"} for row in data["topics"])
+    assert data["a"]["structure"] == "Four pillars"  # the current one, as before
+
+
+@pytest.mark.parametrize("topic,merida_item", [
+    ("human-rights", "merida-basket-3"),  # "strengthening human rights" (2008 baskets)
+    ("equipment", "merida-basket-1"),  # "fixed and rotor-winged aircraft"
+    ("training", "merida-basket-2"),  # "training, technology and information management"
+    ("drugs", "merida-basket-1"),  # "counter-narcotics"
+    ("public-health", "merida-objective-4"),  # "diminish local drug demand" (2007)
+    ("firearms", "merida-pillar-1"),
+])
+def test_what_bicentennial_did_not_add(cli, topic, merida_item):
+    row = compare_topics(cli)[topic]
+    assert row["status"] == "both" and row["b"]
+    assert merida_item in [ev["id"] for ev in row["a"]]
+
+
+def test_human_rights_evidence_names_structure_year_and_source(cli):
+    row = compare_topics(cli)["human-rights"]
+    basket = next(ev for ev in row["a"] if ev["id"] == "merida-basket-3")
+    assert basket == {"id": "merida-basket-3", "title": "Institution building and rule of law",
+                      "number": 3, "structure": "merida-baskets", "adopted": "2008",
+                      "source": "olson"}
+    official = next(ev for ev in row["a"] if ev["id"] == "merida-pillar-official-2")
+    assert official["structure"] == "merida-pillars-official"
+
+
+def test_what_bicentennial_did_add_has_evidence(cli):
+    topics = compare_topics(cli)
+    for topic in ("extradition", "corruption"):
+        assert topics[topic]["status"] == "only-b" and topics[topic]["b"]
+        assert topics[topic]["a"] == []
+
+
+def test_every_evidence_id_resolves(cli):
+    from merida_cli import load_data
+
+    ds = load_data()
+    topics = compare_topics(cli)
+    evidence = {ev["id"] for row in topics.values() for ev in row["a"] + row["b"]}
+    assert len(evidence) > 60
+    assert all(ds.find(rid) for rid in evidence)
+    for rid in sorted(evidence)[:3]:
+        assert cli("show", rid).code == 0
+
+
+def test_current_pillars_alone_still_differ(cli):
+    """--structure narrows to one structure per side: the old view is still reachable."""
+    topics = compare_topics(cli, "--structure", "merida-pillars",
+                            "--structure", "bicentennial-goals")
+    assert topics["human-rights"]["status"] == "only-b"
+    assert topics["human-rights"]["b"][0]["id"] == "bicentennial-goal-1"
+
+
+def test_as_of_2012_keeps_the_structures_adopted_by_then(cli):
+    result = cli("compare", "merida", "merida", "--as-of", "2010", "--json")
+    assert [s["id"] for s in result.json()["a"]["structures"]] == MERIDA_STRUCTURES[:3]
+    assert "3 of 5 structures (adopted by 2010, 1 undated left out)" in result.json()["method"]
 
 
 def test_compare_table_shows_both_programs(cli):
     result = cli("compare", "merida", "bicentennial", tty=True, color=False, width=140)
     assert "Mérida Initiative" in result.out and "Bicentennial Framework" in result.out
-    assert "only bicentennial" in result.out and "Pillar" not in result.err
+    assert "only bicentennial" in result.out and "[merida-basket-3]" in result.out
 
 
 def test_compare_works_for_sub_programs(cli):
     result = cli("compare", "projust", "kingpin-strategy", "--json")
     assert result.code == 0 and result.json()["topics"]
+    assert result.json()["a"]["basis"] == "program"
 
 
 def test_compare_unknown_program(cli):
@@ -38,16 +102,32 @@ def test_compare_unknown_program(cli):
     assert result.code == 2 and "did you mean 'bicentennial'" in result.err
 
 
+def test_crosswalk_pillars_to_goals(cli):
+    data = cli("compare", "merida", "bicentennial", "--by", "component", "--structure",
+               "merida-pillars", "--structure", "bicentennial-goals", "--json").json()
+    forward = {row["component"]["id"]: row for row in data["a_to_b"]}
+    assert list(forward) == ["merida-pillar-1", "merida-pillar-2", "merida-pillar-3",
+                             "merida-pillar-4"]
+    best = forward["merida-pillar-4"]["matches"][0]
+    assert best["id"] == "bicentennial-goal-1"
+    assert set(best["shared"]) == {"communities", "violence", "public-health"}
+    back = {row["component"]["id"]: row for row in data["b_to_a"]}
+    assert back["bicentennial-objective-3-3"]["matches"] == []  # extradition: new
+
+
 def test_diff_json_contract_and_exit_1(cli):
     result = cli("diff", "merida", "bicentennial", "--json")
     assert result.code == 1
     data = result.json()
-    assert set(data) == {"a", "b", "added", "dropped", "continued"}
+    assert set(data) == {"a", "b", "method", "added", "dropped", "continued"}
     assert data["added"] and data["continued"]
     entry = data["added"][0]
     assert set(entry) == {"topic", "label", "a", "b"} and entry["b"] and not entry["a"]
     added = {e["topic"] for e in data["added"]}
     assert {"extradition", "corruption"} <= added
+    continued = {e["topic"] for e in data["continued"]}
+    assert {"human-rights", "drugs", "equipment", "training"} <= continued
+    assert not {"human-rights", "drugs", "equipment", "training"} & added
 
 
 def test_diff_same_program_exit_0(cli):
@@ -56,11 +136,11 @@ def test_diff_same_program_exit_0(cli):
     assert "0 added, 0 dropped" in result.out
 
 
-def test_diff_marks_lines_like_diff_u(cli):
+def test_diff_marks_rows_like_diff_u(cli):
     out = cli("diff", "merida", "bicentennial").out.splitlines()
-    assert out[0].startswith("--- merida") and out[1].startswith("+++ bicentennial")
-    assert any(line.startswith("+ ") for line in out)
-    assert any(line.startswith("= ") for line in out)
+    assert out[0].startswith("topics of every structure each program had: merida")
+    marks = {line.split("\t")[0] for line in out if "\t" in line}
+    assert {"+", "=", "±"} <= marks
 
 
 def test_diff_colour_on_terminal(cli):
@@ -102,20 +182,76 @@ def test_gaps_json(cli):
     result = cli("gaps", "bicentennial", "--json")
     assert result.code == 0
     data = result.json()
-    assert set(data) == {"program", "recommendations_unaddressed",
-                         "components_without_recommendations"}
-    covered = set()
-    from merida_cli import load_data
-    from merida_cli.query import components
+    assert {"program", "recommendations_unaddressed",
+            "components_without_recommendations"} <= set(data)
+    from merida_cli import align, load_data
 
     ds = load_data()
-    for comp in components(ds, "bicentennial"):
-        for tid in comp["topics"]:
+    covered = set()
+    for _ev, topics in align.side(ds, "bicentennial").components:
+        for tid in topics:
             covered |= ds.topic_family(tid)
     for rec in data["recommendations_unaddressed"]:
         assert not set(rec["topics"]) & covered
 
 
+def test_gaps_without_a_program_reads_the_top_level_frameworks(cli):
+    result = cli("gaps", "--json")
+    assert result.code == 0
+    data = result.json()
+    assert {"merida", "bicentennial"} <= set(data["programs"])
+    assert "projust" not in data["programs"] and "21st-century-border" not in data["programs"]
+    assert "top-level initiatives and frameworks" in data["method"]
+
+
 def test_gaps_all_programs_table(cli):
     result = cli("gaps")
     assert result.code == 0
+    assert result.out.startswith("all ")
+
+
+# A topic whose words are easy to name must have one of them in the item's own quotes:
+# the evidence rows of compare/diff stand on the items' quotes, not on their summaries.
+TOPIC_WORDS = {
+    "equipment": ("aircraft", "technolog", "equipment", "ballistics labs"),
+    "training": ("training", "capacity building", "technical assistance"),
+    "funding-levels": ("percent", "budget", "funding"),
+    "extradition": ("extradit",),
+    "firearms": ("arms", "firearm", "weapon", "gun"),
+    "human-rights": ("human rights", "human and civil rights", "torture", "humane",
+                     "disappearance", "search commission"),
+    "military": ("military",),
+}
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_WORDS))
+def test_item_topics_stand_on_their_quotes(topic):
+    from merida_cli import load_data
+
+    unsupported = []
+    for structure in load_data().records["structures"]:
+        for item in structure["items"]:
+            quotes = " ".join(c["quote"] for c in item["cite"]).lower()
+            if topic in item.get("topics", []) and not any(w in quotes
+                                                           for w in TOPIC_WORDS[topic]):
+                unsupported.append(item["id"])
+    assert unsupported == []
+
+
+@pytest.mark.parametrize("command", ["compare", "diff", "gaps"])
+def test_help_examples_run(cli, command):
+    """Every example in the help answers (0, or 1 for 'they differ'), none is a usage error."""
+    import shlex
+
+    from typer.main import get_command
+
+    from merida_cli.cli import app
+
+    doc = get_command(app).commands[command].help
+    examples = " ".join(doc.split("Example")[1].split(":", 1)[1].split())
+    for example in examples.split(" | "):
+        argv = shlex.split(example)[1:]
+        if any(a.endswith(".yaml") for a in argv):
+            continue  # pack files of the reader's own
+        result = cli(*argv)
+        assert result.code in (0, 1) and not result.err.startswith("error"), (example, result.err)

@@ -1,0 +1,376 @@
+"""compare / diff / gaps over every structure a program had, on a small pack of our own.
+
+The pack: `old` (2000-2010) had aims (2000) and pillars (2005); `new` (2011-) has goals
+(2011) and a plan (2015). `health` is carried only by old's *older* structure; `gear`
+only by old; `money` and `police` only by new. `sub` is a sub-program of old; `bare` a
+framework with no structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from conftest import run_cli, write_pack
+
+PACK = """\
+sources:
+  - id: notes
+    title: Notes
+    file: notes.txt
+topics:
+  - {id: guns, label: Guns}
+  - {id: courts, label: Courts}
+  - {id: police, label: Police, parent: courts}
+  - {id: health, label: Health}
+  - {id: money, label: Money}
+  - {id: gear, label: Gear}
+  - {id: elsewhere, label: Elsewhere}
+programs:
+  - id: old
+    name: The old initiative
+    type: initiative
+    start: "2000"
+    end: "2010"
+    cite: [{source: notes, quote: old}]
+  - id: new
+    name: The new framework
+    type: framework
+    start: "2011"
+    cite: [{source: notes, quote: new}]
+  - id: sub
+    name: A sub-program of old
+    type: sub-program
+    parent: old
+    topics: [elsewhere]
+    cite: [{source: notes, quote: sub}]
+  - id: bare
+    name: A framework with no structure
+    type: framework
+    topics: [guns]
+    cite: [{source: notes, quote: bare}]
+structures:
+  - id: old-aims
+    program: old
+    label: Aims
+    adopted: "2000"
+    cite: [{source: notes, quote: aims}]
+    items:
+      - {id: old-aim-1, number: 1, title: Stop guns, topics: [guns],
+         cite: [{source: notes, quote: guns}]}
+      - {id: old-aim-2, number: 2, title: Treat addiction, topics: [health],
+         cite: [{source: notes, quote: health}]}
+  - id: old-pillars
+    program: old
+    label: Pillars
+    adopted: "2005"
+    current: true
+    cite: [{source: notes, quote: pillars}]
+    items:
+      - {id: old-pillar-1, number: 1, title: Seize guns, topics: [guns],
+         cite: [{source: notes, quote: seize}]}
+      - {id: old-pillar-2, number: 2, title: Courts and gear, topics: [courts, gear],
+         cite: [{source: notes, quote: courts}]}
+  - id: new-goals
+    program: new
+    label: Goals
+    adopted: "2011-06"
+    current: true
+    cite: [{source: notes, quote: goals}]
+    items:
+      - {id: new-goal-1, number: 1, title: Guns and money, topics: [guns, money],
+         cite: [{source: notes, quote: money}]}
+      - {id: new-goal-2, number: 2, title: Justice, topics: [courts],
+         cite: [{source: notes, quote: justice}]}
+      - {id: new-goal-3, number: 3, title: Public health, topics: [health],
+         cite: [{source: notes, quote: public health}]}
+  - id: new-plan
+    program: new
+    label: Plan
+    adopted: "2015"
+    cite: [{source: notes, quote: plan}]
+    items:
+      - {id: new-plan-1, number: "1.1", title: Train police, topics: [police],
+         cite: [{source: notes, quote: police}]}
+recommendations:
+  - {id: rec-guns, text: Trace guns, actor: Me, source: notes, topics: [guns],
+     cite: [{source: notes, quote: trace}]}
+  - {id: rec-police, text: Vet police, actor: Me, source: notes, topics: [police],
+     cite: [{source: notes, quote: vet}]}
+  - {id: rec-elsewhere, text: Do the sub-program's thing, actor: Me, source: notes,
+     topics: [elsewhere], cite: [{source: notes, quote: thing}]}
+"""
+
+
+@pytest.fixture
+def pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"pack.yaml": PACK})
+
+
+@pytest.fixture
+def merida(pack):
+    def run(*args, **kwargs):
+        return run_cli("--no-builtin", "--data", pack, *args, **kwargs)
+    return run
+
+
+def topics_of(result) -> dict:
+    assert result.code == 0, result.err
+    return {row["topic"]: row for row in result.json()["topics"]}
+
+
+def ids(evidence) -> list[str]:
+    return [ev["id"] for ev in evidence]
+
+
+def test_a_topic_only_an_older_structure_carried_is_both(merida):
+    result = merida("compare", "old", "new", "--json")
+    health = topics_of(result)["health"]
+    assert health["status"] == "both" and health["only"] is None
+    assert health["a"] == [{"id": "old-aim-2", "title": "Treat addiction", "number": 2,
+                            "structure": "old-aims", "adopted": "2000", "source": "notes"}]
+    assert ids(health["b"]) == ["new-goal-3"]
+
+
+def test_compare_json_contract(merida):
+    data = merida("compare", "old", "new", "--json").json()
+    assert set(data) == {"a", "b", "method", "topics"}
+    assert {"id", "name", "period", "structure", "structure_id", "components", "funding_lines",
+            "recommendations"} <= set(data["a"])
+    assert [s["id"] for s in data["a"]["structures"]] == ["old-aims", "old-pillars"]
+    assert data["a"]["components"] == 4 and data["b"]["components"] == 4
+    statuses = {row["topic"]: row["status"] for row in data["topics"]}
+    assert statuses == {"guns": "both", "courts": "both", "police": "only-b", "health": "both",
+                        "money": "only-b", "gear": "only-a"}
+    for row in data["topics"]:
+        assert {"topic", "label", "status", "a", "b"} <= set(row)
+        for ev in row["a"] + row["b"]:
+            assert set(ev) == {"id", "title", "number", "structure", "adopted", "source"}
+
+
+def test_method_line_says_what_was_compared(merida):
+    data = merida("compare", "old", "new", "--json").json()
+    assert data["method"] == ("topics of every structure each program had: old 2000–2010, "
+                              "all 2 structures; new 2011–, all 2 structures")
+    plain = merida("compare", "old", "new").out.splitlines()
+    assert plain[0] == data["method"]
+
+
+def test_every_evidence_id_resolves_with_show(merida):
+    data = merida("compare", "old", "new", "--json").json()
+    evidence = {ev["id"] for row in data["topics"] for ev in row["a"] + row["b"]}
+    assert len(evidence) == 8
+    for rid in evidence:
+        shown = merida("show", rid, "--json")
+        assert shown.code == 0, shown.err
+        assert shown.json()["id"] == rid
+
+
+def test_structure_option_narrows_its_own_program_only(merida):
+    result = merida("compare", "old", "new", "--structure", "old-pillars", "--json")
+    topics = topics_of(result)
+    assert topics["health"]["status"] == "only-b"  # the aims are left out
+    assert ids(topics["guns"]["a"]) == ["old-pillar-1"]
+    assert ids(topics["guns"]["b"]) == ["new-goal-1"]  # new keeps both structures
+    assert "old 2000–2010, 1 of 2 structures (chosen); new 2011–, all 2 structures" \
+        in result.json()["method"]
+
+
+def test_structure_option_repeats(merida):
+    result = merida("compare", "old", "new", "--structure", "old-aims",
+                    "--structure", "new-plan", "--json")
+    assert set(topics_of(result)) == {"guns", "health", "police"}
+
+
+def test_as_of_keeps_structures_adopted_by_then(merida):
+    result = merida("compare", "old", "new", "--as-of", "2012", "--json")
+    topics = topics_of(result)
+    assert "police" not in topics  # the 2015 plan is left out
+    assert "new 2011–, 1 of 2 structures (adopted by 2012)" in result.json()["method"]
+    # a month-precision adoption date counts by the year given
+    assert "police" in topics_of(merida("compare", "old", "new", "--as-of", "2015", "--json"))
+
+
+def test_as_of_before_any_structure_is_an_error(merida):
+    result = merida("compare", "old", "new", "--as-of", "2004")
+    assert result.code == 1
+    assert result.err.strip() == "error: no structure of new was adopted by 2004 (its first: " \
+                                 "2011-06)"
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--structure", "new-goalz"], "did you mean 'new-goals'"),
+    (["--as-of", "June 2012"], "--as-of 'June 2012': expected a date"),
+], ids=["unknown-structure", "bad-date"])
+def test_bad_narrowing_is_a_usage_error(merida, args, fragment):
+    result = merida("compare", "old", "new", *args)
+    assert result.code == 2 and fragment in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_structure_of_a_third_program_is_refused(merida, tmp_path):
+    extra = write_pack(tmp_path / "extra", {"x.yaml": """\
+structures:
+  - id: bare-lines
+    program: sub
+    label: Lines
+    cite: [{source: notes, quote: x}]
+    items: [{id: bare-line-1, title: X, cite: [{source: notes, quote: x}]}]
+"""})
+    result = merida("--data", extra, "compare", "old", "new", "--structure", "bare-lines")
+    assert result.code == 2
+    assert "bare-lines is a structure of sub, not of old or new" in result.err
+
+
+def test_diff_lists_and_exit_code(merida):
+    result = merida("diff", "old", "new", "--json")
+    assert result.code == 1
+    data = result.json()
+    assert {"a", "b", "added", "dropped", "continued"} <= set(data)
+    assert [e["topic"] for e in data["added"]] == ["police", "money"]
+    assert [e["topic"] for e in data["dropped"]] == ["gear"]
+    assert [e["topic"] for e in data["continued"]] == ["guns", "courts", "health"]
+    health = data["continued"][2]
+    assert ids(health["a"]) == ["old-aim-2"] and ids(health["b"]) == ["new-goal-3"]
+
+
+def test_diff_plain_marks_each_topic(merida):
+    result = merida("diff", "old", "new")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines[0].startswith("topics of every structure each program had")
+    assert "old -> new by topic: 2 added, 1 dropped, 3 continued" in lines
+    rows = [line.split("\t") for line in lines[lines.index("±\tTopic\told\tnew") + 1:]]
+    assert [(r[0], r[1]) for r in rows] == [("-", "Gear"), ("+", "Police"), ("+", "Money"),
+                                            ("=", "Guns"), ("=", "Courts"), ("=", "Health")]
+    assert rows[0][3] == "-" and "[old-pillar-2]" in rows[0][2]
+
+
+def test_diff_same_program_exit_0(merida):
+    result = merida("diff", "old", "old")
+    assert result.code == 0
+    assert "0 added, 0 dropped, 4 continued" in result.out
+
+
+def test_diff_as_of_narrows_too(merida):
+    result = merida("diff", "old", "new", "--as-of", "2012", "--json")
+    assert "police" not in [e["topic"] for e in result.json()["added"]]
+
+
+def test_crosswalk_each_component_with_those_sharing_its_topics(merida):
+    result = merida("compare", "old", "new", "--by", "component", "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["by"] == "component" and data["method"].startswith("topics of every")
+    forward = {row["component"]["id"]: row for row in data["a_to_b"]}
+    assert [m["id"] for m in forward["old-pillar-2"]["matches"]] == ["new-goal-2"]
+    assert forward["old-pillar-2"]["matches"][0]["shared"] == ["courts"]
+    assert forward["old-aim-2"]["matches"][0]["id"] == "new-goal-3"
+    back = {row["component"]["id"]: row for row in data["b_to_a"]}
+    assert [m["id"] for m in back["new-goal-1"]["matches"]] == ["old-aim-1", "old-pillar-1"]
+    assert back["new-plan-1"]["matches"] == []  # police: nothing of old carries it
+
+
+def test_crosswalk_plain_has_both_directions(merida):
+    out = merida("compare", "old", "new", "--by", "component").out
+    assert "Each old component and the new components sharing its topics" in out
+    assert "Each new component and the old components sharing its topics" in out
+    assert "2. Justice [new-goal-2]: courts" in out
+
+
+def test_gaps_without_a_program_reads_top_level_programs_only(merida):
+    result = merida("gaps", "--json")
+    assert result.code == 0
+    data = result.json()
+    assert data["programs"] == ["old", "new"]  # not the sub-program, not the bare framework
+    assert "top-level initiatives and frameworks" in data["method"]
+    assert "left out, no structure recorded: bare" in data["method"]
+    # the sub-program carries `elsewhere`, but no top-level program does
+    assert [r["id"] for r in data["recommendations_unaddressed"]] == ["rec-elsewhere"]
+    unspoken = [c["id"] for c in data["components_without_recommendations"]]
+    assert unspoken == ["old-aim-2", "old-pillar-2", "new-goal-2", "new-goal-3"]
+
+
+def test_gaps_for_one_program_uses_its_whole_history(merida):
+    data = merida("gaps", "old", "--json").json()
+    assert data["program"] == "old" and data["programs"] == ["old"]
+    # rec-police is addressed through its broader topic, courts (old's pillar 2)
+    assert [r["id"] for r in data["recommendations_unaddressed"]] == ["rec-elsewhere"]
+    # the aim of 2000 that no recommendation speaks to counts as much as the pillars
+    unspoken = [c["id"] for c in data["components_without_recommendations"]]
+    assert unspoken == ["old-aim-2", "old-pillar-2"]
+    comp = data["components_without_recommendations"][0]
+    assert comp["structure"] == "old-aims" and comp["program"] == "old"
+
+
+def test_gaps_plain_titles_each_table(merida):
+    out = merida("gaps").out.splitlines()
+    assert out[0].startswith("all 3 recommendations against the top-level")
+    assert "Recommendations no item addresses" in out
+    assert "Components no recommendation speaks to" in out
+    recs = out.index("Recommendations no item addresses")
+    assert out[recs + 1] == "Id\tRecommendation\tTopics\tSource"
+    assert out[recs + 2].startswith("rec-elsewhere\t")
+
+
+# ---- every output format --------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["compare", "old", "new"],
+                                  ["compare", "old", "new", "--by", "component"],
+                                  ["diff", "old", "new"], ["gaps"]],
+                         ids=["compare", "crosswalk", "diff", "gaps"])
+def test_csv_is_one_table_with_a_header(merida, argv):
+    result = merida(*argv, "--format", "csv")
+    assert result.code in (0, 1), result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert rows and all(None not in row for row in rows)  # no ragged lines
+    assert "top" in result.err or "topics of" in result.err  # the method, on stderr
+
+
+def test_compare_csv_has_a_row_per_piece_of_evidence(merida):
+    rows = list(csv.DictReader(io.StringIO(merida("compare", "old", "new", "-f", "csv").out)))
+    health = [(r["program"], r["id"], r["structure"], r["adopted"])
+              for r in rows if r["topic"] == "health"]
+    assert health == [("old", "old-aim-2", "old-aims", "2000"),
+                      ("new", "new-goal-3", "new-goals", "2011-06")]
+    assert {r["status"] for r in rows if r["topic"] == "gear"} == {"only-a"}
+
+
+@pytest.mark.parametrize("argv,title", [
+    (["compare", "old", "new"], "## Aligned by topic"),
+    (["compare", "old", "new", "--by", "component"], "## Each old component"),
+    (["diff", "old", "new"], "## old -> new by topic"),
+    (["gaps"], "## Recommendations no item addresses"),
+], ids=["compare", "crosswalk", "diff", "gaps"])
+def test_markdown_has_the_method_and_titled_tables(merida, argv, title):
+    out = merida(*argv, "--format", "markdown").out
+    assert out.splitlines()[0].startswith(("topics of", "all 3 recommendations"))
+    assert title in out and "|---|" in out
+
+
+@pytest.mark.parametrize("argv", [["compare", "old", "new"], ["diff", "old", "new"],
+                                  ["compare", "old", "new", "--by", "component"], ["gaps"]],
+                         ids=["compare", "diff", "crosswalk", "gaps"])
+def test_json_flag_equals_format_json(merida, argv):
+    assert merida(*argv, "--json").json() == merida(*argv, "--format", "json").json()
+
+
+def test_terminal_table_shows_ids_whole_and_no_tabs(merida):
+    result = merida("compare", "old", "new", tty=True, color=False, width=160)
+    assert result.code == 0
+    assert "\t" not in result.out
+    assert "[old-aim-2]" in result.out  # brackets are text, not markup
+    assert "Aligned by topic" in result.out and "only new" in result.out
+
+
+def test_piped_output_has_no_ansi_and_no_boxes(merida):
+    for argv in (["compare", "old", "new"], ["diff", "old", "new"], ["gaps"]):
+        out = merida(*argv).out
+        assert "\x1b[" not in out and "+---" not in out and "|" not in out
+
+
+def test_diff_colours_marks_on_a_colour_terminal(merida):
+    out = merida("diff", "old", "new", tty=True, color=True, width=160).out
+    assert "\x1b[" in out and "Gear" in out
