@@ -328,11 +328,19 @@ def test_datasette_serves_facets_and_search(pack, tmp_path):
 # ---- Frictionless ------------------------------------------------------------------
 
 
-def test_datapackage_passes_frictionless_validate(pack, tmp_path):
+def package(tmp_path, *packs):
+    """Export a data package (of these packs, else the built-in one); frictionless, its dir."""
     frictionless = pytest.importorskip("frictionless", reason="frictionless (a dev extra) "
                                        "is not installed")
     target = tmp_path / "pkg"
-    export(pack, "-f", "datapackage", "-o", target)
+    data = [arg for pack in packs for arg in ("--no-builtin", "--data", pack)]
+    result = run_cli(*data, "export", "-f", "datapackage", "-o", target)
+    assert result.code == 0, result.err
+    return frictionless, target
+
+
+def test_datapackage_passes_frictionless_validate(pack, tmp_path):
+    frictionless, target = package(tmp_path, pack)
     descriptor = json.loads((target / "datapackage.json").read_text())
     funding = next(r for r in descriptor["resources"] if r["name"] == "funding")
     types = {f["name"]: f["type"] for f in funding["schema"]["fields"]}
@@ -346,10 +354,7 @@ def test_datapackage_passes_frictionless_validate(pack, tmp_path):
 
 
 def test_frictionless_catches_a_broken_reference_in_the_package(pack, tmp_path):
-    frictionless = pytest.importorskip("frictionless", reason="frictionless (a dev extra) "
-                                       "is not installed")
-    target = tmp_path / "pkg"
-    export(pack, "-f", "datapackage", "-o", target)
+    frictionless, target = package(tmp_path, pack)
     funding = target / "funding.csv"
     funding.write_bytes(funding.read_bytes().replace(b",plan,", b",no-plan,"))
     report = frictionless.validate(target / "datapackage.json")
@@ -375,3 +380,11 @@ def test_builtin_pack_exports_consistent_tables(tmp_path):
         "Mérida Initiative",)
     pillars = conn.execute("SELECT count(*) FROM items WHERE structure = 'merida-pillars'")
     assert pillars.fetchone() == (4,)
+
+
+def test_builtin_pack_is_a_valid_data_package(tmp_path):
+    frictionless, target = package(tmp_path)
+    report = frictionless.validate(target / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((target / "datapackage.json").read_text())
+    assert len(descriptor["sources"]) == len(run_cli("sources", "--json").json())
