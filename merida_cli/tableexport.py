@@ -172,6 +172,9 @@ def build_database(built: dict[str, Table], path: Path) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=True)
+    # a scratch file until it is renamed into place: no need to sync every batch to disk
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA journal_mode = MEMORY")
     with db.conn:
         for table in built.values():
             db.execute(create_sql(table))
