@@ -117,6 +117,24 @@ COLUMN_HELP = {
     "page": "page or section of the source",
     "topic": "topic id",
     "field": "the record's field that names the program",
+    "author": "author(s)",
+    "publisher": "organisation or outlet",
+    "url": "where the document is published",
+    "sha256": "SHA-256 of the source text file",
+    "completeness": "full or partial: how much of the document the text holds",
+    "sources.type": "report, op-ed, column, news, statement, fact-sheet, transcript ...",
+    "programs.type": "initiative, framework, sub-program, project, mechanism, body, policy ...",
+    "description": "what the topic covers",
+    "predecessor": "id of the program it followed",
+    "successor": "id of the program that followed it",
+    "related": "ids of related programs",
+    "implementer": "agency or organisation that runs it",
+    "current": "whether this is the program's current structure",
+    "kind": "what the line counts (older field; see measure)",
+    "account": "U.S. budget account (INCLE, ESF, FMF ...)",
+    "recipient": "country or agency that receives it",
+    "addressee": "who should act",
+    "place": "where",
 }
 
 # default Datasette facets: the columns analysts filter by (list columns facet as arrays)
@@ -130,10 +148,11 @@ _NESTED = {"cites": "citations", "alt_dates": "alt_dates", "items": "items"}
 _UNITS = {"share_pct": "percent"}
 
 
-def _column(name: str, spec: Field, ref: str | None = None) -> Column:
+def _column(table: str, name: str, spec: Field, ref: str | None = None) -> Column:
     pattern = {"date": DATE_PATTERN, "slug": SLUG_PATTERN, "ref": SLUG_PATTERN,
                "fiscal_years": r"^FY\d{4}(-FY\d{4})?$"}.get(spec.type)
-    return Column(name, _LISTS.get(spec.type, "string"), spec.help or COLUMN_HELP.get(name, ""),
+    described = spec.help or COLUMN_HELP.get(f"{table}.{name}") or COLUMN_HELP.get(name, "")
+    return Column(name, _LISTS.get(spec.type, "string"), described,
                   spec.required, ref or (spec.ref if spec.type == "ref" else None),
                   spec.choices, pattern, _UNITS.get(name))
 
@@ -160,20 +179,20 @@ def schemas() -> dict[str, Table]:
     """Every table's columns and keys (no rows), in the order a reader meets them."""
     out: dict[str, Table] = {}
     for kind, fields in KINDS.items():
-        out[kind] = _table(kind, [_column(n, s) for n, s in fields.items()
+        out[kind] = _table(kind, [_column(kind, n, s) for n, s in fields.items()
                                   if s.type not in _NESTED], ["id"])
         if kind == "structures":
-            item = [_column(n, s, "items" if n == "parent" else None)
+            item = [_column("items", n, s, "items" if n == "parent" else None)
                     for n, s in ITEM.items() if s.type not in _NESTED]
             out["items"] = _table("items", [item[0], Column("structure", "string",
                                                            COLUMN_HELP["structure"], True,
                                                            "structures", (), SLUG_PATTERN),
                                             _position(), *item[1:]], ["id"])
     out["alt_dates"] = _table("alt_dates", [*_owner_columns(), _position(),
-                                            *(_column(n, s) for n, s in ALT_DATE.items())],
+                                            *(_column("alt_dates", n, s) for n, s in ALT_DATE.items())],
                               [*OWNER, "position"])
     out["citations"] = _table("citations", [*_owner_columns(), _position(),
-                                            *(_column(n, s) for n, s in CITE.items())],
+                                            *(_column("citations", n, s) for n, s in CITE.items())],
                               [*OWNER, "position"])
     out["record_topics"] = _table("record_topics", [
         *_owner_columns(), Column("topic", "string", COLUMN_HELP["topic"], True, "topics")],

@@ -305,6 +305,13 @@ def test_datasette_serves_facets_and_search(pack, tmp_path):
     assert {"array": "topics"} in funding["facets"]
     assert funding["columns"]["amount_usd"].startswith("amount in US dollars")
     assert metadata["license"] and metadata["source"] and metadata["title"]
+    conn = sqlite3.connect(site / "merida.db")
+    for name, meta in metadata["databases"]["merida"]["tables"].items():
+        assert meta["description"], name
+        if "columns" in meta:  # a table, not a view: every column is described
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")}
+            assert set(meta["columns"]) == columns, name
+    conn.close()
 
     async def get(path):
         ds = datasette_app.Datasette([str(site / "merida.db")], metadata=metadata)
