@@ -216,6 +216,13 @@ def test_table_export_usage_errors(pack, args, message):
     assert result.code == 2 and message in result.err and "Traceback" not in result.err
 
 
+def test_output_directory_in_a_missing_folder_is_one_clear_error(pack, tmp_path):
+    result = run_cli("--no-builtin", "--data", pack, "export", "-f", "datapackage",
+                     "-o", tmp_path / "no" / "such")
+    assert result.code == 1 and result.err.startswith("error: ") and "cannot create" in result.err
+    assert len(result.err.splitlines()) == 1
+
+
 def test_datasette_output_that_is_a_file_is_refused(pack, tmp_path):
     (tmp_path / "site").write_text("x")
     result = run_cli("--no-builtin", "--data", pack, "export", "-f", "datasette",
@@ -387,6 +394,10 @@ def test_builtin_pack_exports_consistent_tables(tmp_path):
         "Mérida Initiative",)
     pillars = conn.execute("SELECT count(*) FROM items WHERE structure = 'merida-pillars'")
     assert pillars.fetchone() == (4,)
+    # the full-text index folds accents: 'merida' finds the Mérida Initiative
+    found = conn.execute("SELECT p.id FROM programs p JOIN programs_fts f ON f.rowid = p.rowid "
+                         "WHERE programs_fts MATCH 'name:merida'").fetchall()
+    assert ("merida",) in found
 
 
 def test_builtin_pack_is_a_valid_data_package(tmp_path):
