@@ -74,30 +74,30 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
     """`export --format csv|sqlite|datasette|datapackage` as typed tables."""
     if kind is not None:
         kind = table_name(kind)
-    built = tables(records)
     if fmt == "csv":
-        if output is None:
-            return Written(text=csv_text(built[kind]))
-        if not csv_directory(output):
-            if kind is None:
-                raise UsageError("--format csv --output FILE writes one table: add --kind")
-            return _write(Written(), output, csv_text(built[kind]).encode("utf-8"))
-        chosen = [built[kind]] if kind else list(built.values())
-        return write_csv_files(chosen, _directory(output))
+        if output is not None and csv_directory(output):
+            built = tables(records)
+            chosen = [built[kind]] if kind else list(built.values())
+            return write_csv_files(chosen, _directory(output))
+        if kind is None:
+            raise UsageError("typed CSV needs --kind TABLE (or --output DIR for every table)")
+        text = csv_text(tables(records)[kind])
+        return Written(text=text) if output is None else _write(Written(), output,
+                                                               text.encode("utf-8"))
+    if fmt not in ("sqlite", "datasette", "datapackage"):
+        raise UsageError(f"unknown table format '{fmt}'")
     if output is None:
-        what = "FILE" if fmt == "sqlite" else "DIR"
-        raise UsageError(f"--format {fmt} needs --output {what}")
+        raise UsageError(f"--format {fmt} needs --output {'FILE' if fmt == 'sqlite' else 'DIR'}")
+    built = tables(records)
     if fmt == "sqlite":
         return write_database(built, output)
     directory = _directory(output)
     if fmt == "datasette":
         done = write_database(built, directory / DATABASE)
         return _write(done, directory / "metadata.json", _json(datasette_metadata(built)))
-    if fmt == "datapackage":
-        done = write_csv_files(built.values(), directory)
-        return _write(done, directory / "datapackage.json",
-                      _json(datapackage(built, records.get("sources", []))))
-    raise UsageError(f"unknown table format '{fmt}'")
+    done = write_csv_files(built.values(), directory)
+    return _write(done, directory / "datapackage.json",
+                  _json(datapackage(built, records.get("sources", []))))
 
 
 def csv_directory(output: Path) -> bool:

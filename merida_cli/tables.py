@@ -175,34 +175,34 @@ def _table(name: str, columns, primary_key, **extra) -> Table:
                  facets=tuple(c for c in FACET_COLUMNS if c in names), **extra)
 
 
+def _fields(table: str, fields: dict[str, Field], refs: dict[str, str] | None = None) -> list:
+    """The columns of a schema's plain fields (nested lists become tables of their own)."""
+    refs = refs or {}
+    return [_column(table, n, s, refs.get(n)) for n, s in fields.items() if s.type not in _NESTED]
+
+
 def schemas() -> dict[str, Table]:
     """Every table's columns and keys (no rows), in the order a reader meets them."""
+    owner = _owner_columns()
     out: dict[str, Table] = {}
     for kind, fields in KINDS.items():
-        out[kind] = _table(kind, [_column(kind, n, s) for n, s in fields.items()
-                                  if s.type not in _NESTED], ["id"])
+        out[kind] = _table(kind, _fields(kind, fields), ["id"])
         if kind == "structures":
-            item = [_column("items", n, s, "items" if n == "parent" else None)
-                    for n, s in ITEM.items() if s.type not in _NESTED]
-            out["items"] = _table("items", [item[0], Column("structure", "string",
-                                                           COLUMN_HELP["structure"], True,
-                                                           "structures", (), SLUG_PATTERN),
-                                            _position(), *item[1:]], ["id"])
-    out["alt_dates"] = _table("alt_dates", [*_owner_columns(), _position(),
-                                            *(_column("alt_dates", n, s) for n, s in ALT_DATE.items())],
-                              [*OWNER, "position"])
-    out["citations"] = _table("citations", [*_owner_columns(), _position(),
-                                            *(_column("citations", n, s) for n, s in CITE.items())],
-                              [*OWNER, "position"])
-    out["record_topics"] = _table("record_topics", [
-        *_owner_columns(), Column("topic", "string", COLUMN_HELP["topic"], True, "topics")],
-        [*OWNER, "topic"])
-    out["record_programs"] = _table("record_programs", [
-        *_owner_columns(), Column("field", "string", COLUMN_HELP["field"], True),
-        Column("program", "string", COLUMN_HELP["program"], True, "programs")],
-        [*OWNER, "field", "program"])
+            item_id, *rest = _fields("items", ITEM, {"parent": "items"})
+            structure = Column("structure", "string", COLUMN_HELP["structure"], True,
+                               "structures", (), SLUG_PATTERN)
+            out["items"] = _table("items", [item_id, structure, _position(), *rest], ["id"])
+    for name, fields in (("alt_dates", ALT_DATE), ("citations", CITE)):
+        out[name] = _table(name, [*owner, _position(), *_fields(name, fields)],
+                           [*OWNER, "position"])
+    topic = Column("topic", "string", COLUMN_HELP["topic"], True, "topics")
+    out["record_topics"] = _table("record_topics", [*owner, topic], [*OWNER, "topic"])
+    field_ = Column("field", "string", COLUMN_HELP["field"], True)
+    program = Column("program", "string", COLUMN_HELP["program"], True, "programs")
+    out["record_programs"] = _table("record_programs", [*owner, field_, program],
+                                    [*OWNER, "field", "program"])
     out["records"] = _table("records", [
-        *_owner_columns(), Column("title", "string", "title, name, label or text", True),
+        *owner, Column("title", "string", "title, name, label or text", True),
         Column("summary", "string", COLUMN_HELP["summary"]),
         Column("quotes", "list", COLUMN_HELP["quotes"])], OWNER)
     return out
