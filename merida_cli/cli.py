@@ -518,6 +518,12 @@ def verify(
             + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
 
 
+def _complete_table(incomplete: str):
+    from .tables import TABLE_NAMES
+
+    return [name for name in TABLE_NAMES if name.startswith(incomplete)]
+
+
 class ExportFormat(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -541,7 +547,7 @@ def export(
     kind: Annotated[str | None, typer.Option(
         "--kind", "-k", help="With csv: one typed table (a kind such as funding, or items, "
                              "citations, record_topics, record_programs, records).",
-        metavar="TABLE")] = None,
+        metavar="TABLE", autocompletion=_complete_table)] = None,
 ):
     """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading.
 

@@ -6,7 +6,11 @@ import asyncio
 import csv
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_cli, write_pack
@@ -214,6 +218,16 @@ def test_csv_kind_to_a_file(pack, tmp_path):
 def test_table_export_usage_errors(pack, args, message):
     result = run_cli("--no-builtin", "--data", pack, "export", *args)
     assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_shell_completes_table_names():
+    env = {**os.environ, "_MERIDA_COMPLETE": "complete_bash",
+           "COMP_WORDS": "merida export --kind rec", "COMP_CWORD": "3"}
+    merida = Path(sys.executable).with_name("merida")
+    result = subprocess.run([str(merida)], env=env, capture_output=True, text=True, check=False,
+                            timeout=60)
+    assert result.stdout.split() == ["recommendations", "record_topics", "record_programs",
+                                     "records"]
 
 
 def test_output_directory_in_a_missing_folder_is_one_clear_error(pack, tmp_path):
