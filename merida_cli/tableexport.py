@@ -225,6 +225,9 @@ def datasette_metadata(built: dict[str, Table]) -> dict:
                               for f in table.facets]
         if table.search:
             meta["fts_table"] = f"{table.name}_fts"
+        dated = [c.name for c in table.columns if c.name in ("date", "as_of") and c.required]
+        if dated:  # events and funding lines read best in time order
+            meta["sort"] = dated[0]
         label = next((c for c in ("name", "title", "label") if c in
                       {col.name for col in table.columns}), None)
         if label and table.primary_key == ("id",):

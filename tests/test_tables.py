@@ -98,7 +98,7 @@ funding:
     cite:
       - source: oped
         quote: "700 million dollars so far"
-  - id: share-line
+  - id: annual-share
     title: Share for pillar one
     program: next-plan
     measure: share
@@ -152,7 +152,7 @@ def test_csv_kind_has_the_columns_of_the_kind_with_typed_values(pack):
     assert {"amount_usd", "share_pct", "measure", "qualifier", "as_of", "same_as"} <= set(
         rows["cum-2009"])
     assert rows["cum-2010"]["amount_usd"] == "1500000000"
-    assert rows["share-line"]["share_pct"] == "61.5" and rows["share-line"]["amount_usd"] == ""
+    assert rows["annual-share"]["share_pct"] == "61.5" and rows["annual-share"]["amount_usd"] == ""
     assert rows["cum-2010"]["as_of"] == "2010-12" and rows["cum-2010"]["fiscal_years"] == (
         "FY2008-FY2010")
     # the source a line does not name is its first citation's
@@ -298,7 +298,7 @@ def test_sqlite_link_tables(db):
     programs = db.execute("SELECT record_kind, record_id, field, program FROM record_programs "
                           "ORDER BY 1, 2, 4").fetchall()
     assert ("recommendations", "trace-guns", "programs", "next-plan") in programs
-    assert ("funding", "share-line", "program", "next-plan") in programs
+    assert ("funding", "annual-share", "program", "next-plan") in programs
     assert ("assessments", "plan-worked", "about", "plan") in programs
     assert db.execute("SELECT programs FROM recommendations").fetchone() == (
         '["plan", "next-plan"]',)
@@ -323,7 +323,7 @@ def test_datasette_serves_facets_and_search(pack, tmp_path):
     metadata = json.loads((site / "metadata.json").read_text())
     funding = metadata["databases"]["merida"]["tables"]["funding"]
     assert {"program", "measure", "source"} <= {f for f in funding["facets"] if isinstance(f, str)}
-    assert {"array": "topics"} in funding["facets"]
+    assert {"array": "topics"} in funding["facets"] and funding["sort"] == "as_of"
     assert funding["columns"]["amount_usd"].startswith("amount in US dollars")
     assert metadata["license"] and metadata["source"] and metadata["title"]
     conn = sqlite3.connect(site / "merida.db")
@@ -345,9 +345,10 @@ def test_datasette_serves_facets_and_search(pack, tmp_path):
         measures = {r["value"]: r["count"] for r in table["facet_results"]["measure"]["results"]}
         search = (await get("/merida/citations.json?_search=straw&_shape=objects")).json()
         page = (await get("/merida/funding")).text
-        return measures, search["rows"], page
+        return table["rows"], measures, search["rows"], page
 
-    measures, rows, page = asyncio.run(session())
+    funding_rows, measures, rows, page = asyncio.run(session())
+    assert [r["id"] for r in funding_rows] == ["cum-2009", "cum-2010", "annual-share"]  # by date
     assert measures == {"cumulative-appropriation": 2, "share": 1}
     assert [r["record_id"] for r in rows] == ["trace-guns"]
     assert "61.5&nbsp;%" in page and "1500000000" in page
