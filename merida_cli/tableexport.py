@@ -21,6 +21,7 @@ DESCRIPTION = ("Curated records on the Mérida Initiative and the Bicentennial F
                "events, figures and assessments. Every record cites verbatim quotes of its "
                "sources (table citations).")
 SOURCE = "merida data packs (the built-in pack and any --data packs loaded)"
+# the project's license (pyproject.toml), which the built-in pack ships under
 LICENSE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
 QUOTES_NOTE = ("Quotes are short passages of the cited documents, which keep their own terms; "
                "see the sources table for each document.")
