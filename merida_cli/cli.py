@@ -553,35 +553,64 @@ def verify(
             + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
 
 
+def _complete_table(incomplete: str):
+    from .tables import TABLE_NAMES
+
+    return [name for name in TABLE_NAMES if name.startswith(incomplete)]
+
+
 class ExportFormat(str, Enum):
     json = "json"
     yaml = "yaml"
     csv = "csv"
     markdown = "markdown"
     sqlite = "sqlite"
+    datasette = "datasette"
+    datapackage = "datapackage"
 
 
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option(
-        "--format", "-f", help="json, yaml, csv, markdown, or sqlite (needs --output).")]
+        "--format", "-f", help="json, yaml, csv, markdown; sqlite (needs -o FILE); datasette or "
+                               "datapackage (need -o DIR).")]
     = ExportFormat.json,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+        "--output", "-o", help="Write to this file (or directory) instead of stdout. With csv, "
+                               "a directory (existing, or new without a suffix) gets one CSV "
+                               "per table.", metavar="PATH")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", "-k", help="With csv: one typed table (a kind such as funding, or items, "
+                             "citations, record_topics, record_programs, records).",
+        metavar="TABLE", autocompletion=_complete_table)] = None,
 ):
-    """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading;
-    SQLite (the cache database: records, topics, search index) for sqlite3 or Datasette.
+    """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading.
 
-    Examples: merida export --format yaml > pack/all.yaml | merida export -f sqlite -o m.db
+    Typed tables for other tools: csv --kind TABLE (numbers numeric, dates ISO, lists
+    joined by "; "), sqlite (a table per kind, keys, full-text search, views), datasette
+    (merida.db + metadata.json: facets, descriptions), datapackage (Frictionless).
+
+    Examples: merida export --format yaml > pack/all.yaml | merida export -f csv -k funding |
+    merida export -f datasette -o site && datasette site/merida.db -m site/metadata.json
     """
-    from .packs import export_sqlite, export_text
+    from .packs import export_text
 
     env = _env()
-    if fmt is ExportFormat.sqlite:
-        if output is None:
-            raise UsageError("--format sqlite needs --output FILE")
-        export_sqlite(env.dataset().store, output)
-        env.err(f"wrote {output}")
+    tabular = fmt in (ExportFormat.sqlite, ExportFormat.datasette, ExportFormat.datapackage)
+    if kind is not None and fmt is not ExportFormat.csv:
+        raise UsageError("--kind needs --format csv")
+    if fmt is ExportFormat.csv and output is not None and kind is None:
+        from .tableexport import csv_directory
+
+        tabular = csv_directory(output)
+    if tabular or kind is not None:
+        from .tableexport import export_tables
+
+        done = export_tables(env.dataset().records, fmt.value, output, kind)
+        if done.text is not None:
+            env.stdout.write(done.text)
+        for line in done.summary():
+            env.err(line)
         return
     text = export_text(env.dataset().records, fmt.value)
     if output is None:

@@ -207,10 +207,10 @@ def test_export_sqlite_for_sqlite3_users(cli, tmp_path):
     result = cli("export", "--format", "sqlite", "--output", target)
     assert result.code == 0, result.err
     conn = sqlite3.connect(target)
-    (count,) = conn.execute("SELECT count(*) FROM records WHERE kind = 'recommendations'").fetchone()
+    (count,) = conn.execute("SELECT count(*) FROM recommendations").fetchone()
     assert count == len(cli("recs", "--json").json())
-    body = conn.execute("SELECT body FROM records WHERE id = 'merida'").fetchone()[0]
-    assert json.loads(body)["name"] == "Mérida Initiative"
+    name = conn.execute("SELECT name FROM programs WHERE id = 'merida'").fetchone()[0]
+    assert name == "Mérida Initiative"
 
 
 def test_export_sqlite_needs_output(cli):
