@@ -12,9 +12,10 @@ import json
 import os
 from pathlib import Path
 
-from .errors import DataError, MeridaError
+from .errors import DataError, MeridaError, UsageError
 from .model import KINDS
-from .validate import Located, check_records, suggest
+from .text import did_you_mean
+from .validate import Located, check_records
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 PACK_SUFFIXES = (".yaml", ".yml", ".json")
@@ -44,13 +45,13 @@ def pack_files(directory: Path) -> list[Path]:
     """The record files of a pack, sorted so merges are deterministic."""
     directory = Path(directory)
     if not directory.exists():
-        raise MeridaError(f"{directory}: no such data directory", 2)
+        raise UsageError(f"{directory}: no such data directory")
     if not directory.is_dir():
-        raise MeridaError(f"{directory}: not a directory (--data expects a pack directory)", 2)
+        raise UsageError(f"{directory}: not a directory (--data expects a pack directory)")
     try:
         entries = sorted(directory.iterdir())
     except OSError as exc:
-        raise MeridaError(f"{directory}: cannot read directory: {exc.strerror}", 2) from None
+        raise UsageError(f"{directory}: cannot read directory: {exc.strerror}") from None
     return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
 
 
@@ -127,7 +128,7 @@ def locate_records(path: Path, document: object) -> list[Located]:
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
-            problems.append(f"{name}:{line}: unknown record kind '{kind}'{suggest(kind, KINDS)}")
+            problems.append(f"{name}:{line}: unknown record kind '{kind}'{did_you_mean(kind, list(KINDS))}")
             continue
         if records is None:
             continue
@@ -296,7 +297,3 @@ def validate_packs(extra: list[str | Path] = (), builtin: bool = True) -> tuple[
     records, problems, _prepared = check_packs(resolve_packs(list(extra), builtin))
     return records, problems
 
-
-def env_packs() -> list[str]:
-    """Pack directories named in MERIDA_DATA (os.pathsep-separated)."""
-    return [p for p in os.environ.get("MERIDA_DATA", "").split(os.pathsep) if p]
