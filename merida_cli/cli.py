@@ -381,8 +381,10 @@ def search(
         raise UsageError("empty search query")
     hits = Searcher(env.dataset()).search(query, set(kind or []), limit)
     output = pick_format(json_, fmt)
-    if output is Format.table and env.is_tty and hits:
-        env.console().print(highlight_hits(env, hits))
+    if output is Format.table and env.is_tty and hits and not env.fields:
+        from .render.terminal import print_view
+
+        print_view(env, highlight_hits(env, hits))
         return
     emit(env, search_listing(hits), output)
 

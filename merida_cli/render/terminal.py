@@ -205,8 +205,9 @@ class TableView:
         if layout.hidden:
             from rich.text import Text
 
-            yield Text(f"({', '.join(layout.hidden)} hidden to fit {width} columns; "
-                       "--wide shows every column)", style="dim" if env.color else "")
+            note = (f"({', '.join(layout.hidden)} hidden to fit {width} columns; "
+                    "--wide shows every column)")
+            yield Text("\n".join(wrap(note, width)), style="dim" if env.color else "")
 
     def _table(self, layout: Fit, cells):
         from rich import box
@@ -239,7 +240,7 @@ class TableView:
         if self.title:
             yield Text("\n".join(wrap(printable(self.title), width)), style=bold)
         for n, row in enumerate(cells):
-            text = Text()
+            text = Text(no_wrap=True, overflow="ignore")  # wrapped here, never folded by Rich
             if n or self.title:
                 text.append("\n")
             for col, value in zip(self.columns, row):
@@ -247,8 +248,12 @@ class TableView:
                     continue
                 label = printable(col.header) + ": "
                 hang = len(label) if len(label) <= width // 3 else 2
+                if _min_width(value) > width - hang:  # an id wider than the rest of the line
+                    text.append(label.rstrip() + "\n", style=bold)
+                    hang = 0
                 lines = _lines(value, max(width - hang, 1))
-                text.append(label, style=bold)
+                if hang:
+                    text.append(label, style=bold)
                 text.append(lines[0] + "\n")
                 for line in lines[1:]:
                     text.append(" " * hang + line + "\n")
@@ -304,11 +309,15 @@ def hanging_wrap(text: str, width: int) -> list[str]:
     where the line's text starts (a hanging indent); words are never split."""
     if cell_len(text) <= width:
         return [text]
-    hang = _HANG.match(text).end()
-    if hang > width // 2:
-        hang = len(text) - len(text.lstrip()) + 2
-    head, body = text[:hang], text[hang:]
+    head_end = _HANG.match(text).end()
+    head, body = text[:head_end], text[head_end:]
+    hang = head_end
+    if hang > width // 2 or longest_word(body) > width - hang:
+        hang = min(len(text) - len(text.lstrip()) + 2, width // 2)
     lines = wrap(body, max(width - hang, 1))
+    if cell_len(head) + cell_len(lines[0]) > width and head.strip():
+        # the first word does not fit beside the label: it starts the next line
+        return [head.rstrip()] + [" " * hang + line for line in lines]
     return [head + lines[0]] + [" " * hang + line for line in lines[1:]]
 
 

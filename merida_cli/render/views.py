@@ -44,9 +44,10 @@ def topics_cell(rec: dict) -> str:
 
 def structure_listing(ds, structure: dict, program: dict) -> Listing:
     columns = [Column("#", lambda i: i.get("number", ""), no_wrap=True),
-               Column("Title", lambda i: i["title"], ratio=2),
+               Column("Title", lambda i: i["title"], ratio=2, priority=0),
                Column("Summary", lambda i: i.get("summary", ""), ratio=4),
-               Column("Topics", topics_cell, ratio=1, min_width=20)]
+               Column("Topics", topics_cell, ratio=1, min_width=20),
+               Column("Id", lambda i: i["id"], no_wrap=True)]  # what `merida show` takes
     if any("share_pct" in i for i in structure["items"]):
         columns.insert(2, Column("Share", lambda i: f"{i['share_pct']:g}%"
                                  if "share_pct" in i else "", no_wrap=True))
@@ -113,8 +114,8 @@ def funding_chart(lines: list[dict], width: int):
     top = max(line["amount_usd"] for line in money) or 1
     amount_w = max(len(fmt_usd(line["amount_usd"], line.get("qualifier"))) for line in money)
     label_w = max(len(printable(line["id"])) for line in money)
-    # ids are never cut: when they leave too little room for the bars, each label
-    # gets a line of its own, above its bar
+    # ids are never cut: when they leave too little room for the bars, each id gets
+    # a line of its own, above its date and bar
     own_line = width - 11 - label_w - 1 - amount_w - 1 < 10
     bar_w = max(10, width - amount_w - 2 - (11 if own_line else 11 + label_w + 1))
     text = Text()
@@ -123,7 +124,7 @@ def funding_chart(lines: list[dict], width: int):
         bar = "█" * max(1, round(line["amount_usd"] / top * bar_w))
         label = printable(line["id"])
         if own_line:
-            text.append(f"{printable(line['as_of']):<10} {label}\n{'':<10} ")
+            text.append(f"{label}\n{printable(line['as_of']):<10} ")
         else:
             text.append(f"{printable(line['as_of']):<10} {label:<{label_w}} ")
         text.append(bar, style="cyan")
@@ -144,11 +145,10 @@ def events_listing(events: list[dict]) -> Listing:
 def topics_listing(rows: list[dict]) -> Listing:
     return Listing("topics", rows, [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Label", lambda r: r["label"], ratio=2),
+        Column("Label", lambda r: r["label"], ratio=2, priority=0),
         Column("Aliases", lambda r: r.get("aliases", []), ratio=3),
         Column("Records", lambda r: r["total"]),
-        Column("By kind", lambda r: ", ".join(f"{k} {v}" for k, v in r["counts"].items()),
-               ratio=2),
+        Column("By kind", lambda r: [f"{k} {v}" for k, v in r["counts"].items()], ratio=2),
     ])
 
 
