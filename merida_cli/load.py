@@ -12,49 +12,15 @@ import json
 import os
 from pathlib import Path
 
-from .errors import DataError, MeridaError, UsageError
+from .errors import DataError, MeridaError
 from .model import KINDS
+
+# re-exported: callers import the pack discovery from here too
+from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
 from .text import did_you_mean
 from .validate import Located, check_records
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-PACK_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class LinedDict(dict):
-    """A mapping that remembers the line it starts on and the line of each key."""
-
-    __slots__ = ("keylines", "line")
-
-
-def builtin_pack() -> Path:
-    """The pack shipped inside the package (works for wheels and editable installs).
-
-    The package directory itself when it is one (every pip install), else
-    importlib.resources, which costs a few milliseconds of imports at startup.
-    """
-    here = Path(__file__).with_name("data")
-    if here.is_dir():
-        return here
-    from importlib.resources import files
-
-    return Path(str(files("merida_cli") / "data"))
-
-
-def pack_files(directory: Path) -> list[Path]:
-    """The record files of a pack, sorted so merges are deterministic."""
-    directory = Path(directory)
-    if not directory.exists():
-        raise UsageError(f"{directory}: no such data directory")
-    if not directory.is_dir():
-        raise UsageError(f"{directory}: not a directory (--data expects a pack directory)")
-    try:
-        entries = sorted(directory.iterdir())
-    except OSError as exc:
-        raise UsageError(f"{directory}: cannot read directory: {exc.strerror}") from None
-    return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
-
-
 def read_text(path: Path) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
     try:

@@ -215,7 +215,8 @@ def init_pack(directory: Path) -> list[Path]:
 
 def read_pack_records(path: Path) -> dict[tuple[str, str], dict]:
     """Records of a pack file or directory by (kind, id), schema-checked but not linked."""
-    from .load import locate_records, pack_files, parse_file
+    from .load import locate_records, parse_file
+    from .packfiles import pack_files
     from .validate import _Checker
 
     files = pack_files(path) if path.is_dir() else [path]
