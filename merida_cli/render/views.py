@@ -167,7 +167,7 @@ def figures_listing(figures: list[dict]) -> Listing:
     return Listing("figures", figures, [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Figure", lambda r: r["label"], ratio=3),
-        Column("Value", fmt_value, ratio=1),
+        Column("Value", fmt_value, ratio=1, priority=0),
         Column("Period", lambda r: r.get("period") or r.get("as_of", ""), no_wrap=True),
         Column("Place", lambda r: r.get("place", "")),
         Column("Source", lambda r: r.get("source", "")),
