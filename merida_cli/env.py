@@ -73,7 +73,11 @@ class Environment:
         self.stdout.write(text + "\n")
 
     def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        """A message on stderr, each line with control characters escaped (file names
+        and arguments in it cannot drive the terminal)."""
+        from .text import printable
+
+        self.stderr.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
 
 
 class PipeClosed(Exception):

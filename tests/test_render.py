@@ -454,3 +454,10 @@ def test_builtin_recs_and_figures_keep_ids_whole(cli, width):
         assert max(len(line) for line in out.splitlines()) <= width
         missing = [i for i in ids if not any(whole(i, line) for line in out.splitlines())]
         assert not missing, (command, width, missing[:3])
+
+
+def test_messages_escape_file_names(pack, tmp_path):
+    texts = tmp_path / "te\x1b[2Jxts"
+    texts.mkdir()
+    result = fixture_run(pack, "verify", "--texts", texts)
+    assert result.code == 1 and "\x1b" not in result.err and "te\\x1b[2Jxts" in result.err
