@@ -461,3 +461,24 @@ def test_messages_escape_file_names(pack, tmp_path):
     texts.mkdir()
     result = fixture_run(pack, "verify", "--texts", texts)
     assert result.code == 1 and "\x1b" not in result.err and "te\\x1b[2Jxts" in result.err
+
+
+def _commands():
+    from typer.main import get_command
+
+    from merida_cli.cli import app
+
+    group = get_command(app)
+    return {name: group.get_command(None, name) for name in group.list_commands(None)}
+
+
+# commands whose output is not a result to format: a whole export, the schema, files written
+OWN_OUTPUT = {"export", "schema", "init-pack"}
+
+
+@pytest.mark.parametrize("name", sorted(set(_commands()) - OWN_OUTPUT))
+def test_every_command_that_prints_results_takes_format_and_json(name):
+    options = {opt for param in _commands()[name].params for opt in param.opts}
+    assert {"--format", "--json"} <= options, name
+    help_text = run_cli(name, "--help").out
+    assert "table|plain|json|csv|markdown" in help_text
