@@ -301,7 +301,7 @@ def print_table(env, listing, rows) -> None:
 
 # where a continuation line starts: after the indent and a quote mark, a dash, a diff
 # mark, a list number or a 'field: ' label
-_HANG = re.compile(r"\s*(?:“|— |[-+=~] |\d+\. |[A-Za-z_][\w .()/-]{0,30}: )?")
+_HANG = re.compile(r"\s*(?:“|— |[-+=~]{1,3} |\d+\. |[A-Za-z_][\w .()/-]{0,30}: )?")
 
 
 def hanging_wrap(text: str, width: int) -> list[str]:
