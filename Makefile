@@ -12,7 +12,9 @@ $(BIN)/python:
 
 # Reinstall whenever the package definition or code changes (idempotent).
 $(STAMP): $(BIN)/python pyproject.toml $(shell find merida_cli -type f -not -path '*/__pycache__/*')
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# the build's notices (editable-install info) go to a log, shown only on failure
+	$(BIN)/python -m pip install --quiet -e '.[dev]' > $(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; exit 1; }
 	@# byte-compile now: startup stays fast even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/python -m compileall -q merida_cli > /dev/null
 	touch $(STAMP)

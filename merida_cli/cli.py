@@ -4,26 +4,25 @@ Errors are raised as MeridaError anywhere below and caught once, in `main`.
 """
 
 
+import io
 import os
 import sys
 from contextlib import redirect_stderr, redirect_stdout
+from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-# typer 0.28 vendors click as typer._click; these are the pieces main() needs.
-from typer._click.exceptions import ClickException
-from typer._click.exceptions import UsageError as ClickUsageError
-from typer._click.globals import get_current_context
+# Only public Typer names: click's exceptions derive from typer.TyperException (typer 0.28
+# vendors click as the private typer._click, and `click` itself is not installed).
 from typer.core import TyperGroup
-from typer.exceptions import Abort
 
 from . import __version__
 from .env import Environment, PipeClosed
-from .errors import MeridaError, NoResults, StoreError, UsageError
-from .render import Format, emit, pick_format
+from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
+from .render import Format, emit, emit_all, emit_document, pick_format
 
 EXAMPLES = """
 \b
@@ -45,9 +44,9 @@ class MeridaGroup(TyperGroup):
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from .validate import suggest
+            from .text import did_you_mean
 
-            raise ClickUsageError(f"unknown command '{name}'{suggest(name, self.commands)}")
+            raise UsageError(f"unknown command '{name}'{did_you_mean(name, list(self.commands))}")
         return super().resolve_command(ctx, args)
 
 
@@ -63,8 +62,12 @@ app = typer.Typer(
 )
 
 
+_ENV: ContextVar[Environment] = ContextVar("merida_env")
+
+
 def _env() -> Environment:
-    return get_current_context().find_root().obj
+    """The environment `main` runs the command in."""
+    return _ENV.get()
 
 
 # ---- shell completion of ids -----------------------------------------------
@@ -85,7 +88,8 @@ def _complete(kind: str):
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
 FormatOpt = Annotated[Format | None, typer.Option(
-    "--format", "-f", help="Output format: table (default), json, csv, markdown.")]
+    "--format", "-f", help="Output format: table (default; tab-separated plain when piped), "
+    "plain, json, csv, markdown.")]
 ProgramOpt = Annotated[str | None, typer.Option(
     "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"))]
 TopicOpt = Annotated[list[str] | None, typer.Option(
@@ -98,7 +102,7 @@ SourceOpt = Annotated[str | None, typer.Option(
 def _print_version(value: bool):
     if value:
         _env().out(f"merida {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(ExitStatus.OK)
 
 
 @app.callback()
@@ -111,6 +115,14 @@ def root(
         "--no-builtin", help="Leave out the built-in data pack.")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bars on stderr.")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Never page long output (default on a terminal: MERIDA_PAGER, "
+        "PAGER, else less -FRX).")] = False,
+    wide: Annotated[bool, typer.Option(
+        "--wide", help="Keep every table column, even wider than the terminal.")] = False,
+    fields: Annotated[str | None, typer.Option(
+        "--fields", help="Only these fields, comma-separated (table, CSV, JSON): "
+        "--fields id,title.", metavar="A,B,C")] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
                                           is_eager=True, callback=_print_version)] = False,
 ):
@@ -119,6 +131,13 @@ def root(
     env.data = env.data + [str(p) for p in data or []]
     env.builtin = env.builtin and not no_builtin
     env.quiet = env.quiet or quiet
+    env.wide = wide
+    if no_pager:
+        env.pager = None
+    if fields is not None:
+        env.fields = [f.strip() for f in fields.split(",") if f.strip()]
+        if not env.fields:
+            raise UsageError("--fields: name at least one field (e.g. --fields id,title)")
 
 
 # ---- browse ------------------------------------------------------------------
@@ -155,15 +174,11 @@ def pillars(
         raise NoResults(f"program '{pid}' has no recorded structure "
                         f"(try: merida show {pid})")
     output = pick_format(json_, fmt)
-    if output is Format.json:
-        from .render import dumps
-
-        env.out(dumps(structures if all_ else structures[0]["items"]))
+    listings = [structure_listing(ds, s, ds.get("programs", pid)) for s in structures]
+    if not all_:
+        emit(env, listings[0], output)
         return
-    for i, structure in enumerate(structures):
-        if i:
-            env.out()
-        emit(env, structure_listing(ds, structure, ds.get("programs", pid)), output)
+    emit_all(env, listings, output, data=structures)
 
 
 @app.command()
@@ -186,22 +201,24 @@ def programs(json_: JsonOpt = False, fmt: FormatOpt = None):
 def show(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.")],
     json_: JsonOpt = False,
+    fmt: FormatOpt = None,
 ):
     """Show any record with its citations and links.
 
     Examples: merida show merida-pillar-4 | merida show olson --json
     """
     from . import query
-    from .render.terminal import print_lines
-    from .render.views import show_json, show_lines
+    from .render.views import show_data, show_lines
+    from .text import did_you_mean
 
     env = _env()
     ds = env.dataset()
     found = ds.find(record_id.strip())
     if not found:
         names = {rid: rid for rid in ds.all_ids()}
-        raise UsageError(f"unknown id '{record_id}'{ds.did_you_mean(record_id, names)}")
-    for i, (kind, rec) in enumerate(found):
+        raise UsageError(f"unknown id '{record_id}'{did_you_mean(record_id, names)}")
+    documents, lines = [], []
+    for kind, rec in found:
         context = None
         if kind == "items":
             _item, structure = ds.items[rec["id"]]
@@ -209,12 +226,11 @@ def show(
             links = {"programs": [structure["program"]]}
         else:
             links = query.related(ds, kind, rec)
-        if json_:
-            env.out(show_json(kind, rec, links, context))
-        else:
-            if i:
-                env.out()
-            print_lines(env, show_lines(ds, kind, rec, links, context))
+        documents.append(show_data(kind, rec, links, context))
+        lines += ([("", "")] if lines else []) + show_lines(ds, kind, rec, links, context)
+    # one JSON document: the record, or a list when several kinds share the id
+    emit_document(env, documents[0] if len(documents) == 1 else documents,
+                  pick_format(json_, fmt), lines)
 
 
 @app.command()
@@ -358,18 +374,20 @@ def search(
     """
     from .render.analysis import highlight_hits, search_listing
     from .search import Searcher
-    from .validate import suggest
+    from .text import did_you_mean
 
     env = _env()
     for k in kind or []:
         if k not in SEARCH_KINDS:
-            raise UsageError(f"unknown kind '{k}'{suggest(k, SEARCH_KINDS)}")
+            raise UsageError(f"unknown kind '{k}'{did_you_mean(k, SEARCH_KINDS)}")
     if not query.strip():
         raise UsageError("empty search query")
     hits = Searcher(env.dataset()).search(query, set(kind or []), limit)
     output = pick_format(json_, fmt)
-    if output is Format.table and env.is_tty and hits:
-        env.console().print(highlight_hits(env, hits))
+    if output is Format.table and env.is_tty and hits and not env.fields:
+        from .render.terminal import print_view
+
+        print_view(env, highlight_hits(env, hits))
         return
     emit(env, search_listing(hits), output)
 
@@ -471,7 +489,7 @@ def diff(
         multiline = output is Format.table and env.is_tty
         emit_report(env, diff_report(result, ds.by_id["structures"], multiline, env.color),
                     output, result)
-    raise typer.Exit(1 if differ else 0)
+    raise typer.Exit(ExitStatus.FAILURE if differ else ExitStatus.OK)
 
 
 @app.command()
@@ -498,21 +516,27 @@ def gaps(
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()
-def validate():
+def validate(json_: JsonOpt = False, fmt: FormatOpt = None):
     """Check every data pack: schema, ids, references. Exit 1 with file:line messages.
 
     Example: merida --data ./my-pack validate
     """
     from .load import validate_packs
+    from .text import printable
 
     env = _env()
     with env.progress("validating packs") as progress:
         records, problems = validate_packs(env.data, env.builtin, env.use_cache, progress)
-    if problems:
-        for problem in problems:
-            env.err(problem)
-        raise MeridaError(f"{len(problems)} problem(s) found", 1)
     total = sum(len(v) for v in records.values())
+    output = pick_format(json_, fmt)
+    if output is not Format.table:
+        emit_document(env, {"ok": not problems, "records": total, "problems": problems},
+                      output, [("", p) for p in problems])
+    else:
+        for problem in problems:
+            env.err(printable(problem))
+    if problems:
+        raise MeridaError(f"{len(problems)} problem(s) found")
     env.err(f"ok: {total} records valid")
 
 
@@ -520,6 +544,8 @@ def validate():
 def verify(
     texts: Annotated[list[Path], typer.Option(
         "--texts", help="Folder of source texts (repeatable).", metavar="DIR")],
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
 ):
     """Prove every quote occurs in its source text (matched by sha256, then file name).
 
@@ -541,13 +567,14 @@ def verify(
     for sid, count in result.skipped.items():
         env.err(f"skipped: {count} quote(s) of '{sid}': {files.get(sid, sid)} is not in "
                 + ", ".join(str(f) for f in texts))
-    for line in result.failures:
-        env.out(line)
+    emit_document(env, {"checked": result.checked, "failures": result.failures,
+                        "skipped": result.skipped, "warnings": result.warnings},
+                  pick_format(json_, fmt), [("", line) for line in result.failures])
     if result.failures:
-        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified", 1)
+        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified")
     if not result.checked:
         raise MeridaError("no quote could be checked: none of their source texts is in "
-                          + ", ".join(str(f) for f in texts), 1)
+                          + ", ".join(str(f) for f in texts))
     skipped = sum(result.skipped.values())
     env.err(f"ok: {result.checked} quotes verified"
             + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
@@ -654,72 +681,99 @@ def coverage(
     texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts.",
                                               metavar="DIR")],
     json_: JsonOpt = False,
+    fmt: FormatOpt = None,
 ):
     """Sentences of a source with a number or date that no record cites (completeness).
 
     Example: merida coverage olson --texts ../shared/seeds
     """
     from .coverage import coverage_report
-    from .render import dumps
+    from .render import Column, Listing
 
     env = _env()
     ds = env.dataset()
     report = coverage_report(ds, ds.resolve_id("sources", source), texts)
-    if json_:
-        env.out(dumps(report))
-    else:
-        for sentence in report["uncited_sentences"]:
-            env.out(f"- {sentence}")
+    sentences = report["uncited_sentences"]
+    emit_document(env, report, pick_format(json_, fmt), [("", f"- {s}") for s in sentences],
+                  [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
     env.err(f"{len(report['uncited_sentences'])} uncited sentence(s) with a number or date "
             f"in {report['file']} ({report['quotes']} quotes)")
     if report["uncited_sentences"]:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
-    """Entry point: run the app, turn every error into a message and an exit code."""
+    """Entry point: run the app, turn every error into a message and an exit code; on a
+    terminal (stdin and stdout), long output goes through the pager."""
     argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
     env = env or Environment.from_system()
+    if not env.pageable:
+        return _run(argv, env)
+    from .render.pager import page
+
+    stdout, env.stdout = env.stdout, io.StringIO()
+    try:
+        code = _run(argv, env)
+    finally:
+        text, env.stdout = env.stdout.getvalue(), stdout
+    try:
+        page(env, stdout, text)
+        stdout.flush()
+    except (BrokenPipeError, PipeClosed):
+        _silence_stdout()
+    return code
+
+
+def _run(argv: list[str], env: Environment) -> int:
+    from .text import printable
+
+    token = _ENV.set(env)
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
             result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
                          obj=env)
-        code = result if isinstance(result, int) else 0
+        code = result if isinstance(result, int) else ExitStatus.OK
     except MeridaError as exc:
-        env.err(f"error: {exc.message}" if not isinstance(exc, NoResults) else exc.message)
+        # arguments and file names in messages are escaped, so an error stays one line
+        problems = getattr(exc, "problems", None) or [exc.message]
+        lines = [printable(p) for p in problems]
+        if len(lines) > 1:
+            lines.insert(0, f"{len(lines)} problems in the data:")
+        if not isinstance(exc, NoResults):
+            lines[0] = "error: " + lines[0]
+        env.err("\n".join(lines))
         code = exc.exit_code
-    except ClickUsageError as exc:
-        env.err(f"error: {exc.format_message()}")
-        code = 2
-    except ClickException as exc:
-        env.err(f"error: {exc.format_message()}")
-        code = exc.exit_code
-    except Abort:
+    except typer.Abort:
         env.err("aborted")
-        code = 1
+        code = ExitStatus.FAILURE
+    except typer.TyperException as exc:  # click's usage errors and exceptions
+        env.err(f"error: {printable(exc.format_message())}")
+        code = getattr(exc, "exit_code", ExitStatus.FAILURE)
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
-        code = 0
+        code = ExitStatus.OK
     except StoreError:
         # a cache that breaks mid-command is deleted and the command re-run from the YAML
         if env.use_cache and env._dataset is not None:
             env._dataset.store.discard()
             env._dataset, env.use_cache = None, False
-            return main(argv, env)
+            return _run(argv, env)
         raise
     except KeyboardInterrupt:
-        code = 130
+        code = ExitStatus.INTERRUPTED
     except Exception as exc:  # the last resort: one line, never a traceback
-        if os.environ.get("MERIDA_DEBUG"):
+        if env.debug:
             raise
-        env.err(f"error: unexpected {type(exc).__name__}: {exc} "
+        env.err(f"error: unexpected {type(exc).__name__}: {printable(exc)} "
                 "(a bug in merida; MERIDA_DEBUG=1 shows the traceback)")
-        code = 1
+        code = ExitStatus.FAILURE
+    finally:
+        _ENV.reset(token)
     try:
         env.stdout.flush()
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
-    return code
+    return int(code)
 
 
 def _clean_arg(arg: str) -> str:
@@ -728,18 +782,20 @@ def _clean_arg(arg: str) -> str:
 
 
 def _globals_first(argv: list[str]) -> list[str]:
-    """Let --data / --no-builtin appear after the subcommand too: move them to the front."""
+    """Let the global options (--data, --no-builtin, --no-pager, --wide, --fields) appear
+    after the subcommand too: move them to the front."""
     front, rest, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
         if arg == "--":
             rest += argv[i:]
             break
-        if arg in ("--data", "-d") and i + 1 < len(argv):
+        if arg in ("--data", "-d", "--fields") and i + 1 < len(argv):
             front += [arg, argv[i + 1]]
             i += 2
             continue
-        if arg.startswith("--data=") or arg in ("--no-builtin", "--quiet", "-q"):
+        if arg.startswith(("--data=", "--fields=")) or arg in ("--no-builtin", "--no-pager",
+                                                                 "--wide", "--quiet", "-q"):
             front.append(arg)
         else:
             rest.append(arg)

@@ -19,7 +19,7 @@ _HAS_FIGURE = re.compile(
 
 
 def skip_rules() -> dict[str, list[dict]]:
-    from .load import builtin_pack
+    from .packfiles import builtin_pack
     from .yamlsafe import parse_yaml
 
     path = builtin_pack() / "meta" / "coverage-skip.yaml"

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .errors import UsageError
 from .model import KIND_ORDER, SINGULAR
-from .text import fold
+from .text import did_you_mean, fold
 
 
 class PerKind(Mapping):
@@ -140,15 +140,4 @@ class Dataset:
         key = fold(name)
         if key in names:
             return names[key]
-        raise UsageError(f"unknown {what} '{name}'{self.did_you_mean(name, names)}")
-
-    @staticmethod
-    def did_you_mean(name: str, names: dict[str, str]) -> str:
-        """' (did you mean 'x'?)' using the fuzzy matcher over folded names."""
-        from rapidfuzz import fuzz, process, utils
-
-        if not names:
-            return ""
-        best = process.extractOne(fold(name)[:200], list(names), scorer=fuzz.WRatio,
-                                  processor=utils.default_process, score_cutoff=70)
-        return f" (did you mean '{names[best[0]]}'?)" if best else ""
+        raise UsageError(f"unknown {what} '{name}'{did_you_mean(name, names)}")

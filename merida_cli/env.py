@@ -22,21 +22,36 @@ class Environment:
     data: list[str] = field(default_factory=list)
     builtin: bool = True
     use_cache: bool = True
+    height: int | None = None
+    stdin_tty: bool = False
+    pager: str | None = None  # the pager command; None: never page
+    debug: bool = False  # MERIDA_DEBUG: let an unexpected exception show its traceback
     stderr_tty: bool = False  # progress bars are drawn only on a terminal
-    quiet: bool = False  # --quiet: no progress bars
     progress_delay: float = 0.5  # seconds of work before a bar appears (MERIDA_PROGRESS_DELAY)
+    # global options, set by the root command
+    wide: bool = False
+    fields: list[str] | None = None
+    quiet: bool = False  # --quiet: no progress bars
     _dataset: object = None
 
     @classmethod
-    def from_system(cls, data=(), builtin=True) -> Environment:
+    def from_system(cls, data=(), builtin=True, environ=None) -> Environment:
+        """The real process: its streams, terminal and environment variables, read once."""
+        environ = os.environ if environ is None else environ
         is_tty = _isatty(sys.stdout)
-        color = is_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        from .load import env_packs
+        color = is_tty and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
+        width, height = terminal_size(environ, sys.stdout)
+        pager = environ.get("MERIDA_PAGER") or environ.get("PAGER") or "less -FRX"
+        return cls(PipeGuard(sys.stdout), sys.stderr, is_tty, color, width,
+                   _env_packs(environ) + list(data), builtin,
+                   environ.get("MERIDA_NO_CACHE", "") == "", height, _isatty(sys.stdin),
+                   pager, bool(environ.get("MERIDA_DEBUG")), _isatty(sys.stderr),
+                   _seconds(environ.get("MERIDA_PROGRESS_DELAY"), 0.5))
 
-        return cls(PipeGuard(sys.stdout), sys.stderr, is_tty, color, None,
-                   env_packs() + list(data), builtin,
-                   os.environ.get("MERIDA_NO_CACHE", "") == "", _isatty(sys.stderr),
-                   progress_delay=_seconds(os.environ.get("MERIDA_PROGRESS_DELAY"), 0.5))
+    @property
+    def pageable(self) -> bool:
+        """Long output may go through the pager: stdin and stdout are both terminals."""
+        return bool(self.pager) and self.is_tty and self.stdin_tty
 
     def progress(self, label: str):
         """A progress bar for long work, on stderr; silent when piped or --quiet."""
@@ -55,21 +70,27 @@ class Environment:
                                              progress)
         return self._dataset
 
-    def console(self, stderr: bool = False):
-        """A Rich console: colour only on a colour terminal, never ANSI codes otherwise."""
+    def console(self, stderr: bool = False, width: int | None = None):
+        """A Rich console: colour only on a colour terminal, never ANSI codes otherwise;
+        no markup, no emoji codes, no highlighting: data is printed as text."""
         from rich.console import Console
 
         return Console(file=self.stderr if stderr else self.stdout,
                        force_terminal=self.color, no_color=not self.color,
                        color_system="auto" if self.color else None,
-                       width=self.width, highlight=False, emoji=False,
+                       width=width or self.width or 80, height=self.height or 25,
+                       markup=False, highlight=False, emoji=False,
                        legacy_windows=False, force_jupyter=False)
 
     def out(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
 
     def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        """A message on stderr, each line with control characters escaped (file names
+        and arguments in it cannot drive the terminal)."""
+        from .text import printable
+
+        self.stderr.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
 
 
 class PipeClosed(Exception):
@@ -105,6 +126,31 @@ def _seconds(value: str | None, default: float) -> float:
     except ValueError:
         return default
     return seconds if 0 <= seconds < 3600 else default
+
+
+def terminal_size(environ, stream, fallback=(80, 24)) -> tuple[int, int]:
+    """Columns and lines: COLUMNS / LINES when they are positive numbers, else the
+    terminal's own size, else 80 x 24 (COLUMNS=0 or garbage must not mean no width)."""
+    real = None
+    try:
+        real = os.get_terminal_size(stream.fileno())
+    except (AttributeError, ValueError, OSError):
+        pass
+    size = []
+    for name, index in (("COLUMNS", 0), ("LINES", 1)):
+        value = environ.get(name, "").strip()
+        if value.isdigit() and 0 < int(value) < 100_000:
+            size.append(int(value))
+        elif real is not None and real[index] > 0:
+            size.append(real[index])
+        else:
+            size.append(fallback[index])
+    return size[0], size[1]
+
+
+def _env_packs(environ) -> list[str]:
+    """MERIDA_DATA: extra pack directories, separated like PATH."""
+    return [p for p in environ.get("MERIDA_DATA", "").split(os.pathsep) if p]
 
 
 def _isatty(stream) -> bool:

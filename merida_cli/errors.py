@@ -1,10 +1,21 @@
 """One error type, caught once in `cli.main`: message on stderr, exit code."""
 
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code merida uses (httpie's ExitStatus)."""
+
+    OK = 0
+    FAILURE = 1  # not found, differences, invalid data (like grep and diff)
+    USAGE = 2  # bad arguments
+    INTERRUPTED = 130  # Ctrl-C
+
 
 class MeridaError(Exception):
     """An error a user can act on; `exit_code` follows the CLI convention."""
 
-    exit_code = 1
+    exit_code = ExitStatus.FAILURE
 
     def __init__(self, message: str, exit_code: int | None = None):
         super().__init__(message)
@@ -16,13 +27,13 @@ class MeridaError(Exception):
 class UsageError(MeridaError):
     """Bad arguments: unknown id, topic, option value (exit 2)."""
 
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
 
 
 class DataError(MeridaError):
     """Invalid data packs; `problems` holds every `file:line: message` found."""
 
-    exit_code = 1
+    exit_code = ExitStatus.FAILURE
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
@@ -33,7 +44,7 @@ class DataError(MeridaError):
 class NoResults(MeridaError):
     """A listing matched nothing: not an error, but exit 1 like grep."""
 
-    exit_code = 1
+    exit_code = ExitStatus.FAILURE
 
 
 class StoreError(Exception):

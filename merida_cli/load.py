@@ -14,7 +14,11 @@ from pathlib import Path
 
 from .errors import DataError, MeridaError
 from .model import KINDS
-from .validate import Located, check_records, suggest
+
+# re-exported: callers import the pack discovery from here too
+from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
+from .text import did_you_mean
+from .validate import Located, check_records
 
 DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
 
@@ -29,41 +33,6 @@ def max_file_bytes() -> int:
     if not 0 < mib < float("inf"):  # also false for nan
         mib = DEFAULT_MAX_FILE_MIB
     return int(mib * 1024 * 1024)
-PACK_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class LinedDict(dict):
-    """A mapping that remembers the line it starts on and the line of each key."""
-
-    __slots__ = ("keylines", "line")
-
-
-def builtin_pack() -> Path:
-    """The pack shipped inside the package (works for wheels and editable installs).
-
-    The package directory itself when it is one (every pip install), else
-    importlib.resources, which costs a few milliseconds of imports at startup.
-    """
-    here = Path(__file__).with_name("data")
-    if here.is_dir():
-        return here
-    from importlib.resources import files
-
-    return Path(str(files("merida_cli") / "data"))
-
-
-def pack_files(directory: Path) -> list[Path]:
-    """The record files of a pack, sorted so merges are deterministic."""
-    directory = Path(directory)
-    if not directory.exists():
-        raise MeridaError(f"{directory}: no such data directory", 2)
-    if not directory.is_dir():
-        raise MeridaError(f"{directory}: not a directory (--data expects a pack directory)", 2)
-    try:
-        entries = sorted(directory.iterdir())
-    except OSError as exc:
-        raise MeridaError(f"{directory}: cannot read directory: {exc.strerror}", 2) from None
-    return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
 
 
 def read_text(path: Path) -> str:
@@ -141,7 +110,7 @@ def locate_records(path: Path, document: object) -> list[Located]:
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
-            problems.append(f"{name}:{line}: unknown record kind '{kind}'{suggest(kind, KINDS)}")
+            problems.append(f"{name}:{line}: unknown record kind '{kind}'{did_you_mean(kind, list(KINDS))}")
             continue
         if records is None:
             continue
@@ -333,7 +302,3 @@ def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
     records, problems = check_packs(directories)
     return records, problems
 
-
-def env_packs() -> list[str]:
-    """Pack directories named in MERIDA_DATA (os.pathsep-separated)."""
-    return [p for p in os.environ.get("MERIDA_DATA", "").split(os.pathsep) if p]

@@ -87,7 +87,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
         os.replace(tmp, path)
     except OSError as exc:
-        raise MeridaError(f"{path}: cannot write: {exc.strerror}", 1) from None
+        raise MeridaError(f"{path}: cannot write: {exc.strerror}") from None
 
 
 def export_sqlite(store, path: Path) -> None:
@@ -106,7 +106,7 @@ def export_sqlite(store, path: Path) -> None:
         target.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
-        raise MeridaError(f"{path}: cannot write: {exc}", 1) from None
+        raise MeridaError(f"{path}: cannot write: {exc}") from None
 
 
 # ---- JSON Schema --------------------------------------------------------------
@@ -198,7 +198,7 @@ def init_pack(directory: Path) -> list[Path]:
                directory / "texts" / "my-notes-2026.txt": EXAMPLE_TEXT}
     existing = [p for p in targets if p.exists()]
     if existing:
-        raise MeridaError(f"{existing[0]}: already exists; not overwriting", 1)
+        raise MeridaError(f"{existing[0]}: already exists; not overwriting")
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: exists and is not a directory")
     try:
@@ -206,7 +206,7 @@ def init_pack(directory: Path) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise MeridaError(f"{directory}: cannot write: {exc.strerror}", 1) from None
+        raise MeridaError(f"{directory}: cannot write: {exc.strerror}") from None
     return list(targets)
 
 
@@ -215,7 +215,8 @@ def init_pack(directory: Path) -> list[Path]:
 
 def read_pack_records(path: Path) -> dict[tuple[str, str], dict]:
     """Records of a pack file or directory by (kind, id), schema-checked but not linked."""
-    from .load import locate_records, pack_files, parse_file
+    from .load import locate_records, parse_file
+    from .packfiles import pack_files
     from .validate import _Checker
 
     files = pack_files(path) if path.is_dir() else [path]

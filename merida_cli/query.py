@@ -129,9 +129,9 @@ def funding_lines(ds, program=None, kind=None, account=None, recipient=None) -> 
     if kind is not None:
         kinds = KINDS["funding"]["kind"].choices
         if kind not in kinds:
-            from .validate import suggest
+            from .text import did_you_mean
 
-            raise UsageError(f"unknown funding kind '{kind}'{suggest(kind, kinds)}")
+            raise UsageError(f"unknown funding kind '{kind}'{did_you_mean(kind, kinds)}")
     lines = filter_records(ds, "funding", program=program, kind=kind, account=account,
                            recipient=recipient)
     return sorted(lines, key=funding_sort_key)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .glossary import SPANISH
 from .model import title_of
-from .text import fold
+from .text import closest, fold
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
@@ -155,11 +155,9 @@ class Searcher:
         if phrase in names:
             return self.ds.topic_family(names[phrase])
         if fuzzy and len(phrase) >= 5:
-            from rapidfuzz import fuzz, process
-
-            best = process.extractOne(phrase, list(names), scorer=fuzz.ratio, score_cutoff=88)
+            best = closest(phrase, names, cutoff=88, whole=True)
             if best:
-                return self.ds.topic_family(names[best[0]])
+                return self.ds.topic_family(best)
         return set()
 
     def search(self, query: str, kinds=None, limit: int = 10) -> list[Hit]:

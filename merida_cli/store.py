@@ -70,7 +70,7 @@ def cache_dir() -> Path:
 def fingerprint(directories: list[Path]) -> str | None:
     """A key that changes when any pack file is added, removed or modified: the list of
     files with their sizes and mtimes itself, stored in the cache and compared whole."""
-    from .load import pack_files
+    from .packfiles import pack_files
 
     parts = [__version__, SCHEMA_VERSION]
     try:

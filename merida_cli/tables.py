@@ -215,9 +215,9 @@ def table_name(name: str) -> str:
     """A table name as the user typed it, checked ('did you mean' when unknown)."""
     if name in TABLE_NAMES:
         return name
-    from .validate import suggest
+    from .text import did_you_mean
 
-    raise UsageError(f"unknown table '{name}'{suggest(name, TABLE_NAMES)} "
+    raise UsageError(f"unknown table '{name}'{did_you_mean(name, TABLE_NAMES)} "
                      f"(one of: {', '.join(TABLE_NAMES)})")
 
 

@@ -66,3 +66,53 @@ def fold(text: str, split_numbers: bool = True) -> str:
     if split_numbers and _DIGIT.search(text):
         text = _LETTERS_DIGITS.sub(" ", text)
     return text
+
+
+# Control characters (C0, DEL, C1), bidi embeddings/overrides/isolates, zero-width and
+# other invisible format characters, line/paragraph separators and Unicode tag characters.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                     "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
+
+
+def printable(text) -> str:
+    """Text safe to show anywhere: control characters, escape sequences, bidi overrides
+    and zero-width characters written as escapes (ESC -> \\x1b, U+202E -> \\u202e,
+    TAB -> \\t), so data or an argument can neither drive the terminal nor break a row
+    or a one-line message. Everything else is kept as it is."""
+    text = str(text)
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def closest(word: str, names, cutoff: float = 70, whole: bool = False) -> str | None:
+    """The name nearest to `word` (case, accents and punctuation folded), or None.
+
+    `names` is a collection of names, or a mapping of folded name -> what to return.
+    `whole` compares whole strings only (no partial matches: a search phrase naming a
+    topic); otherwise RapidFuzz's WRatio, which also forgives a missing word.
+    """
+    if not isinstance(names, dict):
+        names = {str(n): str(n) for n in names}
+    if not names or not word:
+        return None
+    from rapidfuzz import fuzz, process, utils
+
+    best = process.extractOne(fold(str(word))[:200], list(names),
+                              scorer=fuzz.ratio if whole else fuzz.WRatio,
+                              processor=utils.default_process, score_cutoff=cutoff)
+    return names[best[0]] if best else None
+
+
+def did_you_mean(word: str, names) -> str:
+    """' (did you mean 'x'?)' for the closest name, or '': every 'unknown ...' message."""
+    best = closest(word, names)
+    return f" (did you mean '{best}'?)" if best else ""

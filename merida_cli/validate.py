@@ -7,7 +7,6 @@ citation's source so filters by source work on every kind.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from .model import (
     record_cites,
     valid_date,
 )
+from .text import did_you_mean
 
 
 @dataclass
@@ -53,18 +53,6 @@ class Located:
     def where(self, key: str | None = None) -> str:
         line = self.keylines.get(key, self.line) if key else self.line
         return f"{self.file}:{line}"
-
-
-def suggest(word: str, choices) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''."""
-    choices = [str(c) for c in choices]
-    if len(choices) > 200:  # large id sets: RapidFuzz, difflib would take seconds
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(str(word), choices, scorer=fuzz.ratio, score_cutoff=60)
-        return f" (did you mean '{best[0]}'?)" if best else ""
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _lines_of(value) -> tuple[int | None, dict]:
@@ -94,7 +82,7 @@ class _Checker:
         for key in value:
             if key not in schema:
                 self.fail(keylines.get(key, line),
-                          f"unknown field '{key}'{suggest(key, schema)} in {what}")
+                          f"unknown field '{key}'{did_you_mean(key, list(schema))} in {what}")
         out = {}
         for key, spec in schema.items():
             if key not in value or value[key] is None:
@@ -142,7 +130,7 @@ class _Checker:
         if t == "enum":
             if value not in spec.choices:
                 return self._bad(line, key, "one of " + ", ".join(spec.choices), value,
-                                 suggest(value, spec.choices))
+                                 did_you_mean(value, spec.choices))
             return value
         if t in ("strs", "refs"):
             if isinstance(value, str):
@@ -294,7 +282,7 @@ def check_references(records: dict[str, list[dict]], where: dict, located) -> li
             for ref_kind, ref_id, what in _references(kind, rec):
                 if ref_id not in ids[ref_kind]:
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
-                                    f"'{ref_id}'{suggest(ref_id, ids[ref_kind])}")
+                                    f"'{ref_id}'{did_you_mean(ref_id, ids[ref_kind])}")
             if kind == "structures":
                 item_ids = {i["id"] for i in rec["items"]}
                 for item in rec["items"]:

@@ -14,7 +14,7 @@ import re
 import yaml
 
 from .errors import DataError
-from .load import LinedDict
+from .packfiles import LinedDict
 
 try:
     _Base = yaml.CSafeLoader

@@ -1,5 +1,8 @@
-"""One dispatcher for every listing: table on a terminal, plain when piped,
-JSON / CSV / Markdown on request. A command builds a Listing and calls emit."""
+"""One dispatcher for every listing: table on a terminal, plain (tab-separated) when piped,
+JSON / CSV / Markdown on request. A command builds a Listing (or several) and calls emit.
+
+Data is text, never markup: every value shown on a terminal, piped or in Markdown goes
+through `text.printable`; JSON and CSV keep the raw values (machine formats)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..errors import NoResults
+from ..errors import NoResults, UsageError
 
 
 class Format(str, Enum):
     table = "table"
+    plain = "plain"
     json = "json"
     csv = "csv"
     markdown = "markdown"
@@ -26,6 +30,14 @@ class Column:
     ratio: int | None = None
     style: str | None = None
     min_width: int | None = None
+    # when a table cannot fit: 0 = never hidden; higher numbers are hidden first
+    # (None: the Id column and the widest text column are kept, the rest hide right to left)
+    priority: int | None = None
+    key: str | None = None  # the name --fields uses (default: the header, lower-case)
+
+    @property
+    def name(self) -> str:
+        return self.key or self.header.lower().replace(" ", "_")
 
 
 @dataclass
@@ -39,6 +51,10 @@ class Listing:
     caption: str | None = None
     rows: list | None = None  # rows to tabulate when they differ from the JSON records
     extra: list = field(default_factory=list)  # renderables after the table (charts)
+
+    @property
+    def table_rows(self) -> list:
+        return self.rows if self.rows is not None else self.records
 
 
 def pick_format(json_flag: bool, fmt: Format | None) -> Format:
@@ -59,11 +75,40 @@ def cell(value) -> str:
 
 def emit(env, listing: Listing, fmt: Format) -> None:
     """Render a listing in the chosen format; an empty one says so and exits 1."""
+    listing = with_fields(listing, getattr(env, "fields", None), fmt)
     if fmt is Format.json:
         env.out(dumps(listing.records))
-    rows = listing.rows if listing.rows is not None else listing.records
-    if not rows:
+    if not listing.table_rows:
         raise NoResults(f"no {listing.noun} match")
+    _emit_rows(env, listing, fmt, titled=False)
+
+
+def emit_all(env, listings: list[Listing], fmt: Format, data=None) -> None:
+    """Several tables in one output (pillars --all, compare, gaps): JSON prints `data` as
+    one document; otherwise each table follows its title line (piped too) and an empty
+    one is reported on stderr."""
+    if fmt is Format.json:
+        env.out(dumps(data))
+        return
+    shown = 0
+    for listing in listings:
+        listing = with_fields(listing, getattr(env, "fields", None), fmt)
+        if not listing.table_rows:
+            env.err(f"{listing.title or listing.noun}: none")
+            continue
+        if shown:
+            env.out()
+        _emit_rows(env, listing, fmt, titled=len(listings) > 1)
+        shown += 1
+
+
+def as_listing(view, noun: str = "rows") -> Listing:
+    """A table view built for the terminal (compare) as a Listing, for every format."""
+    return Listing(noun, view.rows, view.columns, view.title, view.caption)
+
+
+def _emit_rows(env, listing: Listing, fmt: Format, titled: bool) -> None:
+    rows = listing.table_rows
     if fmt is Format.csv:
         from .formats import to_csv
 
@@ -72,7 +117,63 @@ def emit(env, listing: Listing, fmt: Format) -> None:
         from .formats import to_markdown
 
         env.out(to_markdown(listing.columns, rows, listing.title))
-    elif fmt is Format.table:
+    elif fmt is Format.table and env.is_tty:
         from .terminal import print_table
 
         print_table(env, listing, rows)
+    elif fmt in (Format.table, Format.plain):
+        from .formats import plain_rows
+
+        if titled and listing.title:
+            from ..text import printable
+
+            env.out(printable(listing.title))
+        env.stdout.write(plain_rows(listing.columns, rows))
+
+
+def emit_document(env, data, fmt: Format, lines, listings=()) -> None:
+    """A result that is not one list of records (show, diff, coverage, validate, verify):
+    JSON prints `data`; table, plain and Markdown print its (style, text) lines; CSV
+    prints its listings, if it has any."""
+    if fmt is Format.json:
+        env.out(dumps(data))
+    elif fmt is Format.csv:
+        if not listings:
+            raise UsageError("--format csv: this command's result is not a table; "
+                             "use --format json")
+        emit_all(env, list(listings), fmt)
+    else:
+        from .terminal import print_lines
+
+        print_lines(env, lines, plain=fmt is not Format.table)
+
+
+def with_fields(listing: Listing, fields: list[str] | None, fmt: Format) -> Listing:
+    """The listing cut to --fields: JSON keeps those keys of each record, tables and
+    CSV those columns (a record field that is not a column becomes one)."""
+    if not fields:
+        return listing
+    records = listing.records if all(isinstance(r, dict) for r in listing.records) else []
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    by_name = {}
+    for col in listing.columns:
+        by_name.setdefault(col.name, col)
+        by_name.setdefault(col.header.lower(), col)
+    unknown = [f for f in fields if f not in keys and f.lower() not in by_name]
+    if unknown:
+        from ..text import did_you_mean
+
+        choices = list(dict.fromkeys([c.name for c in listing.columns] + keys))
+        raise UsageError(f"--fields: unknown field '{unknown[0]}'"
+                         f"{did_you_mean(unknown[0], choices)}; fields: {', '.join(choices)}")
+    if fmt is Format.json:
+        return Listing(listing.noun, [{k: r[k] for k in fields if k in r} for r in records],
+                       listing.columns, listing.title)
+    columns = [by_name.get(f.lower()) or Column(f, lambda r, f=f: _field(r, f), key=f)
+               for f in fields]
+    return Listing(listing.noun, listing.records, columns, listing.title, listing.caption,
+                   listing.rows, listing.extra)
+
+
+def _field(row, name: str):
+    return row.get(name) if isinstance(row, dict) else getattr(row, name, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import year_of
-from . import Column, Listing, cell
+from . import Column, Listing
 
 
 def search_listing(hits) -> Listing:
@@ -212,21 +212,6 @@ def gaps_report(result: dict, multiline: bool) -> Report:
     return Report(result["method"], [recs, comps], _csv_listing("gaps", keys, rows))
 
 
-def _as_text(columns: list[Column]) -> list[Column]:
-    """Cells as Rich Text, so brackets in them ('[merida-pillar-1]') are never markup."""
-    from dataclasses import replace
-
-    from rich.text import Text
-
-    def text(get):
-        def cell_text(row):
-            value = get(row)
-            return value if hasattr(value, "__rich_console__") else Text(cell(value))
-        return cell_text
-
-    return [replace(c, get=text(c.get)) for c in columns]
-
-
 def emit_report(env, report: Report, fmt, data) -> None:
     """JSON: the result itself. CSV: the long table (method on stderr). Markdown, table
     and plain: the method line, then each table under its title."""
@@ -248,16 +233,18 @@ def emit_report(env, report: Report, fmt, data) -> None:
                                                                 lst.title)
                                                     for lst in report.listings]))
         return
-    from .terminal import make_table, plain_rows
+    from ..text import printable
+    from .formats import plain_rows
+    from .terminal import make_table, print_view
 
     if env.is_tty:
         from rich.text import Text
 
-        console = env.console()
-        console.print(Text(report.method, style="italic" if env.color else ""))
+        env.console().print(Text(printable(report.method), style="italic" if env.color else ""))
         for lst in report.listings:
-            console.print(make_table(env, _as_text(lst.columns), lst.records, lst.title,
-                                     None if lst.records else "none"))
+            env.out()
+            print_view(env, make_table(env, lst.columns, lst.records, lst.title,
+                                       None if lst.records else "none"))
     else:
         env.out(report.method)
         for lst in report.listings:

@@ -44,9 +44,10 @@ def topics_cell(rec: dict) -> str:
 
 def structure_listing(ds, structure: dict, program: dict) -> Listing:
     columns = [Column("#", lambda i: i.get("number", ""), no_wrap=True),
-               Column("Title", lambda i: i["title"], ratio=2),
+               Column("Title", lambda i: i["title"], ratio=2, priority=0),
                Column("Summary", lambda i: i.get("summary", ""), ratio=4),
-               Column("Topics", topics_cell, ratio=1, min_width=20)]
+               Column("Topics", topics_cell, ratio=1, min_width=20),
+               Column("Id", lambda i: i["id"], no_wrap=True)]  # what `merida show` takes
     if any("share_pct" in i for i in structure["items"]):
         columns.insert(2, Column("Share", lambda i: f"{i['share_pct']:g}%"
                                  if "share_pct" in i else "", no_wrap=True))
@@ -90,12 +91,12 @@ def funding_listing(lines: list[dict], chart=None) -> Listing:
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Period", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
         Column("Kind", lambda r: r.get("kind") or r.get("measure", "")),  # kind is optional (issue 13)
-        Column("Amount", fmt_amount),
+        Column("Amount", fmt_amount, priority=0),
         Column("Account", lambda r: r.get("account", "")),
         Column("Recipient", lambda r: r.get("recipient", "")),
         Column("Program", lambda r: r["program"], no_wrap=True),
         Column("Source", lambda r: r.get("source", "")),
-        Column("As of", lambda r: r["as_of"], no_wrap=True),
+        Column("As of", lambda r: r["as_of"], no_wrap=True, priority=0),
     ], extra=[chart] if chart is not None else [])
 
 
@@ -108,14 +109,24 @@ def funding_chart(lines: list[dict], width: int):
                    key=lambda line: (line["as_of"], line["id"]))
     if not money:
         return None
+    from ..text import printable
+
     top = max(line["amount_usd"] for line in money) or 1
-    label_w = min(max(len(line["id"]) for line in money), 40)
-    bar_w = max(10, width - label_w - 36)
+    amount_w = max(len(fmt_usd(line["amount_usd"], line.get("qualifier"))) for line in money)
+    label_w = max(len(printable(line["id"])) for line in money)
+    # ids are never cut: when they leave too little room for the bars, each id gets
+    # a line of its own, above its date and bar
+    own_line = width - 11 - label_w - 1 - amount_w - 1 < 10
+    bar_w = max(10, width - amount_w - 2 - (11 if own_line else 11 + label_w + 1))
     text = Text()
     text.append("\nAmounts by the date they were stated (as_of)\n", style="bold")
     for line in money:
         bar = "█" * max(1, round(line["amount_usd"] / top * bar_w))
-        text.append(f"{line['as_of']:<10} {line['id'][:label_w]:<{label_w}} ")
+        label = printable(line["id"])
+        if own_line:
+            text.append(f"{label}\n{printable(line['as_of']):<10} ")
+        else:
+            text.append(f"{printable(line['as_of']):<10} {label:<{label_w}} ")
         text.append(bar, style="cyan")
         text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))}\n")
     return text
@@ -134,11 +145,10 @@ def events_listing(events: list[dict]) -> Listing:
 def topics_listing(rows: list[dict]) -> Listing:
     return Listing("topics", rows, [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Label", lambda r: r["label"], ratio=2),
+        Column("Label", lambda r: r["label"], ratio=2, priority=0),
         Column("Aliases", lambda r: r.get("aliases", []), ratio=3),
         Column("Records", lambda r: r["total"]),
-        Column("By kind", lambda r: ", ".join(f"{k} {v}" for k, v in r["counts"].items()),
-               ratio=2),
+        Column("By kind", lambda r: [f"{k} {v}" for k, v in r["counts"].items()], ratio=2),
     ])
 
 
@@ -157,7 +167,7 @@ def figures_listing(figures: list[dict]) -> Listing:
     return Listing("figures", figures, [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Figure", lambda r: r["label"], ratio=3),
-        Column("Value", fmt_value, ratio=1),
+        Column("Value", fmt_value, ratio=1, priority=0),
         Column("Period", lambda r: r.get("period") or r.get("as_of", ""), no_wrap=True),
         Column("Place", lambda r: r.get("place", "")),
         Column("Source", lambda r: r.get("source", "")),
@@ -210,8 +220,13 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
     return lines
 
 
-def show_json(kind: str, rec: dict, links: dict, context: dict | None) -> str:
+def show_data(kind: str, rec: dict, links: dict, context: dict | None) -> dict:
+    """The JSON form of `show`: the record, its kind, links and what it is part of."""
     out = {"kind": kind, "id": rec["id"], "record": rec, "links": links}
     if context:
         out["part_of"] = context
-    return dumps(out)
+    return out
+
+
+def show_json(kind: str, rec: dict, links: dict, context: dict | None) -> str:
+    return dumps(show_data(kind, rec, links, context))

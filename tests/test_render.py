@@ -1,0 +1,484 @@
+"""How answers look: on a real pseudo-terminal at 60, 80, 100 and 160 columns, piped, and
+in every format. A fixture pack with long ids, long words and hostile titles (Rich
+markup, escape sequences, bidi overrides) stands in for the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write_pack
+
+from merida_cli.text import printable
+
+MERIDA = Path(sys.executable).parent / "merida"
+needs_merida = pytest.mark.skipif(not MERIDA.exists() or sys.platform == "win32",
+                                  reason="needs the installed .venv/bin/merida and a pty")
+SPAWN_TIMEOUT_S = 60
+
+PROGRAM = "cooperation-framework-for-shared-security-priorities"
+NOTES = "notes-on-security-cooperation-between-neighbours"
+CITE = f"""    cite:
+      - source: {NOTES}
+        quote: "a quote"
+"""
+EVIL_CITE = """    cite:
+      - source: evil
+        quote: "evil"
+"""
+PACK = f"""\
+sources:
+  - id: {NOTES}
+    title: "Notes [sic] on cooperation [emphasis added] between neighbours"
+    date: "2024-05"
+    file: notes.txt
+  - id: evil
+    title: "Evil \\e[2J\\e]0;pwned\\a title \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ \
+and \\u202eright-to-left\\u202c zero\\u200bwidth"
+    file: evil.txt
+topics:
+  - id: organized-crime
+    label: Organized crime
+    aliases: [cartels, transnational criminal organizations]
+  - id: intelligence-sharing
+    label: Intelligence sharing
+  - id: extradition
+    label: Extradition
+  - id: markup
+    label: "Markup [/] and [bold red]styled[/bold red] and [link=https://evil.example]a link[/link]"
+programs:
+  - id: {PROGRAM}
+    name: Cooperation framework for shared security priorities
+    start: "2021"
+    topics: [organized-crime]
+{CITE}structures:
+  - id: framework-goals
+    program: {PROGRAM}
+    label: Goals
+    adopted: "2021-10"
+    current: true
+{CITE}    items:
+      - id: framework-goal-protect-communities-from-organized-criminality
+        number: 1
+        title: "Protect communities from organized criminality [sic]"
+        summary: "Institutionalizing prevention programmes, counter-narcotics \
+intelligence-sharing and accountability"
+        topics: [organized-crime, intelligence-sharing]
+        cite:
+          - source: {NOTES}
+            quote: "a quote"
+      - id: framework-goal-markup
+        number: 2
+        title: "Tabs\\tand\\nnewlines [bold red]bold[/bold red] [/]"
+        topics: [markup]
+        cite:
+          - source: evil
+            quote: "evil"
+funding:
+  - id: framework-appropriation-fiscal-years-2022-2023-counternarcotics
+    title: Appropriation for the framework
+    program: {PROGRAM}
+    kind: appropriation
+    amount_usd: 1400000000
+    fiscal_years: FY2022-FY2023
+    account: International Narcotics Control and Law Enforcement
+    recipient: Mexico
+    as_of: "2023-09-30"
+    source: {NOTES}
+{CITE}recommendations:
+  - id: neighbours-recommend-intelligence-sharing-on-organized-crime-2022
+    text: "Share intelligence on organized-crime networks and counter-narcotics finance \
+[emphasis added], institutionalizing accountability"
+    actor: "Notes authors (Department of Extraordinarily-Long-Hyphenated-Names)"
+    source: {NOTES}
+    topics: [organized-crime, intelligence-sharing, markup]
+    programs: [{PROGRAM}]
+{CITE}  - id: evil-rec
+    text: "[link=https://evil.example]click[/link] \\e[31mred\\e[0m \\u202eevil"
+    actor: "[bold]Someone[/bold]"
+    source: evil
+    topics: [markup]
+{EVIL_CITE}  - id: extradite-more-suspects
+    text: Extradite more suspects
+    actor: Notes authors
+    topics: [extradition]
+{CITE}events:
+  - id: framework-adopted-at-the-high-level-security-dialogue
+    title: Framework adopted at the High-Level Security Dialogue in Mexico City
+    date: "2021-10-08"
+    programs: [{PROGRAM}]
+    source: {NOTES}
+{CITE}figures:
+  - id: homicides-recorded-nationally-in-the-reference-year
+    label: Homicides recorded nationally in the reference year
+    value: 34000
+    unit: homicides
+    qualifier: about
+    period: "2021"
+    place: Mexico
+    source: {NOTES}
+{CITE}assessments:
+  - id: neighbours-assess-the-framework-as-institutionalizing-accountability
+    text: The framework is institutionalizing accountability but counter-narcotics \
+intelligence-sharing lags
+    about: {PROGRAM}
+    actor: Notes authors
+    stance: mixed
+    source: {NOTES}
+{CITE}"""
+
+# listing command -> the JSON field holding each record's name (None: no name column)
+LISTINGS = {
+    ("pillars", PROGRAM): "title",
+    ("programs",): "name",
+    ("recs",): "text",
+    ("funding",): None,
+    ("timeline",): "title",
+    ("topics",): "label",
+    ("sources",): "title",
+    ("figures",): "label",
+    ("assessments",): "text",
+    ("search", "intelligence"): "title",
+}
+HOSTILE = ["[/]", "[sic]", "[emphasis added]", "[bold red]styled[/bold red]",
+           "[link=https://evil.example]", "[bold]Someone[/bold]"]
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.fixture
+def pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"pack.yaml": PACK})
+
+
+def fixture_run(pack, *args, **kw):
+    return run_cli("--no-builtin", "--data", pack, *args, **kw)
+
+
+def spawn(argv, columns: int | None = 80, rows: int = 200, env=None, tty_stdout=True,
+          tty_stdin=True):
+    """Run the installed `merida` on a pseudo-terminal of the given size (COLUMNS unset
+    unless env sets it); returns (exit code, stdout text with \\r\\n as \\n, stderr)."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns or 80, 0, 0))
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PAGER",
+                                                                 "MERIDA_PAGER", "NO_COLOR")}
+    environ.update({"TERM": "xterm-256color"}, **(env or {}))
+    proc = subprocess.Popen([str(MERIDA), *map(str, argv)],
+                            stdin=slave if tty_stdin else subprocess.DEVNULL,
+                            stdout=slave if tty_stdout else subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=environ, close_fds=True)
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + SPAWN_TIMEOUT_S
+    try:
+        if tty_stdout:
+            while True:
+                ready, _, _ = select.select([master], [], [], max(0, deadline - time.monotonic()))
+                if not ready:
+                    raise AssertionError(f"merida {argv} did not finish in {SPAWN_TIMEOUT_S} s")
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        else:
+            out = proc.stdout.read()
+        code = proc.wait(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    err = proc.stderr.read().decode("utf-8", "replace")
+    return code, out.decode("utf-8", "replace").replace("\r\n", "\n"), err
+
+
+def whole(word: str, text: str) -> bool:
+    """`word` occurs in `text` with no letter, digit or hyphen glued to either side."""
+    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
+
+
+def fits(text: str, columns: int) -> bool:
+    """No line wider than the terminal, but for a single word longer than it (an id)."""
+    return all(len(line.rstrip()) <= columns or len(line.split()) == 1
+               for line in SGR.sub("", text).splitlines())
+
+
+def assert_safe(text: str) -> None:
+    """No escape sequence but colour (SGR) codes, no BEL, no bidi override or zero-width."""
+    bare = SGR.sub("", text)
+    assert "\x1b" not in bare and "\x07" not in bare, repr(bare[:300])
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b]", text)
+
+
+# ---- every listing on a real terminal -----------------------------------------------
+
+@needs_merida
+@pytest.mark.parametrize("columns", [60, 80, 100, 160])
+def test_listings_on_a_terminal_never_split_an_id_or_a_word(pack, columns):
+    for args, name_field in LISTINGS.items():
+        records = fixture_run(pack, *args, "--json").json()
+        assert records, args
+        code, out, err = spawn(["--no-pager", "--no-builtin", "--data", pack, *args], columns)
+        assert code == 0, (args, err)
+        text = SGR.sub("", out)
+        lines = text.splitlines()
+        assert fits(text, columns), (args, text)
+        for rec in records:
+            assert any(whole(rec["id"], line) for line in lines), (args, columns, rec["id"], text)
+            for word in (rec.get(name_field) or "").split() if name_field else []:
+                assert whole(printable(word), text), (args, columns, word, text)
+        assert_safe(out)
+
+
+@needs_merida
+def test_hidden_columns_are_named_and_wide_keeps_them(pack):
+    code, out, _err = spawn(["--no-pager", "--no-builtin", "--data", pack, "funding"], 100)
+    assert code == 0
+    assert "As of" in out and "2023-09-30" in out  # the as-of column is never hidden
+    assert "hidden to fit 100 columns" in out and "Account" in out.split("hidden")[0][-200:]
+    code, out, _err = spawn(["--no-pager", "--wide", "--no-builtin", "--data", pack, "funding"],
+                            100)
+    assert code == 0
+    assert "hidden" not in out and "International" in out and "Account" in out
+
+
+@needs_merida
+@pytest.mark.parametrize("columns", ["0", "garbage", "-5"])
+def test_bad_COLUMNS_falls_back_to_the_terminal_width(pack, columns):
+    code, out, err = spawn(["--no-pager", "--no-builtin", "--data", pack, "recs"], 100,
+                           env={"COLUMNS": columns})
+    assert code == 0, err
+    assert "neighbours-recommend-intelligence-sharing-on-organized-crime-2022" in out
+    assert fits(out, 100)
+
+
+@needs_merida
+def test_COLUMNS_wins_over_the_window_size(pack):
+    code, out, _err = spawn(["--no-pager", "--no-builtin", "--data", pack, "recs"], 160,
+                           env={"COLUMNS": "60"})
+    assert code == 0
+    assert fits(out, 60) and "Id:\n" in SGR.sub("", out)  # a record view, not a table
+
+
+# ---- data is text, never markup ------------------------------------------------------
+
+@needs_merida
+@pytest.mark.parametrize("args", [("sources",), ("topics",), ("recs",), ("pillars", PROGRAM),
+                                  ("show", "evil-rec"), ("show", "evil")])
+def test_markup_and_escapes_are_shown_literally_on_a_terminal(pack, args):
+    code, out, err = spawn(["--no-pager", "--no-builtin", "--data", pack, *args], 160)
+    assert code == 0, err
+    assert_safe(out)
+    text = SGR.sub("", out)
+    if args != ("show", "evil"):  # each of the others carries markup-like text, literally
+        assert any(h in text for h in HOSTILE), text
+    if args[0] in ("sources",) or args == ("show", "evil"):
+        assert "\\x1b[2J" in text and "\\u202e" in text and "\\x07" in text
+
+
+@pytest.mark.parametrize("args", [("sources",), ("topics",), ("recs",), ("pillars", PROGRAM),
+                                  ("show", "evil-rec"), ("show", "evil")])
+@pytest.mark.parametrize("fmt", ["table", "plain", "markdown"])
+def test_markup_and_escapes_are_shown_literally_when_piped(pack, args, fmt):
+    result = fixture_run(pack, *args, "--format", fmt)
+    assert result.code == 0, result.err
+    assert_safe(result.out)
+    if args == ("show", "evil"):
+        assert "\\x1b[2J" in result.out and "\\u202e" in result.out
+    else:
+        assert any(h in result.out for h in HOSTILE)
+
+
+def test_a_colour_terminal_does_not_style_data(pack):
+    result = fixture_run(pack, "topics", tty=True, color=True, width=160)
+    assert "[bold red]styled[/bold red]" in SGR.sub("", result.out)
+    assert "\x1b]8;" not in result.out  # no live hyperlink
+    assert "\x1b[31m" not in result.out and "\x1b[1;31m" not in result.out
+
+
+def test_piped_rows_stay_rows_whatever_the_data_holds(pack):
+    """A TAB or a newline in a value is escaped: one row per record, one cell per column."""
+    result = fixture_run(pack, "pillars", PROGRAM)
+    lines = result.out.splitlines()
+    assert len(lines) == 3 and all(line.count("\t") == 4 for line in lines)
+    assert "Tabs\\tand\\nnewlines" in result.out
+
+
+def test_escaped_arguments_keep_an_error_on_one_line(pack, tmp_path):
+    result = fixture_run(pack, "show", "x\x1b[2J\ny\u202e")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and "\x1b" not in result.err
+    assert "x\\x1b[2J\\ny\\u202e" in result.err
+    result = run_cli("--data", tmp_path / "no\x1bpe\nhere", "recs")
+    assert result.code == 2 and result.err.count("\n") == 1 and "no\\x1bpe\\nhere" in result.err
+
+
+# ---- piped: tab-separated with a header, titles for multi-table output ---------------
+
+@pytest.mark.parametrize("args", [("compare", PROGRAM, PROGRAM), ("gaps",),
+                                  ("pillars", PROGRAM, "--all")])
+def test_piped_analysis_is_tab_separated(pack, args):
+    result = fixture_run(pack, *args)
+    assert result.code in (0, 1), result.err
+    assert "+--" not in result.out and "|" not in result.out.replace("[/]", "")
+    assert "\t" in result.out
+
+
+def test_piped_compare_tables_follow_their_titles(pack):
+    out = fixture_run(pack, "compare", PROGRAM, PROGRAM).out
+    assert "Aligned by topic (evidence: the items carrying each topic)\nTopic\tStatus\t" in out
+
+
+def test_multi_table_output_titles_each_table(cli):
+    out = cli("pillars", "--all").out
+    blocks = out.strip().split("\n\n")
+    assert len(blocks) >= 3
+    for block in blocks:
+        title, header = block.splitlines()[:2]
+        assert "\t" not in title and "adopted" in title or ":" in title
+        assert header.startswith("#\tTitle")
+
+
+# ---- the pager -------------------------------------------------------------------------
+
+PAGER = f"{sys.executable} -c \"import sys; sys.stdout.write('PAGED\\\\n' + sys.stdin.read())\""
+
+
+@needs_merida
+def test_long_output_on_a_terminal_goes_through_the_pager(pack):
+    code, out, err = spawn(["--no-builtin", "--data", pack, "recs"], 100, rows=5,
+                           env={"MERIDA_PAGER": PAGER, "PAGER": "false"})
+    assert code == 0, err
+    assert out.startswith("PAGED") and "evil-rec" in out
+
+
+@needs_merida
+def test_pager_falls_back_to_PAGER(pack):
+    _code, out, _err = spawn(["--no-builtin", "--data", pack, "recs"], 100, rows=5,
+                           env={"PAGER": PAGER})
+    assert out.startswith("PAGED")
+
+
+@needs_merida
+@pytest.mark.parametrize("how", ["no-pager", "piped", "stdin-not-a-terminal", "short"])
+def test_no_pager_unless_long_output_on_a_terminal(pack, how):
+    argv = ["--no-builtin", "--data", pack, "recs"]
+    kw = {"rows": 5}
+    if how == "no-pager":
+        argv.append("--no-pager")
+    elif how == "piped":
+        kw["tty_stdout"] = False
+    elif how == "stdin-not-a-terminal":
+        kw["tty_stdin"] = False
+    else:
+        kw["rows"] = 500
+    code, out, err = spawn(argv, 100, env={"MERIDA_PAGER": PAGER}, **kw)
+    assert code == 0, err
+    assert "PAGED" not in out and "evil-rec" in out
+
+
+# ---- formats and fields ------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("show", "evil-rec"), ("compare", PROGRAM, PROGRAM),
+                                  ("diff", PROGRAM, PROGRAM), ("gaps",), ("validate",)])
+def test_every_result_command_takes_format_and_json(pack, args):
+    as_json = fixture_run(pack, *args, "--json")
+    assert as_json.code in (0, 1), as_json.err
+    assert fixture_run(pack, *args, "--format", "json").out == as_json.out
+    json.loads(as_json.out)
+    plain = fixture_run(pack, *args, "--format", "plain")
+    assert plain.code == as_json.code and "{" not in plain.out[:1]
+    assert plain.out or args == ("validate",)  # a valid pack: no problem to list
+
+
+def test_show_json_is_one_document_even_when_two_kinds_share_an_id(tmp_path):
+    pack = write_pack(tmp_path / "p", {"a.yaml": PACK.replace(
+        "  - id: organized-crime\n", "  - id: evil-rec\n    label: Clash\n"
+        "  - id: organized-crime\n")})
+    result = run_cli("--no-builtin", "--data", pack, "show", "evil-rec", "--json")
+    assert result.code == 0, result.err
+    kinds = [d["kind"] for d in result.json()]
+    assert sorted(kinds) == ["recommendations", "topics"]
+
+
+def test_fields_pick_columns_and_keys(pack):
+    rows = list(csv.reader(io.StringIO(fixture_run(pack, "recs", "--fields", "id,actor",
+                                                   "--format", "csv").out)))
+    assert rows[0] == ["Id", "Actor"] and len(rows) == 4
+    records = fixture_run(pack, "recs", "--json", "--fields=id,text").json()
+    assert all(set(r) == {"id", "text"} for r in records)
+    plain = fixture_run(pack, "--fields", "id,programs", "recs").out.splitlines()
+    assert plain[0] == "Id\tprograms" and PROGRAM in plain[1]
+
+
+def test_unknown_field_gets_a_did_you_mean(pack):
+    result = fixture_run(pack, "recs", "--fields", "id,actr")
+    assert result.code == 2 and "did you mean 'actor'" in result.err
+
+
+# ---- show wraps prose ----------------------------------------------------------------------
+
+def test_show_wraps_at_word_boundaries_with_hanging_indents(pack):
+    result = fixture_run(pack, "show", "neighbours-recommend-intelligence-sharing-on-organized-"
+                         "crime-2022", tty=True, color=False, width=60)
+    lines = result.out.splitlines()
+    assert fits(result.out, 60)
+    at = next(i for i, line in enumerate(lines) if line.startswith("actor: "))
+    assert lines[at + 1].startswith(" " * len("actor: ")) and lines[at + 1].strip()
+    assert all(whole(w, result.out) for w in
+               ["Share", "intelligence", "on", "organized-crime", "networks", "counter-narcotics"])
+
+
+# ---- the built-in data at every width (data test) ------------------------------------------
+
+@pytest.mark.parametrize("width", [60, 80, 100, 160])
+def test_builtin_recs_and_figures_keep_ids_whole(cli, width):
+    for command in ("recs", "figures"):
+        ids = [r["id"] for r in cli(command, "--json").json()]
+        out = cli(command, tty=True, color=False, width=width).out
+        assert max(len(line) for line in out.splitlines()) <= width
+        missing = [i for i in ids if not any(whole(i, line) for line in out.splitlines())]
+        assert not missing, (command, width, missing[:3])
+
+
+def test_messages_escape_file_names(pack, tmp_path):
+    texts = tmp_path / "te\x1b[2Jxts"
+    texts.mkdir()
+    result = fixture_run(pack, "verify", "--texts", texts)
+    assert result.code == 1 and "\x1b" not in result.err and "te\\x1b[2Jxts" in result.err
+
+
+def _commands():
+    from typer.main import get_command
+
+    from merida_cli.cli import app
+
+    group = get_command(app)
+    return {name: group.get_command(None, name) for name in group.list_commands(None)}
+
+
+# commands whose output is not a result to format: a whole export, the schema, files written
+OWN_OUTPUT = {"export", "schema", "init-pack"}
+
+
+@pytest.mark.parametrize("name", sorted(set(_commands()) - OWN_OUTPUT))
+def test_every_command_that_prints_results_takes_format_and_json(name):
+    options = {opt for param in _commands()[name].params for opt in param.opts}
+    assert {"--format", "--json"} <= options, name
+    help_text = run_cli(name, "--help").out
+    assert "table|plain|json|csv|markdown" in help_text
