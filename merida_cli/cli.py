@@ -196,6 +196,11 @@ def show(
     ds = env.dataset()
     found = ds.find(record_id.strip())
     if not found:
+        found = query.replaced_by(ds, record_id.strip())
+        for _kind, rec in found:
+            env.err(f"note: '{record_id.strip()}' was merged into '{rec['id']}'; "
+                    f"showing '{rec['id']}'")
+    if not found:
         names = {rid: rid for rid in ds.all_ids()}
         raise UsageError(f"unknown id '{record_id}'{ds.did_you_mean(record_id, names)}")
     for i, (kind, rec) in enumerate(found):
@@ -218,8 +223,8 @@ def show(
 def recs(
     topic: TopicOpt = None,
     source: SourceOpt = None,
-    actor: Annotated[str | None, typer.Option("--actor", "-a",
-                                                 help="Who recommends (substring).")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", "-a", help="Who recommends (part of the name: olson).")] = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -237,33 +242,60 @@ def recs(
 @app.command()
 def funding(
     program: ProgramOpt = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k",
-                                                help="request, appropriation, ...")] = None,
+    measure: Annotated[str | None, typer.Option(
+        "--measure", "-m", help="What a line counts: cumulative-appropriation, appropriation, "
+        "request, released, delivered, share, partner-spending, domestic-spending, ...")] = None,
     account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", help="The latest count each publisher had given by DATE.")]
+    = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """Money lines by period, each with its source and as-of date; a bar chart on a terminal.
+    """How much, by whose count, as of when: running totals first, then the other measures.
 
-    Examples: merida funding --program merida | merida funding --kind appropriation --json
+    On a terminal a bar chart draws one measure (default: cumulative-appropriation).
+    Examples: merida funding --program merida | merida funding --measure request --json
     """
     from . import query
-    from .render.views import funding_chart, funding_listing
+    from .render.views import MEASURE_TITLES, funding_chart, funding_listing
 
     env = _env()
-    lines = query.funding_lines(env.dataset(), program, kind, account, recipient)
+    ds = env.dataset()
+    as_of = query.parse_date_option(as_of, "--as-of")
+    lines = query.funding_lines(ds, program, measure, account, recipient, as_of)
     output = pick_format(json_, fmt)
+    gap = query.unanswerable(ds, lines, program, measure)
+    if gap and output is not Format.json:
+        env.err(f"note: {gap}")
+    groups = query.funding_groups(lines)
+    if output is Format.json:
+        emit(env, funding_listing([query.funding_json(x) for _n, group in groups for x in group]),
+             output)
+        return
+    if not lines or output is Format.csv or (output is Format.table and not env.is_tty):
+        # one stream for tools: the groups in order, one header
+        emit(env, funding_listing([x for _name, group in groups for x in group]), output)
+        return
     chart = None
-    if output is Format.table and env.is_tty and lines:
-        chart = funding_chart(lines, env.console().width)
-    emit(env, funding_listing(lines, chart), output)
+    if output is Format.table:
+        chart = funding_chart(lines, env.console().width, measure or query.CUMULATIVE)
+    for i, (name, group) in enumerate(groups):
+        if i:
+            env.out()
+        last = i == len(groups) - 1
+        emit(env, funding_listing(group, MEASURE_TITLES[name], chart if last else None), output)
 
 
 @app.command()
 def timeline(
-    from_: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", metavar="DATE", help="First date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", metavar="DATE", help="Last date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", metavar="DATE", help="Only events within this day, month or year.")] = None,
     topic: TopicOpt = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
@@ -271,13 +303,20 @@ def timeline(
 ):
     """Events in date order (dates keep their precision: 2014, 2014-09, 2014-09-26).
 
-    Example: merida timeline --from 2021 --program bicentennial
+    A range keeps the events whose date, at its own precision, lies inside it; ~ marks a
+    date not printed in the source.
+    Examples: merida timeline --from 2021-10 --program bicentennial | merida timeline --on 2014
     """
     from . import query
     from .render.views import events_listing
 
     env = _env()
-    events = query.timeline(env.dataset(), from_, to, topic, program)
+    if on is not None and (from_ is not None or to is not None):
+        raise UsageError("--on cannot be combined with --from or --to")
+    start = query.parse_date_option(from_, "--from")
+    end = query.parse_date_option(to, "--to")
+    on = query.parse_date_option(on, "--on")
+    events = query.timeline(env.dataset(), start, end, topic, program, on)
     emit(env, events_listing(events), pick_format(json_, fmt))
 
 
@@ -465,12 +504,17 @@ def gaps(
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()
-def validate():
-    """Check every data pack: schema, ids, references. Exit 1 with file:line messages.
+def validate(
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat warnings (probable duplicates) as problems: exit 1.")] = False,
+):
+    """Check every data pack: schema, ids, references; warn about probable duplicates.
 
-    Example: merida --data ./my-pack validate
+    Exit 1 with file:line messages (with --strict, on warnings too).
+    Example: merida --data ./my-pack validate --strict
     """
     from .load import validate_packs
+    from .validate import duplicate_warnings
 
     env = _env()
     records, problems = validate_packs(env.data, env.builtin)
@@ -478,8 +522,13 @@ def validate():
         for problem in problems:
             env.err(problem)
         raise MeridaError(f"{len(problems)} problem(s) found", 1)
+    warnings = duplicate_warnings(records)
+    for warning in warnings:
+        env.err(f"warning: {warning}")
+    if warnings and strict:
+        raise MeridaError(f"{len(warnings)} warning(s) found (--strict)", 1)
     total = sum(len(v) for v in records.values())
-    env.err(f"ok: {total} records valid")
+    env.err(f"ok: {total} records valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @app.command()

@@ -326,3 +326,68 @@ class _Place:
 
     def __format__(self, spec) -> str:
         return self.loc.where()
+
+
+# ---- probable duplicates (warnings) -------------------------------------------
+
+# the field that names a happening or claim, per kind the lint looks at
+_NAMED_BY = {"events": "title", "assessments": "text", "recommendations": "text",
+             "funding": "title"}
+_LINKS = ("replaces", "same_as", "conflicts_with")
+DUPLICATE_SCORE = 80
+
+
+def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICATE_SCORE) -> list[str]:
+    """Pairs of records of one kind that look like one happening or claim: dates in the same
+    month (at the coarser precision), near-identical titles, and no link between them
+    (`replaces`, `same_as`, `conflicts_with`)."""
+    from rapidfuzz import fuzz
+
+    from .text import fold
+
+    source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
+    warnings = []
+    for kind, field_name in _NAMED_BY.items():
+        recs = records.get(kind, [])
+        dated = [(rec, _record_date(rec, source_dates), fold(str(rec[field_name])))
+                 for rec in recs]
+        for i, (a, a_date, a_name) in enumerate(dated):
+            for b, b_date, b_name in dated[i + 1:]:
+                if not _same_month(a_date, b_date) or _linked(a, b):
+                    continue
+                score = fuzz.token_sort_ratio(a_name, b_name)
+                if kind == "funding" and _same_count(a, b):
+                    score = max(score, threshold)  # same measure and amount: titles may differ
+                elif kind == "funding":
+                    continue
+                if score >= threshold:
+                    fix = ("link them with same_as or conflicts_with" if kind == "funding" else
+                           "merge them into one record and list the other id in `replaces`")
+                    warnings.append(
+                        f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like one "
+                        f"(dated {a_date or '?'} and {b_date or '?'}, {field_name}s {score:.0f}% "
+                        f"alike): {fix}")
+    return warnings
+
+
+def _record_date(rec: dict, source_dates: dict) -> str | None:
+    return rec.get("date") or rec.get("as_of") or source_dates.get(rec.get("source"))
+
+
+def _same_month(a: str | None, b: str | None) -> bool:
+    """Dates agree at the coarser of their precisions, down to the month."""
+    if not a or not b:
+        return a == b
+    n = min(len(a), len(b), 7)
+    return a[:n] == b[:n]
+
+
+def _same_count(a: dict, b: dict) -> bool:
+    """Two funding lines with one measure, amount, recipient and period."""
+    return all(a.get(key) == b.get(key)
+               for key in ("measure", "amount_usd", "share_pct", "recipient", "fiscal_years",
+                           "period"))
+
+
+def _linked(a: dict, b: dict) -> bool:
+    return any(b["id"] in a.get(key, []) or a["id"] in b.get(key, []) for key in _LINKS)
