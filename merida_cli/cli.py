@@ -269,23 +269,30 @@ def funding(
     gap = query.unanswerable(ds, lines, program, measure)
     if gap and output is not Format.json:
         env.err(f"note: {gap}")
+    if not lines:
+        if output is Format.json:
+            env.out("[]")
+        raise NoResults(query.no_funding_message(ds, program, measure, account, recipient, as_of))
     groups = query.funding_groups(lines)
     if output is Format.json:
         emit(env, funding_listing([query.funding_json(x) for _n, group in groups for x in group]),
              output)
         return
-    if not lines or output is Format.csv or (output is Format.table and not env.is_tty):
+    if output is Format.csv or (output is Format.table and not env.is_tty):
         # one stream for tools: the groups in order, one header
         emit(env, funding_listing([x for _name, group in groups for x in group]), output)
         return
     chart = None
     if output is Format.table:
         chart = funding_chart(lines, env.console().width, measure or query.CUMULATIVE)
+    if chart is None and output is Format.table and not measure:
+        env.err("note: no running totals to chart; --measure M charts another measure")
+    charted = measure or query.CUMULATIVE
     for i, (name, group) in enumerate(groups):
         if i:
             env.out()
-        last = i == len(groups) - 1
-        emit(env, funding_listing(group, MEASURE_TITLES[name], chart if last else None), output)
+        emit(env, funding_listing(group, MEASURE_TITLES[name], chart if name == charted else None),
+             output)
 
 
 @app.command()
@@ -317,7 +324,10 @@ def timeline(
     end = query.parse_date_option(to, "--to")
     on = query.parse_date_option(on, "--on")
     events = query.timeline(env.dataset(), start, end, topic, program, on)
-    emit(env, events_listing(events), pick_format(json_, fmt))
+    listing, output = events_listing(events), pick_format(json_, fmt)
+    if output is Format.json:  # every event says whether its date is inferred
+        listing.records = [{"date_inferred": False, "alt_dates": [], **e} for e in events]
+    emit(env, listing, output)
 
 
 @app.command()

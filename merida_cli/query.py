@@ -173,6 +173,15 @@ def funding_lines(ds, program=None, measure=None, account=None, recipient=None,
     return sorted(lines, key=funding_sort_key)
 
 
+def no_funding_message(ds, program, measure, account, recipient, as_of) -> str:
+    """'no funding lines match', with the measures the rest of the question does have."""
+    others = funding_lines(ds, program, None, account, recipient, as_of) if measure else []
+    if not others:
+        return "no funding lines match"
+    found = sorted({x["measure"] for x in others}, key=MEASURES.index)
+    return f"no {measure} lines match (recorded for this selection: {', '.join(found)})"
+
+
 def latest_counts(ds, lines: list[dict], as_of: str) -> list[dict]:
     """The latest line each publisher had stated by `as_of`, per measure and recipient."""
     cutoff = date_bounds(as_of)[1]

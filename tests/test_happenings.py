@@ -138,6 +138,7 @@ def test_timeline_marks_inferred_dates_and_json_carries_them(pack):
     events = {e["id"]: e for e in run(pack, "timeline", "--json").json()}
     assert events["meeting"]["date_inferred"] is True
     assert events["arrest"]["alt_dates"] == [{"date": "2014", "source": "news"}]
+    assert events["october"]["date_inferred"] is False and events["october"]["alt_dates"] == []
 
 
 @pytest.mark.parametrize("args, ids", [
@@ -207,18 +208,24 @@ def test_funding_says_what_the_data_cannot_answer(pack):
     result = run(pack, "funding", "--program", "plan", "--measure", "appropriation")
     assert result.code == 0
     assert "recorded only up to FY2010" in result.err and "running totals" in result.err
+    none = run(pack, "funding", "--program", "next", "--measure", "request")
+    assert none.code == 1 and none.err.strip() == "no funding lines match"
+    other = run(pack, "funding", "--measure", "request", "--recipient", "Mexico")
+    assert other.code == 1
+    assert "recorded for this selection: appropriation, cumulative-appropriation" in other.err
 
 
 def test_funding_chart_draws_one_measure(pack):
     out = run_cli("--no-builtin", "--data", pack, "funding", tty=True, color=False,
                   width=140).out
-    chart = out[out.index("cumulative-appropriation by the date"):]
+    chart = out[out.index("cumulative-appropriation by the date"):].split("\n\n")[0]
     assert chart.count("█") > 0
     assert "$79 billion" not in chart and "$1.5 billion" not in chart  # other measures
     assert "about $3.1 billion" in chart and "≠" in chart
     own = run_cli("--no-builtin", "--data", pack, "funding", "--measure", "partner-spending",
                   tty=True, color=False, width=140).out
-    assert "partner-spending by the date" in own and "$3.1 billion" not in own
+    own_chart = own[own.index("partner-spending by the date"):].split("\n\n")[0]
+    assert "$79 billion" in own_chart and "$3.1 billion" not in own
 
 
 def test_programs_show_end_and_successor(pack):
