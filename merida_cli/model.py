@@ -60,6 +60,7 @@ ALT_DATE = {
 # fields every happening or claim carries (issue 13: one happening, one record)
 _MERGED = {
     "replaces": _f("strs", help="ids merged into this record; they keep resolving"),
+    "distinct_from": _f("strs", help="look-alike records that are another happening or claim"),
 }
 
 ITEM = {

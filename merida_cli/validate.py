@@ -333,41 +333,64 @@ class _Place:
 # the field that names a happening or claim, per kind the lint looks at
 _NAMED_BY = {"events": "title", "assessments": "text", "recommendations": "text",
              "funding": "title"}
-_LINKS = ("replaces", "same_as", "conflicts_with")
-DUPLICATE_SCORE = 80
+_LINKS = ("replaces", "distinct_from", "same_as", "conflicts_with")
+DUPLICATE_SCORE = 85
+_PASSAGE_CHARS = 30  # a shared quote shorter than this is not evidence
 
 
-def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICATE_SCORE) -> list[str]:
-    """Pairs of records of one kind that look like one happening or claim: dates in the same
-    month (at the coarser precision), near-identical titles, and no link between them
-    (`replaces`, `same_as`, `conflicts_with`)."""
-    from rapidfuzz import fuzz
-
+def duplicate_warnings(records: dict[str, list[dict]],
+                       threshold: int = DUPLICATE_SCORE) -> list[str]:
+    """Pairs of records of one kind that look like one happening or claim: dates agreeing
+    down to the month (at the coarser precision), near-identical titles or one cited
+    passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
+    measure, amount, recipient and period without `same_as` / `conflicts_with`)."""
     from .text import fold
 
     source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
     warnings = []
     for kind, field_name in _NAMED_BY.items():
-        recs = records.get(kind, [])
         dated = [(rec, _record_date(rec, source_dates), fold(str(rec[field_name])))
-                 for rec in recs]
+                 for rec in records.get(kind, [])]
         for i, (a, a_date, a_name) in enumerate(dated):
             for b, b_date, b_name in dated[i + 1:]:
                 if not _same_month(a_date, b_date) or _linked(a, b):
                     continue
-                score = fuzz.token_sort_ratio(a_name, b_name)
-                if kind == "funding" and _same_count(a, b):
-                    score = max(score, threshold)  # same measure and amount: titles may differ
-                elif kind == "funding":
-                    continue
-                if score >= threshold:
+                why = _alike(kind, a, b, a_name, b_name, threshold)
+                if why:
                     fix = ("link them with same_as or conflicts_with" if kind == "funding" else
-                           "merge them into one record and list the other id in `replaces`")
-                    warnings.append(
-                        f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like one "
-                        f"(dated {a_date or '?'} and {b_date or '?'}, {field_name}s {score:.0f}% "
-                        f"alike): {fix}")
+                           "merge them (list the other id in `replaces`) or mark them "
+                           "`distinct_from` each other")
+                    warnings.append(f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like "
+                                    f"one (dated {a_date or '?'} and {b_date or '?'}, {why}): "
+                                    f"{fix}")
     return warnings
+
+
+def _alike(kind: str, a: dict, b: dict, a_name: str, b_name: str, threshold: int) -> str:
+    """Why two records of one month look like one, or ''."""
+    from rapidfuzz import fuzz
+
+    if kind == "funding":
+        return "one measure, amount, recipient and period" if _same_count(a, b) else ""
+    score = fuzz.token_set_ratio(a_name, b_name)
+    if score >= threshold:
+        return f"{'titles' if kind == 'events' else 'texts'} {score:.0f}% alike"
+    return "they cite one passage" if _shared_passage(a, b) else ""
+
+
+def _shared_passage(a: dict, b: dict) -> bool:
+    from rapidfuzz import fuzz
+
+    from .text import fold
+
+    for ca in a.get("cite", []):
+        for cb in b.get("cite", []):
+            if ca["source"] != cb["source"]:
+                continue
+            qa, qb = fold(ca["quote"]), fold(cb["quote"])
+            if min(len(qa), len(qb)) >= _PASSAGE_CHARS and fuzz.partial_ratio(qa, qb) >= 95:
+                return True
+    return False
 
 
 def _record_date(rec: dict, source_dates: dict) -> str | None:

@@ -251,12 +251,29 @@ def test_duplicate_lint_warns_and_strict_fails(tmp_path):
     assert strict.code == 1 and "1 warning(s) found (--strict)" in strict.err
 
 
-def test_duplicate_lint_accepts_linked_or_distinct_records(pack, tmp_path):
+def test_duplicate_lint_accepts_records_marked_distinct(pack, tmp_path):
     assert run(pack, "validate", "--strict").code == 0
-    linked = PACK.replace("replaces: [capture-old]", "replaces: [capture-old, capture-again]")
-    pack2 = write_pack(tmp_path / "linked", {"a.yaml": linked})
-    # the merged id is listed: only a second record under it would still be a duplicate
+    distinct = DUPLICATE.replace("    cite:", "    distinct_from: [arrest]\n    cite:")
+    pack2 = write_pack(tmp_path / "distinct", {"a.yaml": PACK + distinct})
     assert run(pack2, "validate", "--strict").code == 0
+
+
+def test_duplicate_lint_finds_two_records_citing_one_passage(tmp_path):
+    passage = "officials from both countries met behind closed doors to craft the details"
+    twins = f"""\
+  - id: talks
+    title: Closed-door talks on the details
+    date: "2008-03"
+    cite: [{{source: crs, quote: "In the months that followed, {passage}."}}]
+  - id: drafting
+    title: Officials draft the plan
+    date: "2008"
+    cite: [{{source: crs, quote: "{passage}"}}]
+"""
+    result = run(write_pack(tmp_path / "p", {"a.yaml": PACK + twins}), "validate", "--strict")
+    assert result.code == 1
+    assert "'talks' and 'drafting' look like one" in result.err
+    assert "they cite one passage" in result.err
 
 
 def test_duplicate_lint_on_funding_needs_same_as_or_conflicts_with(tmp_path):
@@ -327,6 +344,8 @@ def test_builtin_pack_passes_strict_validation(cli):
     ("pfeiffer-biden-went-along-replacing-merida", ["pfeiffer-merida-rejected-by-amlo"]),
     ("garza-leutert-merida-shaky-ground", ["garza-leutert-america-first-threatens-cooperation"]),
     ("ebrard-leaving-merida-behind-press-availability", ["ebrard-leaving-merida-behind"]),
+    ("mexico-homicides-rise-2016", ["mexico-second-violence-spike"]),
+    ("insightcrime-bicentennial-relies-on-kingpin", ["insightcrime-kingpin-seriously-flawed"]),
 ])
 def test_builtin_duplicate_groups_are_one_record_each(cli, survivor, merged):
     record = cli("show", survivor, "--json").json()["record"]
