@@ -202,6 +202,7 @@ def show(
                     f"showing '{rec['id']}'")
     if not found:
         names = {rid: rid for rid in ds.all_ids()}
+        names.update({old: old for old in query.merged_ids(ds)})
         raise UsageError(f"unknown id '{record_id}'{ds.did_you_mean(record_id, names)}")
     for i, (kind, rec) in enumerate(found):
         context = None

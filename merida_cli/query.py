@@ -110,10 +110,19 @@ def actor_name(actor: str) -> str:
     return re.sub(r"\s*\([^()]*\b(?:by|cited|quoted)\b[^()]*\)", "", actor)
 
 
+MERGING_KINDS = ("events", "assessments", "recommendations")
+
+
 def replaced_by(ds, rid: str) -> list[tuple[str, dict]]:
     """The records that list `rid` among the ids merged into them."""
-    return [(kind, rec) for kind in ("events", "assessments", "recommendations")
+    return [(kind, rec) for kind in MERGING_KINDS
             for rec in ds.records[kind] if rid in rec.get("replaces", [])]
+
+
+def merged_ids(ds) -> list[str]:
+    """Every id merged away into another record (they keep resolving)."""
+    return [old for kind in MERGING_KINDS for rec in ds.records[kind]
+            for old in rec.get("replaces", [])]
 
 
 def record_topics(rec: dict) -> list[str]:

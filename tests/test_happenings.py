@@ -123,6 +123,8 @@ def test_merged_id_shows_the_surviving_record_and_says_so(pack):
     assert "The capture of a drug lord" in result.out
     assert "'capture-old' was merged into 'arrest'" in result.err
     assert run(pack, "show", "capture-old", "--json").json()["id"] == "arrest"
+    typo = run(pack, "show", "capture-olx")
+    assert typo.code == 2 and "did you mean 'capture-old'" in typo.err
 
 
 def test_alt_dates_are_shown(pack):
