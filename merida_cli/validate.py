@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .model import (
     ALT_DATE,
@@ -338,21 +339,29 @@ DUPLICATE_SCORE = 85
 _PASSAGE_CHARS = 30  # a shared quote shorter than this is not evidence
 
 
+FUZZY_LIMIT = 1500  # records of one kind and year compared pairwise; more: exact names only
+
+
 def duplicate_warnings(records: dict[str, list[dict]],
                        threshold: int = DUPLICATE_SCORE) -> list[str]:
     """Pairs of records of one kind that look like one happening or claim: dates agreeing
     down to the month (at the coarser precision), near-identical titles or one cited
     passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
-    measure, amount, recipient and period without `same_as` / `conflicts_with`)."""
+    measure, amount, recipient and period without `same_as` / `conflicts_with`).
+
+    Records are compared within their year; a year with more than FUZZY_LIMIT records of
+    a kind (a generated pack) is checked for identical names only, so the check stays fast."""
     from .text import fold
 
     source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
     warnings = []
     for kind, field_name in _NAMED_BY.items():
-        dated = [(rec, _record_date(rec, source_dates), fold(str(rec[field_name])))
-                 for rec in records.get(kind, [])]
-        for i, (a, a_date, a_name) in enumerate(dated):
-            for b, b_date, b_name in dated[i + 1:]:
+        by_year: dict[str, list] = {}
+        for rec in records.get(kind, []):
+            date = _record_date(rec, source_dates)
+            by_year.setdefault((date or "")[:4], []).append((rec, date, fold(str(rec[field_name]))))
+        for group in by_year.values():
+            for (a, a_date, a_name), (b, b_date, b_name) in _candidate_pairs(group):
                 if not _same_month(a_date, b_date) or _linked(a, b):
                     continue
                 why = _alike(kind, a, b, a_name, b_name, threshold)
@@ -364,6 +373,20 @@ def duplicate_warnings(records: dict[str, list[dict]],
                                     f"one (dated {a_date or '?'} and {b_date or '?'}, {why}): "
                                     f"{fix}")
     return warnings
+
+
+def _candidate_pairs(group: list):
+    """Every pair of a small group; in a large one, neighbours among identical names."""
+    if len(group) <= FUZZY_LIMIT:
+        for i, first in enumerate(group):
+            for second in group[i + 1:]:
+                yield first, second
+        return
+    same: dict[str, list] = {}
+    for entry in group:
+        same.setdefault(entry[2], []).append(entry)
+    for entries in same.values():
+        yield from pairwise(entries)
 
 
 def _alike(kind: str, a: dict, b: dict, a_name: str, b_name: str, threshold: int) -> str:

@@ -278,6 +278,18 @@ def test_duplicate_lint_finds_two_records_citing_one_passage(tmp_path):
     assert "they cite one passage" in result.err
 
 
+def test_duplicate_lint_in_a_large_pack_reports_identical_names(tmp_path, monkeypatch):
+    from merida_cli import validate
+
+    monkeypatch.setattr(validate, "FUZZY_LIMIT", 2)
+    pack = write_pack(tmp_path / "big", {"a.yaml": PACK + DUPLICATE + DUPLICATE.replace(
+        "capture-again", "capture-third")})
+    result = run(pack, "validate")
+    assert result.code == 0
+    assert "'capture-again' and 'capture-third' look like one" in result.err
+    assert "'arrest' and 'capture-again'" not in result.err  # only identical names compared
+
+
 def test_duplicate_lint_on_funding_needs_same_as_or_conflicts_with(tmp_path):
     twin = """\
   - id: total-2020-copy
