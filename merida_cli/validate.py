@@ -336,10 +336,10 @@ _NAMED_BY = {"events": "title", "assessments": "text", "recommendations": "text"
              "funding": "title"}
 _LINKS = ("replaces", "distinct_from", "same_as", "conflicts_with")
 DUPLICATE_SCORE = 85
-_PASSAGE_CHARS = 30  # a shared quote shorter than this is not evidence
 
 
 FUZZY_LIMIT = 1500  # records of one kind and year compared pairwise; more: exact names only
+_SHINGLE = 10  # words in a row two quotes of one source share when they cite one passage
 
 
 def duplicate_warnings(records: dict[str, list[dict]],
@@ -349,8 +349,8 @@ def duplicate_warnings(records: dict[str, list[dict]],
     passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
     measure, amount, recipient and period without `same_as` / `conflicts_with`).
 
-    Records are compared within their year; a year with more than FUZZY_LIMIT records of
-    a kind (a generated pack) is checked for identical names only, so the check stays fast."""
+    Records are compared within their year (titles by RapidFuzz, passages by index); a year with more
+    than FUZZY_LIMIT records of a kind (a generated pack) is checked for identical titles."""
     from .text import fold
 
     source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
@@ -359,61 +359,87 @@ def duplicate_warnings(records: dict[str, list[dict]],
         by_year: dict[str, list] = {}
         for rec in records.get(kind, []):
             date = _record_date(rec, source_dates)
-            by_year.setdefault((date or "")[:4], []).append((rec, date, fold(str(rec[field_name]))))
+            by_year.setdefault((date or "")[:4], []).append((rec, date))
         for group in by_year.values():
-            for (a, a_date, a_name), (b, b_date, b_name) in _candidate_pairs(group):
+            names = [fold(str(rec[field_name])) for rec, _date in group]
+            for i, j, why in _candidates(kind, group, names, threshold):
+                (a, a_date), (b, b_date) = group[i], group[j]
                 if not _same_month(a_date, b_date) or _linked(a, b):
                     continue
-                why = _alike(kind, a, b, a_name, b_name, threshold)
-                if why:
-                    fix = ("link them with same_as or conflicts_with" if kind == "funding" else
-                           "merge them (list the other id in `replaces`) or mark them "
-                           "`distinct_from` each other")
-                    warnings.append(f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like "
-                                    f"one (dated {a_date or '?'} and {b_date or '?'}, {why}): "
-                                    f"{fix}")
+                fix = ("link them with same_as or conflicts_with" if kind == "funding" else
+                       "merge them (list the other id in `replaces`) or mark them "
+                       "`distinct_from` each other")
+                warnings.append(f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like one "
+                                f"(dated {a_date or '?'} and {b_date or '?'}, {why}): {fix}")
     return warnings
 
 
-def _candidate_pairs(group: list):
-    """Every pair of a small group; in a large one, neighbours among identical names."""
-    if len(group) <= FUZZY_LIMIT:
-        for i, first in enumerate(group):
-            for second in group[i + 1:]:
-                yield first, second
-        return
-    same: dict[str, list] = {}
-    for entry in group:
-        same.setdefault(entry[2], []).append(entry)
-    for entries in same.values():
-        yield from pairwise(entries)
+def _candidates(kind: str, group: list, names: list[str], threshold: int):
+    """(i, j, why) for the pairs of a year's records that look alike, each pair once."""
+    seen: set[tuple[int, int]] = set()
 
+    def once(i, j, why):
+        key = (min(i, j), max(i, j))
+        if i != j and key not in seen:
+            seen.add(key)
+            return [(key[0], key[1], why)]
+        return []
 
-def _alike(kind: str, a: dict, b: dict, a_name: str, b_name: str, threshold: int) -> str:
-    """Why two records of one month look like one, or ''."""
-    from rapidfuzz import fuzz
-
+    found = []
     if kind == "funding":
-        return "one measure, amount, recipient and period" if _same_count(a, b) else ""
-    score = fuzz.token_set_ratio(a_name, b_name)
-    if score >= threshold:
-        return f"{'titles' if kind == 'events' else 'texts'} {score:.0f}% alike"
-    return "they cite one passage" if _shared_passage(a, b) else ""
+        by_count: dict[tuple, list[int]] = {}
+        for i, (rec, _date) in enumerate(group):
+            by_count.setdefault(_count_key(rec), []).append(i)
+        for same in by_count.values():
+            for x, y in _pairs(same, len(group)):
+                found += once(x, y, "one measure, amount, recipient and period")
+        return found
+    if len(group) <= FUZZY_LIMIT:
+        from rapidfuzz import fuzz, process
+
+        what = "titles" if kind == "events" else "texts"
+        for i, name in enumerate(names[:-1]):
+            for _match, score, k in process.extract(name, names[i + 1:], limit=None,
+                                                    scorer=fuzz.token_set_ratio,
+                                                    score_cutoff=threshold):
+                found += once(i, i + 1 + k, f"{what} {score:.0f}% alike")
+    else:
+        by_name: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            by_name.setdefault(name, []).append(i)
+        for same in by_name.values():
+            for x, y in pairwise(same):
+                found += once(x, y, "identical titles")
+    by_passage: dict[tuple, list[int]] = {}
+    for i, (rec, _date) in enumerate(group):
+        for key in _passages(rec):
+            by_passage.setdefault(key, []).append(i)
+    for same in by_passage.values():
+        for x, y in _pairs(sorted(set(same)), len(group)):
+            found += once(x, y, "they cite one passage")
+    return found
 
 
-def _shared_passage(a: dict, b: dict) -> bool:
-    from rapidfuzz import fuzz
+def _pairs(indices: list[int], group_size: int):
+    """All pairs of a few indices; neighbours only when the group is large."""
+    if group_size <= FUZZY_LIMIT:
+        for n, x in enumerate(indices):
+            for y in indices[n + 1:]:
+                yield x, y
+    else:
+        yield from pairwise(indices)
 
+
+def _passages(rec: dict) -> set[tuple]:
+    """(source, six words in a row) of every quote the record cites."""
     from .text import fold
 
-    for ca in a.get("cite", []):
-        for cb in b.get("cite", []):
-            if ca["source"] != cb["source"]:
-                continue
-            qa, qb = fold(ca["quote"]), fold(cb["quote"])
-            if min(len(qa), len(qb)) >= _PASSAGE_CHARS and fuzz.partial_ratio(qa, qb) >= 95:
-                return True
-    return False
+    keys = set()
+    for cite in rec.get("cite", []):
+        words = fold(cite["quote"]).split()
+        for k in range(len(words) - _SHINGLE + 1):
+            keys.add((cite["source"], *words[k:k + _SHINGLE]))
+    return keys
 
 
 def _record_date(rec: dict, source_dates: dict) -> str | None:
@@ -428,11 +454,10 @@ def _same_month(a: str | None, b: str | None) -> bool:
     return a[:n] == b[:n]
 
 
-def _same_count(a: dict, b: dict) -> bool:
-    """Two funding lines with one measure, amount, recipient and period."""
-    return all(a.get(key) == b.get(key)
-               for key in ("measure", "amount_usd", "share_pct", "recipient", "fiscal_years",
-                           "period"))
+def _count_key(line: dict) -> tuple:
+    """What a funding line counts: two lines with one key count the same thing."""
+    return tuple(str(line.get(key)) for key in ("measure", "amount_usd", "share_pct",
+                                                "recipient", "fiscal_years", "period"))
 
 
 def _linked(a: dict, b: dict) -> bool:
