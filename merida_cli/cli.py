@@ -260,7 +260,7 @@ def funding(
     Examples: merida funding --program merida | merida funding --measure request --json
     """
     from . import query
-    from .render.views import MEASURE_TITLES, funding_chart, funding_listing
+    from .render.views import funding_chart, funding_listing, funding_listings
 
     env = _env()
     ds = env.dataset()
@@ -276,24 +276,21 @@ def funding(
         raise NoResults(query.no_funding_message(ds, program, measure, account, recipient, as_of))
     groups = query.funding_groups(lines)
     if output is Format.json:
-        emit(env, funding_listing([query.funding_json(x) for _n, group in groups for x in group]),
-             output)
+        lines = [query.funding_json(x) for _name, group in groups for x in group]
+        emit(env, funding_listing(lines), output)
         return
-    if output is Format.csv or (output is Format.table and not env.is_tty):
-        # one stream for tools: the groups in order, one header
-        emit(env, funding_listing([x for _name, group in groups for x in group]), output)
-        return
-    chart = None
-    if output is Format.table:
-        chart = funding_chart(lines, env.console().width, measure or query.CUMULATIVE)
-    if chart is None and output is Format.table and not measure:
-        env.err("note: no running totals to chart; --measure M charts another measure")
     charted = measure or query.CUMULATIVE
-    for i, (name, group) in enumerate(groups):
+    chart = None
+    if output is Format.table and env.is_tty:
+        chart = funding_chart(lines, env.console().width, charted)
+        if chart is None and not measure:
+            env.err("note: no running totals to chart; --measure M charts another measure")
+    # tools get one stream (groups in order, one header); readers one table per measure
+    grouped = output is Format.markdown or (output is Format.table and env.is_tty)
+    for i, listing in enumerate(funding_listings(groups, grouped, chart, charted)):
         if i:
             env.out()
-        emit(env, funding_listing(group, MEASURE_TITLES[name], chart if name == charted else None),
-             output)
+        emit(env, listing, output)
 
 
 @app.command()

@@ -193,6 +193,11 @@ def test_funding_lists_running_totals_first_in_as_of_order(pack):
     ids = [row.split("\t")[6] for row in piped[1:]]
     assert ids == ["total-2020", "total-news", "total-2022", "first-years", "own-spending"]
     assert "DISAGREES with total-2020" in piped[2]
+    markdown = run(pack, "funding", "--program", "plan", "--format", "markdown").out
+    titles = [line for line in markdown.splitlines() if line.startswith("## ")]
+    assert titles == ["## Cumulative appropriations (running totals, in the order stated)",
+                      "## Appropriations for a fiscal year or a range",
+                      "## Mexico's own spending (not U.S. aid)"]
 
 
 def test_funding_as_of_keeps_each_publishers_latest_count(pack):

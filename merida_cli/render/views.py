@@ -120,6 +120,15 @@ def funding_listing(lines: list[dict], title: str | None = None, chart=None) -> 
     ], title=title, extra=[chart] if chart is not None else [])
 
 
+def funding_listings(groups: list[tuple[str, list[dict]]], grouped: bool, chart=None,
+                     charted: str | None = None) -> list[Listing]:
+    """One table per measure (the chart under its own measure's), or one for all."""
+    if not grouped:
+        return [funding_listing([line for _name, group in groups for line in group])]
+    return [funding_listing(group, MEASURE_TITLES[name], chart if name == charted else None)
+            for name, group in groups]
+
+
 def funding_chart(lines: list[dict], width: int, measure: str):
     """Horizontal bars of one measure's dollar amounts in the order they were stated
     (as_of), so successive counts show how a running total grew; never two measures."""
