@@ -209,13 +209,19 @@ def show(
     """
     from . import query
     from .render.views import show_data, show_lines
-    from .text import did_you_mean
+    from .text import did_you_mean, printable
 
     env = _env()
     ds = env.dataset()
     found = ds.find(record_id.strip())
     if not found:
+        found = query.replaced_by(ds, record_id.strip())
+        for _kind, rec in found:
+            env.err(printable(f"note: '{record_id.strip()}' was merged into '{rec['id']}'; "
+                              f"showing '{rec['id']}'"))
+    if not found:
         names = {rid: rid for rid in ds.all_ids()}
+        names.update({old: old for old in query.merged_ids(ds)})
         raise UsageError(f"unknown id '{record_id}'{did_you_mean(record_id, names)}")
     documents, lines = [], []
     for kind, rec in found:
@@ -237,8 +243,8 @@ def show(
 def recs(
     topic: TopicOpt = None,
     source: SourceOpt = None,
-    actor: Annotated[str | None, typer.Option("--actor", "-a",
-                                                 help="Who recommends (substring).")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", "-a", help="Who recommends (part of the name: olson).")] = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -256,33 +262,64 @@ def recs(
 @app.command()
 def funding(
     program: ProgramOpt = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k",
-                                                help="request, appropriation, ...")] = None,
+    measure: Annotated[str | None, typer.Option(
+        "--measure", "-m", help="What a line counts: cumulative-appropriation, appropriation, "
+        "request, released, delivered, share, partner-spending, domestic-spending, ...")] = None,
     account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
     recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", help="The latest count each publisher had given by DATE.")]
+    = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """Money lines by period, each with its source and as-of date; a bar chart on a terminal.
+    """How much, by whose count, as of when: running totals first, then the other measures.
 
-    Examples: merida funding --program merida | merida funding --kind appropriation --json
+    On a terminal a bar chart draws one measure (default: cumulative-appropriation).
+    Examples: merida funding --program merida | merida funding --measure request --json
     """
     from . import query
-    from .render.views import funding_chart, funding_listing
+    from .render.views import funding_chart, funding_listing, funding_listings
 
     env = _env()
-    lines = query.funding_lines(env.dataset(), program, kind, account, recipient)
+    ds = env.dataset()
+    as_of = query.parse_date_option(as_of, "--as-of")
+    lines = query.funding_lines(ds, program, measure, account, recipient, as_of)
     output = pick_format(json_, fmt)
+    gap = query.unanswerable(ds, lines, program, measure)
+    if gap and output is not Format.json:
+        env.err(f"note: {gap}")
+    if not lines:
+        if output is Format.json:
+            env.out("[]")
+        raise NoResults(query.no_funding_message(ds, program, measure, account, recipient, as_of))
+    groups = query.funding_groups(lines)
+    if output is Format.json:
+        lines = [query.funding_json(x) for _name, group in groups for x in group]
+        emit(env, funding_listing(lines), output)
+        return
+    charted = measure or query.CUMULATIVE
     chart = None
-    if output is Format.table and env.is_tty and lines:
-        chart = funding_chart(lines, env.console().width)
-    emit(env, funding_listing(lines, chart), output)
+    if output is Format.table and env.is_tty:
+        chart = funding_chart(lines, env.console().width, charted)
+        if chart is None and not measure:
+            env.err("note: no running totals to chart; --measure M charts another measure")
+    # tools get one stream (groups in order, one header); readers one table per measure
+    grouped = output is Format.markdown or (output is Format.table and env.is_tty)
+    for i, listing in enumerate(funding_listings(groups, grouped, chart, charted)):
+        if i:
+            env.out()
+        emit(env, listing, output)
 
 
 @app.command()
 def timeline(
-    from_: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", metavar="DATE", help="First date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", metavar="DATE", help="Last date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", metavar="DATE", help="Only events within this day, month or year.")] = None,
     topic: TopicOpt = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
@@ -290,14 +327,24 @@ def timeline(
 ):
     """Events in date order (dates keep their precision: 2014, 2014-09, 2014-09-26).
 
-    Example: merida timeline --from 2021 --program bicentennial
+    A range keeps the events whose date, at its own precision, lies inside it; ~ marks a
+    date not printed in the source.
+    Examples: merida timeline --from 2021-10 --program bicentennial | merida timeline --on 2014
     """
     from . import query
     from .render.views import events_listing
 
     env = _env()
-    events = query.timeline(env.dataset(), from_, to, topic, program)
-    emit(env, events_listing(events), pick_format(json_, fmt))
+    if on is not None and (from_ is not None or to is not None):
+        raise UsageError("--on cannot be combined with --from or --to")
+    start = query.parse_date_option(from_, "--from")
+    end = query.parse_date_option(to, "--to")
+    on = query.parse_date_option(on, "--on")
+    events = query.timeline(env.dataset(), start, end, topic, program, on)
+    listing, output = events_listing(events), pick_format(json_, fmt)
+    if output is Format.json:  # every event says whether its date is inferred
+        listing.records = [{"date_inferred": False, "alt_dates": [], **e} for e in events]
+    emit(env, listing, output)
 
 
 @app.command()
@@ -516,28 +563,42 @@ def gaps(
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()
-def validate(json_: JsonOpt = False, fmt: FormatOpt = None):
-    """Check every data pack: schema, ids, references. Exit 1 with file:line messages.
+def validate(
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat warnings (probable duplicates) as problems: exit 1.")] = False,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """Check every data pack: schema, ids, references; warn about probable duplicates.
 
-    Example: merida --data ./my-pack validate
+    Exit 1 with file:line messages (with --strict, on warnings too).
+    Example: merida --data ./my-pack validate --strict
     """
     from .load import validate_packs
     from .text import printable
+    from .validate import duplicate_warnings
 
     env = _env()
     with env.progress("validating packs") as progress:
         records, problems = validate_packs(env.data, env.builtin, env.use_cache, progress)
+    warnings = duplicate_warnings(records) if not problems else []
     total = sum(len(v) for v in records.values())
     output = pick_format(json_, fmt)
     if output is not Format.table:
-        emit_document(env, {"ok": not problems, "records": total, "problems": problems},
-                      output, [("", p) for p in problems])
+        emit_document(env, {"ok": not problems and not (strict and warnings), "records": total,
+                            "problems": problems, "warnings": warnings},
+                      output, [("", p) for p in problems] + [("", f"warning: {w}")
+                                                              for w in warnings])
     else:
         for problem in problems:
             env.err(printable(problem))
+        for warning in warnings:
+            env.err(printable(f"warning: {warning}"))
     if problems:
         raise MeridaError(f"{len(problems)} problem(s) found")
-    env.err(f"ok: {total} records valid")
+    if warnings and strict:
+        raise MeridaError(f"{len(warnings)} warning(s) found (--strict)")
+    env.err(f"ok: {total} records valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @app.command()

@@ -39,8 +39,6 @@ def _f(type_: str, required: bool = False, ref: str | None = None,
 
 QUALIFIERS = ("about", "almost", "over", "up-to", "exact")
 STANCES = ("positive", "negative", "mixed", "neutral")
-FUNDING_KINDS = ("request", "appropriation", "release", "delivered", "share", "domestic",
-                 "transfer", "withheld", "obligation", "other")
 # what a funding line counts (issue 13): one measure per line, never mixed in one chart
 MEASURES = ("request", "appropriation", "cumulative-appropriation", "obligated", "spent",
             "released", "delivered", "share", "partner-spending", "domestic-spending",
@@ -62,6 +60,7 @@ ALT_DATE = {
 # fields every happening or claim carries (issue 13: one happening, one record)
 _MERGED = {
     "replaces": _f("strs", help="ids merged into this record; they keep resolving"),
+    "distinct_from": _f("strs", help="look-alike records that are another happening or claim"),
 }
 
 ITEM = {
@@ -135,8 +134,7 @@ KINDS: dict[str, dict[str, Field]] = {
         "title": _f("str", True),
         "summary": _f("text"),
         "program": _f("ref", True, "programs"),
-        "measure": _f("enum", choices=MEASURES, help="what the line counts"),
-        "kind": _f("enum", choices=FUNDING_KINDS),
+        "measure": _f("enum", True, choices=MEASURES, help="what the line counts"),
         "amount_usd": _f("number"),
         "share_pct": _f("number"),
         "qualifier": _f("enum", choices=QUALIFIERS),
@@ -241,6 +239,20 @@ def valid_date(value: str) -> bool:
         if not 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]:
             return False
     return True
+
+
+def date_bounds(value: str) -> tuple[str, str]:
+    """The first and last day a date of any precision covers: '2014' -> 2014-01-01, 2014-12-31."""
+    import calendar
+
+    m = DATE.match(value)
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if day:
+        return value, value
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    return f"{year}-01-01", f"{year}-12-31"
 
 
 def year_of(value: str | None) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .errors import UsageError
-from .model import KINDS, record_cites, year_of
+from .model import KINDS, MEASURES, date_bounds, record_cites, valid_date, year_of
 from .text import fold
 
 # ---- structures and components --------------------------------------------
@@ -90,7 +90,7 @@ def filter_records(ds, record_kind: str, topic=None, source=None, actor=None, pr
         records = [r for r in records if sid in record_sources(r)]
     if actor:
         needle = fold(actor)
-        records = [r for r in records if needle in fold(r.get("actor", ""))]
+        records = [r for r in records if needle in fold(actor_name(r.get("actor", "")))]
     if program:
         pid = ds.resolve_program(program)
         records = [r for r in records if pid in record_programs(r)]
@@ -100,6 +100,29 @@ def filter_records(ds, record_kind: str, topic=None, source=None, actor=None, pr
             records = [r for r in records if needle == fold(str(r.get(key, "")))
                        or needle in fold(str(r.get(key, ""))).split()]
     return records
+
+
+def actor_name(actor: str) -> str:
+    """An actor without the attributions that name someone else: 'Sigrid Arzt (former
+    adviser, as reported by Eric L. Olson)' is Arzt's, not Olson's."""
+    import re
+
+    return re.sub(r"\s*\([^()]*\b(?:by|cited|quoted)\b[^()]*\)", "", actor)
+
+
+MERGING_KINDS = ("events", "assessments", "recommendations")
+
+
+def replaced_by(ds, rid: str) -> list[tuple[str, dict]]:
+    """The records that list `rid` among the ids merged into them."""
+    return [(kind, rec) for kind in MERGING_KINDS
+            for rec in ds.records[kind] if rid in rec.get("replaces", [])]
+
+
+def merged_ids(ds) -> list[str]:
+    """Every id merged away into another record (they keep resolving)."""
+    return [old for kind in MERGING_KINDS for rec in ds.records[kind]
+            for old in rec.get("replaces", [])]
 
 
 def record_topics(rec: dict) -> list[str]:
@@ -124,17 +147,71 @@ def record_programs(rec: dict) -> set[str]:
     return found
 
 
-def funding_lines(ds, program=None, kind=None, account=None, recipient=None) -> list[dict]:
-    """Funding lines sorted by the period they cover, then by the date they were stated."""
-    if kind is not None:
-        kinds = KINDS["funding"]["kind"].choices
-        if kind not in kinds:
-            from .text import did_you_mean
+def parse_date_option(value: str | None, option: str) -> str | None:
+    """A --from/--to/--on/--as-of value: YYYY, YYYY-MM or YYYY-MM-DD, or a usage error."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not valid_date(value):
+        raise UsageError(f"{option} '{value}': expected a date like 2021, 2021-10 or 2021-10-08")
+    return value
 
-            raise UsageError(f"unknown funding kind '{kind}'{did_you_mean(kind, kinds)}")
-    lines = filter_records(ds, "funding", program=program, kind=kind, account=account,
-                           recipient=recipient)
+
+def check_measure(measure: str | None) -> None:
+    if measure is not None and measure not in MEASURES:
+        from .text import did_you_mean
+
+        starts = [m for m in MEASURES if measure and (m.startswith(measure) or m.endswith(measure))]
+        hint = f" (did you mean '{starts[0]}'?)" if len(starts) == 1 else did_you_mean(measure, MEASURES)
+        raise UsageError(f"unknown measure '{measure}'{hint} "
+                         f"(one of {', '.join(MEASURES)})")
+
+
+def funding_lines(ds, program=None, measure=None, account=None, recipient=None,
+                  as_of=None) -> list[dict]:
+    """Funding lines sorted by the period they cover, then by the date they were stated.
+
+    `as_of` keeps, per publisher, measure and recipient, the latest line stated by then.
+    """
+    check_measure(measure)
+    lines = filter_records(ds, "funding", program=program, account=account, recipient=recipient)
+    if measure is not None:
+        lines = [x for x in lines if x["measure"] == measure]
+    if as_of is not None:
+        lines = latest_counts(ds, lines, as_of)
     return sorted(lines, key=funding_sort_key)
+
+
+def no_funding_message(ds, program, measure, account, recipient, as_of) -> str:
+    """'no funding lines match', with the measures the rest of the question does have."""
+    others = funding_lines(ds, program, None, account, recipient, as_of) if measure else []
+    if not others:
+        return "no funding lines match"
+    found = sorted({x["measure"] for x in others}, key=MEASURES.index)
+    return f"no {measure} lines match (recorded for this selection: {', '.join(found)})"
+
+
+def latest_counts(ds, lines: list[dict], as_of: str) -> list[dict]:
+    """The latest line each publisher had stated by `as_of`, per measure and recipient."""
+    cutoff = date_bounds(as_of)[1]
+    latest: dict[tuple, dict] = {}
+    for line in lines:
+        if date_bounds(line["as_of"])[0] > cutoff:
+            continue
+        key = (publisher_of(ds, line.get("source")), line["measure"], line.get("recipient"))
+        if key not in latest or line["as_of"] >= latest[key]["as_of"]:
+            latest[key] = line
+    return list(latest.values())
+
+
+def publisher_of(ds, source_id: str | None) -> str:
+    """Who gave a count: the source's publisher without the copy's details
+    ('Congressional Research Service; text as reproduced by ...' is CRS)."""
+    import re
+
+    source = ds.get("sources", source_id) if source_id else None
+    name = (source or {}).get("publisher") or (source or {}).get("author")
+    return re.split(r"[(;,]", name)[0].strip() if name else (source_id or "")
 
 
 def funding_sort_key(line: dict):
@@ -143,13 +220,82 @@ def funding_sort_key(line: dict):
     return (start or 0, line.get("as_of", ""), line["id"])
 
 
-def timeline(ds, start=None, end=None, topic=None, program=None) -> list[dict]:
-    """Events in date order; a year-precision date sorts before the dates inside it."""
+# fields every line of `funding --json` carries, null or [] when the source does not say
+FUNDING_JSON_FIELDS = ("measure", "recipient", "amount_usd", "share_pct", "qualifier",
+                       "fiscal_years", "period", "as_of", "source", "same_as", "conflicts_with")
+
+
+def funding_json(line: dict) -> dict:
+    out = dict(line)
+    for key in FUNDING_JSON_FIELDS:
+        out.setdefault(key, [] if key in ("same_as", "conflicts_with") else None)
+    return out
+
+
+CUMULATIVE = "cumulative-appropriation"
+
+
+def funding_groups(lines: list[dict]) -> list[tuple[str, list[dict]]]:
+    """(measure, lines): running totals first in the order they were stated, then every other
+    measure in schema order, each by period."""
+    groups = []
+    cumulative = sorted((x for x in lines if x["measure"] == CUMULATIVE),
+                        key=lambda x: (x["as_of"], -x.get("amount_usd", 0), x["id"]))
+    if cumulative:
+        groups.append((CUMULATIVE, cumulative))
+    for measure in MEASURES:
+        if measure != CUMULATIVE:
+            found = [x for x in lines if x["measure"] == measure]
+            if found:
+                groups.append((measure, sorted(found, key=funding_sort_key)))
+    return groups
+
+
+def unanswerable(ds, lines: list[dict], program=None, measure=None) -> str | None:
+    """What the data cannot tell for this question, in one sentence (or None).
+
+    Per-fiscal-year appropriations stop where the sources stop giving them; later money
+    is only inside running totals."""
+    if measure != "appropriation":
+        return None
+    pool = filter_records(ds, "funding", program=program)
+    last_year = max((y for y in map(_last_fiscal_year, lines) if y), default=None)
+    later = [x for x in pool if x["measure"] == CUMULATIVE
+             and (_last_fiscal_year(x) or year_of(x["as_of"]) or 0) > (last_year or 0)]
+    if not later:
+        return None
+    upto = f"only up to FY{last_year}" if last_year else "for no fiscal year"
+    return (f"appropriations by fiscal year are recorded {upto}; the sources give later money "
+            f"only as running totals (merida funding --measure {CUMULATIVE}"
+            + (f" --program {program}" if program else "") + ")")
+
+
+def _last_fiscal_year(line: dict) -> int | None:
+    import re
+
+    years = [int(y) for y in re.findall(r"FY(\d{4})", line.get("fiscal_years", ""))]
+    return max(years) if years else None
+
+
+def timeline(ds, start=None, end=None, topic=None, program=None, on=None) -> list[dict]:
+    """Events in date order; a year-precision date sorts before the dates inside it.
+
+    `start`/`end`/`on` are dates of any precision; an event is selected when the whole span
+    of its own date (a day, a month or a year) lies inside the range."""
     events = filter_records(ds, "events", topic=topic, program=program)
-    if start is not None:
-        events = [e for e in events if year_of(e["date"]) >= start]
-    if end is not None:
-        events = [e for e in events if year_of(e["date"]) <= end]
+    if on is not None:
+        start = end = on
+    low = date_bounds(start)[0] if start else None
+    high = date_bounds(end)[1] if end else None
+    if low and high and low > high:
+        raise UsageError(f"--from {start} is after --to {end}")
+    if low or high:
+        kept = []
+        for event in events:
+            first, last = date_bounds(event["date"])
+            if (low is None or first >= low) and (high is None or last <= high):
+                kept.append(event)
+        events = kept
     return sorted(events, key=lambda e: (e["date"], e["id"]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .model import (
     ALT_DATE,
@@ -324,3 +325,138 @@ class _Place:
 
     def __format__(self, spec) -> str:
         return self.loc.where()
+
+
+# ---- probable duplicates (warnings) -------------------------------------------
+
+# the field that names a happening or claim, per kind the lint looks at
+_NAMED_BY = {"events": "title", "assessments": "text", "recommendations": "text",
+             "funding": "title"}
+_LINKS = ("replaces", "distinct_from", "same_as", "conflicts_with")
+DUPLICATE_SCORE = 85
+
+
+FUZZY_LIMIT = 1500  # records of one kind and year compared pairwise; more: exact names only
+_SHINGLE = 10  # words in a row two quotes of one source share when they cite one passage
+
+
+def duplicate_warnings(records: dict[str, list[dict]],
+                       threshold: int = DUPLICATE_SCORE) -> list[str]:
+    """Pairs of records of one kind that look like one happening or claim: dates agreeing
+    down to the month (at the coarser precision), near-identical titles or one cited
+    passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
+    measure, amount, recipient and period without `same_as` / `conflicts_with`).
+
+    Records are compared within their year (titles by RapidFuzz, passages by index); a year with more
+    than FUZZY_LIMIT records of a kind (a generated pack) is checked for identical titles."""
+    from .text import fold
+
+    source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
+    warnings = []
+    for kind, field_name in _NAMED_BY.items():
+        by_year: dict[str, list] = {}
+        for rec in records.get(kind, []):
+            date = _record_date(rec, source_dates)
+            by_year.setdefault((date or "")[:4], []).append((rec, date))
+        for group in by_year.values():
+            names = [fold(str(rec[field_name])) for rec, _date in group]
+            for i, j, why in _candidates(kind, group, names, threshold):
+                (a, a_date), (b, b_date) = group[i], group[j]
+                if not _same_month(a_date, b_date) or _linked(a, b):
+                    continue
+                fix = ("link them with same_as or conflicts_with" if kind == "funding" else
+                       "merge them (list the other id in `replaces`) or mark them "
+                       "`distinct_from` each other")
+                warnings.append(f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like one "
+                                f"(dated {a_date or '?'} and {b_date or '?'}, {why}): {fix}")
+    return warnings
+
+
+def _candidates(kind: str, group: list, names: list[str], threshold: int):
+    """(i, j, why) for the pairs of a year's records that look alike, each pair once."""
+    seen: set[tuple[int, int]] = set()
+
+    def once(i, j, why):
+        key = (min(i, j), max(i, j))
+        if i != j and key not in seen:
+            seen.add(key)
+            return [(key[0], key[1], why)]
+        return []
+
+    found = []
+    if kind == "funding":
+        by_count: dict[tuple, list[int]] = {}
+        for i, (rec, _date) in enumerate(group):
+            by_count.setdefault(_count_key(rec), []).append(i)
+        for same in by_count.values():
+            for x, y in _pairs(same, len(group)):
+                found += once(x, y, "one measure, amount, recipient and period")
+        return found
+    if len(group) <= FUZZY_LIMIT:
+        from rapidfuzz import fuzz, process
+
+        what = "titles" if kind == "events" else "texts"
+        for i, name in enumerate(names[:-1]):
+            for _match, score, k in process.extract(name, names[i + 1:], limit=None,
+                                                    scorer=fuzz.token_set_ratio,
+                                                    score_cutoff=threshold):
+                found += once(i, i + 1 + k, f"{what} {score:.0f}% alike")
+    else:
+        by_name: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            by_name.setdefault(name, []).append(i)
+        for same in by_name.values():
+            for x, y in pairwise(same):
+                found += once(x, y, "identical titles")
+    by_passage: dict[tuple, list[int]] = {}
+    for i, (rec, _date) in enumerate(group):
+        for key in _passages(rec):
+            by_passage.setdefault(key, []).append(i)
+    for same in by_passage.values():
+        for x, y in _pairs(sorted(set(same)), len(group)):
+            found += once(x, y, "they cite one passage")
+    return found
+
+
+def _pairs(indices: list[int], group_size: int):
+    """All pairs of a few indices; neighbours only when the group is large."""
+    if group_size <= FUZZY_LIMIT:
+        for n, x in enumerate(indices):
+            for y in indices[n + 1:]:
+                yield x, y
+    else:
+        yield from pairwise(indices)
+
+
+def _passages(rec: dict) -> set[tuple]:
+    """(source, six words in a row) of every quote the record cites."""
+    from .text import fold
+
+    keys = set()
+    for cite in rec.get("cite", []):
+        words = fold(cite["quote"]).split()
+        for k in range(len(words) - _SHINGLE + 1):
+            keys.add((cite["source"], *words[k:k + _SHINGLE]))
+    return keys
+
+
+def _record_date(rec: dict, source_dates: dict) -> str | None:
+    return rec.get("date") or rec.get("as_of") or source_dates.get(rec.get("source"))
+
+
+def _same_month(a: str | None, b: str | None) -> bool:
+    """Dates agree at the coarser of their precisions, down to the month."""
+    if not a or not b:
+        return a == b
+    n = min(len(a), len(b), 7)
+    return a[:n] == b[:n]
+
+
+def _count_key(line: dict) -> tuple:
+    """What a funding line counts: two lines with one key count the same thing."""
+    return tuple(str(line.get(key)) for key in ("measure", "amount_usd", "share_pct",
+                                                "recipient", "fiscal_years", "period"))
+
+
+def _linked(a: dict, b: dict) -> bool:
+    return any(b["id"] in a.get(key, []) or a["id"] in b.get(key, []) for key in _LINKS)

@@ -118,20 +118,25 @@ def test_recs_unknown_source(cli):
     assert result.code == 2 and "did you mean 'olson'" in result.err
 
 
-def test_funding_sorted_by_period_with_source_and_as_of(cli):
+def test_funding_grouped_by_measure_with_source_and_as_of(cli):
     lines = cli("funding", "--program", "merida", "--json").json()
     assert len(lines) >= 15
     assert all(line["as_of"] and line["source"] for line in lines)
     from merida_cli.query import funding_sort_key
 
-    assert lines == sorted(lines, key=funding_sort_key)
+    measures = list(dict.fromkeys(line["measure"] for line in lines))
+    assert measures[0] == "cumulative-appropriation"
+    for measure in measures[1:]:  # each measure once, its lines by period
+        group = [line for line in lines if line["measure"] == measure]
+        assert group == sorted(group, key=funding_sort_key)
+        assert lines[lines.index(group[0]):][:len(group)] == group
 
 
 def test_funding_official_count_grows_with_each_report(cli):
-    lines = cli("funding", "--program", "merida", "--kind", "appropriation", "--json").json()
+    lines = cli("funding", "--program", "merida", "--measure", "cumulative-appropriation",
+                "--json").json()
     totals = {line["as_of"]: line["amount_usd"] for line in lines
-              if line.get("source", "").startswith("crs-") and line.get("amount_usd", 0) >= 1.7e9
-              and not line.get("recipient")}
+              if line["source"].startswith("crs-") and line["recipient"] == "Mexico"}
     assert len(totals) >= 5
     assert max(totals.values()) == 3.5e9
 
@@ -144,8 +149,8 @@ def test_funding_table_formats_amounts_and_charts_on_terminal(cli):
     assert "█" not in piped.out and "\t" in piped.out
 
 
-def test_funding_unknown_kind(cli):
-    result = cli("funding", "--kind", "apropriation")
+def test_funding_unknown_measure(cli):
+    result = cli("funding", "--measure", "apropriation")
     assert result.code == 2 and "did you mean 'appropriation'" in result.err
 
 

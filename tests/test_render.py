@@ -87,7 +87,7 @@ funding:
   - id: framework-appropriation-fiscal-years-2022-2023-counternarcotics
     title: Appropriation for the framework
     program: {PROGRAM}
-    kind: appropriation
+    measure: appropriation
     amount_usd: 1400000000
     fiscal_years: FY2022-FY2023
     account: International Narcotics Control and Law Enforcement
@@ -247,14 +247,15 @@ def test_listings_on_a_terminal_never_split_an_id_or_a_word(pack, columns):
 
 @needs_merida
 def test_hidden_columns_are_named_and_wide_keeps_them(pack):
-    code, out, _err = spawn(["--no-pager", "--no-builtin", "--data", pack, "funding"], 100)
+    code, out, _err = spawn(["--no-pager", "--no-builtin", "--data", pack, "funding"], 140)
     assert code == 0
     assert "As of" in out and "2023-09-30" in out  # the as-of column is never hidden
-    assert "hidden to fit 100 columns" in out and "Account" in out.split("hidden")[0][-200:]
+    assert "hidden to fit 140 columns" in out and "Source" in out.split("hidden")[0][-200:]
     code, out, _err = spawn(["--no-pager", "--wide", "--no-builtin", "--data", pack, "funding"],
                             100)
     assert code == 0
-    assert "hidden" not in out and "International" in out and "Account" in out
+    assert "hidden" not in out and "Links" in out
+    assert "notes-on-security-cooperation-between-neighbours" in out
 
 
 @needs_merida

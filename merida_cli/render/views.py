@@ -86,27 +86,58 @@ def recs_listing(recs: list[dict]) -> Listing:
     ])
 
 
-def funding_listing(lines: list[dict], chart=None) -> Listing:
+MEASURE_TITLES = {
+    "cumulative-appropriation": "Cumulative appropriations (running totals, in the order stated)",
+    "appropriation": "Appropriations for a fiscal year or a range",
+    "request": "Budget requests",
+    "released": "Funds released",
+    "delivered": "Assistance delivered",
+    "obligated": "Funds obligated",
+    "spent": "Funds spent",
+    "withheld": "Funds withheld",
+    "share": "Shares (percent)",
+    "partner-spending": "Mexico's own spending (not U.S. aid)",
+    "domestic-spending": "U.S. domestic spending (not aid to Mexico)",
+    "other": "Other amounts",
+}
+
+
+def _links_cell(line: dict) -> str:
+    parts = [f"DISAGREES with {x}" for x in line.get("conflicts_with", [])]
+    parts += [f"same as {x}" for x in line.get("same_as", [])]
+    return "; ".join(parts)
+
+
+def funding_listing(lines: list[dict], title: str | None = None, chart=None) -> Listing:
     return Listing("funding lines", lines, [
-        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Period", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
-        Column("Kind", lambda r: r.get("kind") or r.get("measure", "")),  # kind is optional (issue 13)
-        Column("Amount", fmt_amount, priority=0),
-        Column("Account", lambda r: r.get("account", "")),
-        Column("Recipient", lambda r: r.get("recipient", "")),
-        Column("Program", lambda r: r["program"], no_wrap=True),
-        Column("Source", lambda r: r.get("source", "")),
+        Column("Measure", lambda r: r["measure"], no_wrap=True),
+        Column("Amount", fmt_amount, no_wrap=True, priority=0),
+        Column("Years", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
+        Column("Recipient", lambda r: r.get("recipient", ""), ratio=1),
+        Column("Source", lambda r: r.get("source", ""), ratio=1),
         Column("As of", lambda r: r["as_of"], no_wrap=True, priority=0),
-    ], extra=[chart] if chart is not None else [])
+        Column("Id", lambda r: r["id"], ratio=2),
+        Column("Links", _links_cell, ratio=1),
+    ], title=title, extra=[chart] if chart is not None else [])
 
 
-def funding_chart(lines: list[dict], width: int):
-    """Horizontal bars of the dollar amounts in the order they were stated (as_of),
-    so successive official counts show how the total grew."""
+def funding_listings(groups: list[tuple[str, list[dict]]], grouped: bool, chart=None,
+                     charted: str | None = None) -> list[Listing]:
+    """One table per measure (the chart under its own measure's), or one for all."""
+    if not grouped:
+        return [funding_listing([line for _name, group in groups for line in group])]
+    return [funding_listing(group, MEASURE_TITLES[name], chart if name == charted else None)
+            for name, group in groups]
+
+
+def funding_chart(lines: list[dict], width: int, measure: str):
+    """Horizontal bars of one measure's dollar amounts in the order they were stated
+    (as_of), so successive counts show how a running total grew; never two measures."""
     from rich.text import Text
 
-    money = sorted((line for line in lines if "amount_usd" in line),
-                   key=lambda line: (line["as_of"], line["id"]))
+    money = sorted((line for line in lines if "amount_usd" in line
+                    and line["measure"] == measure),
+                   key=lambda line: (line["as_of"], -line["amount_usd"], line["id"]))
     if not money:
         return None
     from ..text import printable
@@ -119,27 +150,43 @@ def funding_chart(lines: list[dict], width: int):
     own_line = width - 11 - label_w - 1 - amount_w - 1 < 10
     bar_w = max(10, width - amount_w - 2 - (11 if own_line else 11 + label_w + 1))
     text = Text()
-    text.append("\nAmounts by the date they were stated (as_of)\n", style="bold")
+    text.append(f"\n{measure} by the date it was stated (as_of); --measure draws another\n",
+                style="bold")
     for line in money:
         bar = "█" * max(1, round(line["amount_usd"] / top * bar_w))
+        mark = " ≠" if line.get("conflicts_with") else ""
         label = printable(line["id"])
         if own_line:
             text.append(f"{label}\n{printable(line['as_of']):<10} ")
         else:
             text.append(f"{printable(line['as_of']):<10} {label:<{label_w}} ")
         text.append(bar, style="cyan")
-        text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))}\n")
+        text.append(f" {fmt_usd(line['amount_usd'], line.get('qualifier'))}{mark}\n")
     return text
 
 
+def event_date(event: dict) -> str:
+    """The date as the timeline prints it: '~2023-07' when it is not printed in the source."""
+    return ("~" if event.get("date_inferred") else "") + event["date"]
+
+
 def events_listing(events: list[dict]) -> Listing:
-    return Listing("events", events, [
-        Column("Date", lambda r: r["date"], no_wrap=True),
+    columns = [
+        Column("Date", event_date, no_wrap=True),
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Event", lambda r: r["title"], ratio=4),
         Column("Programs", lambda r: r.get("programs", []), ratio=1),
         Column("Source", lambda r: r.get("source", ""), ratio=1),
-    ])
+    ]
+    if any(e.get("alt_dates") for e in events):
+        columns.insert(1, Column("Other dates", alt_dates_cell, ratio=1))
+    caption = ("~ the date is inferred (not printed in the source)"
+               if any(e.get("date_inferred") for e in events) else None)
+    return Listing("events", events, columns, caption=caption)
+
+
+def alt_dates_cell(rec: dict) -> str:
+    return ", ".join(f"{a['date']} ({a['source']})" for a in rec.get("alt_dates", []))
 
 
 def topics_listing(rows: list[dict]) -> Listing:
@@ -200,6 +247,8 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
             continue
         if key in ("amount_usd",):
             value = fmt_usd(value, rec.get("qualifier"))
+        elif key == "alt_dates":
+            value = alt_dates_cell(rec)
         lines.append(("", f"{key}: {cell(value)}"))
     for item in rec.get("items", []):
         lines.append(("", f"  {item.get('number', '-')}. {item['title']} [{item['id']}]"))
