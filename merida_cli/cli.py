@@ -462,6 +462,35 @@ def gaps(
             env.err(f"{listing.title}: none")
 
 
+# ---- hand it over ----------------------------------------------------------------
+
+CITE_STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
+StyleOpt = Annotated[str, typer.Option(
+    "--style", "-s", help="apa, chicago (author-date), mla, bibtex, ris or csl-json.",
+    metavar="STYLE", autocompletion=lambda incomplete: [
+        s for s in CITE_STYLES if s.startswith(incomplete)])]
+
+
+@app.command()
+def cite(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A source id, or any record.")],
+    style: StyleOpt = "apa",
+    quote: Annotated[bool, typer.Option(
+        "--quote", "-q", help="Each verbatim quote with its in-text citation and reference.")]
+    = False,
+):
+    """A source's reference in a citation style; for any other record, the references
+    of the sources it cites (or, with --quote, its quotes ready to paste).
+
+    Examples: merida cite olson --style chicago | merida cite olson-firearms-working-group
+    --quote | merida cite crs-r41349-2011-07-22 --style bibtex
+    """
+    from .cite import cite as make_citation
+
+    env = _env()
+    env.out(make_citation(env.dataset(), record_id, style, quote).text())
+
+
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()

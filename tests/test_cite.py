@@ -1,0 +1,170 @@
+"""`merida cite`: golden references in every style for a report, an op-ed, a press
+release and a web page (fixture pack), and the built-in sources' metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write_pack
+
+GOLDEN = Path(__file__).with_name("golden") / "cite"
+STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
+
+PACK = """\
+sources:
+  - id: crs-report
+    title: "U.S.-Mexican Security Cooperation: The Mérida Initiative and Beyond"
+    author: Clare Ribando Seelke; Kristin M. Finklea
+    publisher: Congressional Research Service
+    report_number: R41349
+    date: "2011-07-22"
+    url: https://www.everycrsreport.com/reports/R41349.html
+    file: crs.txt
+    type: report
+  - id: crs-in-focus
+    title: "U.S.-Mexico Security Cooperation: From the Mérida Initiative to the Bicentennial Framework"
+    publisher: Congressional Research Service
+    report_number: IF10578
+    date: "2022-12-12"
+    file: if.txt
+    type: report
+  - id: op-ed
+    title: Op-ed on Mexico's violent summer and the Bicentennial Framework
+    author: Connor Pfeiffer
+    date: "2023"
+    date_inferred: true
+    file: oped.txt
+    type: op-ed
+  - id: olson
+    title: The Evolving Mérida Initiative
+    author: Eric L. Olson
+    publisher: Wilson Center Mexico Institute
+    date: "2017"
+    file: olson.txt
+    type: report
+  - id: press-release
+    title: Mexico and United States begin work on Bicentennial Framework
+    publisher: Secretaría de Relaciones Exteriores (SRE), Government of Mexico
+    date: "2021-12-14"
+    url: https://www.gob.mx/sre/prensa/mexico-and-united-states-begin-work-on-bicentennial-framework?idiom=en
+    file: pr.txt
+    type: press-release
+  - id: web-page
+    title: Mexico Summary
+    publisher: U.S. Department of State, Bureau of International Narcotics and Law Enforcement Affairs
+    container: Bureau of International Narcotics and Law Enforcement Affairs — Work by Country
+    url: https://www.state.gov/mexico-summary/
+    file: web.txt
+    type: web-page
+programs:
+  - id: plan
+    name: A plan
+    cite:
+      - source: olson
+        quote: "Reaffirm and preserve the framework of shared responsibility."
+        page: 3
+      - source: crs-report
+        quote: "Congress provided $1.5 billion"
+"""
+CASES = ("crs-report", "crs-in-focus", "op-ed", "press-release", "web-page", "olson")
+SUFFIX = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
+
+
+@pytest.fixture
+def pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"sources.yaml": PACK})
+
+
+def _cite(pack, *args):
+    return run_cli("--no-builtin", "--data", pack, "cite", *args)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("source", CASES)
+def test_golden_reference(pack, source, style):
+    result = _cite(pack, source, "--style", style)
+    assert result.code == 0, result.err
+    golden = GOLDEN / f"{source}.{SUFFIX.get(style, style)}"
+    if os.environ.get("MERIDA_REGOLD"):  # regenerate after a deliberate change, then review
+        golden.write_text(result.out, encoding="utf-8")
+    assert result.out == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("style", "olson", "crs"), [
+    ("apa", "Olson, E. L.", "Seelke, C. R., & Finklea, K. M."),
+    ("chicago", "Olson, Eric L.", "Seelke, Clare Ribando, and Kristin M. Finklea"),
+    ("mla", "Olson, Eric L.", "Seelke, Clare Ribando, and Kristin M. Finklea"),
+])
+def test_name_forms_as_each_style_requires(pack, style, olson, crs):
+    # citeproc-py alone gives 'Olson, E. L.' in Chicago and MLA too (it ignores
+    # initialize="false"); merida corrects the style when it loads it
+    assert _cite(pack, "olson", "-s", style).out.startswith(olson)
+    assert _cite(pack, "crs-report", "-s", style).out.startswith(crs)
+
+
+@pytest.mark.parametrize(("style", "mark"), [("apa", "(ca. 2023)"), ("chicago", "[2023?]"),
+                                             ("mla", "Circa 2023")])
+def test_inferred_date_is_marked_and_undated_is_nd(pack, style, mark):
+    assert mark in _cite(pack, "op-ed", "-s", style).out
+    if style != "mla":  # MLA leaves an undated web page's date out
+        assert "n.d." in _cite(pack, "web-page", "-s", style).out
+
+
+def test_corporate_author_with_report_number(pack):
+    out = _cite(pack, "crs-in-focus").out
+    assert out.startswith("Congressional Research Service. (2022).")
+    assert "(CRS In Focus No. IF10578)" in out
+
+
+def test_record_cites_its_sources(pack):
+    result = _cite(pack, "plan", "-s", "chicago")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert [line.split(".")[0] for line in lines] == [
+        "Olson, Eric L", "Seelke, Clare Ribando, and Kristin M"]
+
+
+def test_quote_with_in_text_citation_and_page(pack):
+    result = _cite(pack, "plan", "--quote", "-s", "apa")
+    assert result.code == 0, result.err
+    first = result.out.split("\n\n")[0].splitlines()
+    assert first[0] == ("\u201cReaffirm and preserve the framework of shared responsibility.\u201d "
+                        "(Olson, 2017, p. 3)")
+    assert first[1].startswith("Olson, E. L. (2017). The Evolving Mérida Initiative.")
+    data = json.loads(_cite(pack, "plan", "--quote", "-s", "csl-json").out)
+    assert data[0]["page"] == 3 and data[0]["reference"]["author"][0]["family"] == "Olson"
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("nosuch",), 2, "unknown id 'nosuch'"),
+    (("olson", "--style", "harvard"), 2, "unknown style 'harvard'"),
+    (("olson", "--quote"), 2, "is a source"),
+], ids=["unknown-id", "unknown-style", "quote-of-a-source"])
+def test_bad_input_is_one_line_error(pack, args, code, message):
+    result = _cite(pack, *args)
+    assert result.code == code
+    assert message in result.err and result.err.count("\n") == 1
+    assert "Traceback" not in result.err
+
+
+# ---- the built-in sources' metadata ------------------------------------------------
+
+def test_builtin_crs_reports_carry_their_numbers():
+    from merida_cli import load_data
+
+    sources = load_data().records["sources"]
+    crs = [s for s in sources if s["id"].startswith("crs-")]
+    assert crs and all(s.get("report_number") for s in crs)
+    for s in crs:
+        assert s["report_number"].lower() in s["id"]
+        assert "(" not in s["publisher"]  # no notes about copies in the publisher
+
+
+def test_builtin_crs_reference_in_every_style():
+    out = run_cli("cite", "crs-r41349-2011-07-22", "-s", "chicago").out
+    assert out.startswith("Seelke, Clare Ribando, and Kristin M. Finklea. 2011. U.S.-Mexican "
+                          "Security Cooperation: The Mérida Initiative and Beyond. CRS Report No. R41349.")
+    assert "R41349" in run_cli("cite", "crs-r41349-2011-07-22", "-s", "ris").out
