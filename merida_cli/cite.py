@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -147,17 +148,19 @@ def style_xml(style: str, disambiguate: bool = False) -> bytes:
 
 @dataclass
 class Rendered:
-    """One source rendered in a style: its reference and its in-text citation."""
+    """One source rendered in a style: its reference (plain and HTML) and in-text citation."""
 
     id: str
     reference: str
     in_text: str
+    reference_html: str = ""
 
 
-def render(items: list[dict], style: str, output: str = "text",
-           locators: dict[str, str] | None = None) -> list[Rendered]:
+def render(items: list[dict], style: str, locators: dict[str, object] | None = None,
+           references: bool = True) -> list[Rendered]:
     """References and in-text citations of CSL items in a CSL style, in bibliography
-    order. output is 'text' or 'html'; locators maps an item id to a page/section."""
+    order; locators maps an item id to a page/section. Without `references` only the
+    in-text citations are made (citeproc-py is slow: a bibliography costs most)."""
     import io
     import warnings
 
@@ -171,36 +174,32 @@ def render(items: list[dict], style: str, output: str = "text",
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
 
-    fmt = formatter.html if output == "html" else formatter.plain
+    def run(disambiguate: bool, wanted):
+        csl = CitationStylesStyle(io.BytesIO(style_xml(style, disambiguate)), validate=False)
+        bib = CitationStylesBibliography(csl, CiteProcJSON(items), formatter.html)
+        citations = {}
+        for item in items:
+            locator = (locators or {}).get(item["id"])
+            extra = {"locator": Locator(_label(locator), str(locator))} if locator else {}
+            citations[item["id"]] = Citation([CitationItem(item["id"], **extra)])
+            bib.register(citations[item["id"]])
+        cites = {key: _plain(_clean(str(bib.cite(citations[key], lambda _item: None))))
+                 for key in wanted}
+        return bib, cites
+
     with warnings.catch_warnings():  # citeproc-py warns about CSL 1.0.2 attributes it skips
         warnings.simplefilter("ignore")
-
-        def run(disambiguate: bool):
-            csl = CitationStylesStyle(io.BytesIO(style_xml(style, disambiguate)),
-                                      validate=False)
-            bib = CitationStylesBibliography(csl, CiteProcJSON(items), fmt)
-            citations = {}
-            for item in items:
-                locator = (locators or {}).get(item["id"])
-                extra = {"locator": Locator(_label(locator), str(locator))} if locator else {}
-                citations[item["id"]] = Citation([CitationItem(item["id"], **extra)])
-                bib.register(citations[item["id"]])
-            cites = {key: _clean(str(bib.cite(c, lambda _item: None)), output)
-                     for key, c in citations.items()}
-            refs = [_clean(str(entry), output) for entry in bib.bibliography()]
-            return bib, cites, refs
-
-        bib, in_text, refs = run(False)
-        seen: dict[str, int] = {}
-        for text in in_text.values():
-            seen[text] = seen.get(text, 0) + 1
-        if any(n > 1 for n in seen.values()):  # two works cite alike: tell them apart
-            full = run(True)[1]
-            in_text = {key: full[key] if seen[text] > 1 else text
-                       for key, text in in_text.items()}
-    order = [key.lower() for key in bib.keys]
+        bib, in_text = run(False, [item["id"] for item in items])
+        seen = Counter(in_text.values())
+        clashes = [key for key, text in in_text.items() if seen[text] > 1]
+        if clashes:  # two works cite alike: tell them apart
+            in_text.update(run(True, clashes)[1])
+        refs = [_clean(str(entry)) for entry in bib.bibliography()] if references else []
     by_id = {item["id"].lower(): item["id"] for item in items}
-    return [Rendered(by_id[key], ref, in_text[by_id[key]]) for key, ref in zip(order, refs)]
+    if not references:
+        return [Rendered(item["id"], "", in_text[item["id"]]) for item in items]
+    order = [by_id[key.lower()] for key in bib.keys]
+    return [Rendered(key, _plain(ref), in_text[key], ref) for key, ref in zip(order, refs)]
 
 
 def _label(locator) -> str:
@@ -211,12 +210,17 @@ _DOUBLED_PUNCT = re.compile(r"([.?!])\.")
 _RETRIEVED = re.compile(r"Retrieved (?=https?://|<a )")
 
 
-def _clean(text: str, output: str) -> str:
+def _clean(text: str) -> str:
     """Small repairs of citeproc-py output: a period after a title's own '?' or '.',
     and APA's 'Retrieved' left before a URL when there is no access date."""
-    text = _DOUBLED_PUNCT.sub(r"\1", text)
-    text = _RETRIEVED.sub("", text)
-    return text if output == "html" else html.unescape(text)
+    return _RETRIEVED.sub("", _DOUBLED_PUNCT.sub(r"\1", text))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(html_text: str) -> str:
+    return html.unescape(_TAG.sub("", html_text))
 
 
 # ---- BibTeX and RIS from CSL-JSON ----------------------------------------------------
@@ -360,8 +364,7 @@ def cite(ds, record_id: str, style: str = "apa", quotes: bool = False) -> CiteRe
     return result
 
 
-def quote_citations(cites: list[dict], sources: dict[str, dict], style: str,
-                    output: str = "text") -> list[dict]:
+def quote_citations(cites: list[dict], sources: dict[str, dict], style: str) -> list[dict]:
     """Each quote with its in-text citation (page or section included) and reference."""
     out = []
     for c in cites:
@@ -370,7 +373,7 @@ def quote_citations(cites: list[dict], sources: dict[str, dict], style: str,
         if c.get("page") is not None:
             entry["page"] = c["page"]
         if style in STYLE_FILES:
-            rendered = render([item], style, output,
+            rendered = render([item], style,
                               {item["id"]: c["page"]} if c.get("page") is not None else None)[0]
             entry["in_text"], entry["reference"] = rendered.in_text, rendered.reference
         else:

@@ -491,6 +491,51 @@ def cite(
     env.out(make_citation(env.dataset(), record_id, style, quote).text())
 
 
+class BriefFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command()
+def brief(
+    subject: Annotated[str, typer.Argument(help="A program (id, name or alias) or a topic.")],
+    fmt: Annotated[BriefFormat, typer.Option(
+        "--format", "-f", help="markdown, html (one self-contained file) or pdf "
+                               "(needs the pdf extra and --output).")] = BriefFormat.markdown,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+    style: Annotated[str, typer.Option(
+        "--style", "-s", help="Citation style of the notes: apa, chicago (author-date), mla.",
+        metavar="STYLE")] = "chicago",
+    texts: Annotated[list[Path] | None, typer.Option(
+        "--texts", help="Folder of source texts (repeatable): add an appendix saying which "
+                        "quotes were verified.", metavar="DIR")] = None,
+):
+    """A brief on a program or topic: overview, structures, money, events, recommendations,
+    assessments; every sentence a record's own words, footnoted with its verbatim quote.
+
+    Examples: merida brief merida -f html -o merida.html | merida brief firearms
+    --texts ../shared/seeds --texts ../shared/sources
+    """
+    from .brief import build_brief, render_brief
+
+    env = _env()
+    for folder in texts or []:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: not a directory")
+    if fmt is BriefFormat.pdf and output is None:
+        raise UsageError("--format pdf needs --output FILE")
+    data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
+    if output is None:
+        env.stdout.write(data.decode("utf-8"))
+        return
+    from .packs import write_atomically
+
+    write_atomically(output, data)
+    env.err(f"wrote {output}")
+
+
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()
