@@ -128,7 +128,7 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
                 today: _dt.date | None = None) -> Brief:
     """Everything a brief says about a program or topic, with its footnotes."""
     from . import query
-    from .cite import STYLE_FILES, csl_item, render
+    from .cite import STYLE_FILES, csl_item, in_text_citations, render
 
     if style not in STYLE_FILES:
         raise UsageError(f"unknown style '{style}' for a brief; choose from "
@@ -213,19 +213,9 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
     sources = {s["id"]: s for s in ds.records["sources"]}
     cited = list(dict.fromkeys(n.source for n in footnotes))
     items = [csl_item(sources[s]) for s in cited]
-    # in-text citations: one CSL item per (source, page) so each carries its locator
-    located, locators, keys = [], {}, {}
+    in_text = in_text_citations([(n.source, n.page) for n in footnotes], sources, style)
     for note in footnotes:
-        key = f"{note.source}@{note.page}" if note.page is not None else note.source
-        if key not in keys:
-            keys[key] = {**csl_item(sources[note.source]), "id": key}
-            located.append(keys[key])
-            if note.page is not None:
-                locators[key] = note.page
-    in_text = {r.id: r.in_text for r in render(located, style, locators, references=False)}
-    for note in footnotes:
-        note.in_text = in_text[f"{note.source}@{note.page}" if note.page is not None
-                               else note.source]
+        note.in_text = in_text[(note.source, note.page)]
     references = render(items, style)
     if texts:
         _verify(footnotes, sources, texts)
@@ -397,7 +387,8 @@ def to_html(brief: Brief) -> str:
     for note in brief.footnotes:
         backs = " ".join(f'<a href="#r{note.number}-{k}">\u21a9</a>'
                          for k in range(1, uses[note.number] + 1))
-        out.append(f'<li id="n{note.number}"><span class="quote">\u201c{e(note.quote)}'
+        out.append(f'<li id="n{note.number}" data-source="{e(note.source)}">'
+                   f'<span class="quote">\u201c{e(note.quote)}'
                    f'\u201d</span> {e(note.in_text)} {backs}</li>')
     out.append('</ol><h2>Bibliography</h2><ul class="bib">')
     # citeproc's HTML formatter escapes the data; it only adds <i>, <b> and the like

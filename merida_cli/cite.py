@@ -78,6 +78,8 @@ def csl_item(source: dict) -> dict:
     publisher as corporate author (the CRS, the White House), as the styles expect."""
     csl_type, genre = CSL_TYPES.get(source.get("type", ""), ("document", None))
     item: dict = {"id": source["id"], "type": csl_type, "title": source["title"]}
+    if ": " in source["title"]:  # the short title (MLA's in-text form) drops the subtitle
+        item["title-short"] = source["title"].split(": ", 1)[0]
     if source.get("author"):
         item["author"] = people(source["author"])
     elif source.get("publisher"):
@@ -173,6 +175,11 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
     )
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
+
+    if style == "apa":  # APA 7 leaves the publisher out when it is the author
+        items = [{k: v for k, v in item.items() if k != "publisher"}
+                 if item.get("author") == [{"literal": item.get("publisher")}] else item
+                 for item in items]
 
     def run(disambiguate: bool, wanted):
         csl = CitationStylesStyle(io.BytesIO(style_xml(style, disambiguate)), validate=False)
@@ -348,8 +355,6 @@ def cite(ds, record_id: str, style: str = "apa", quotes: bool = False) -> CiteRe
         names = {rid: rid for rid in ds.all_ids()}
         raise UsageError(f"unknown id '{record_id}'{ds.did_you_mean(record_id, names)}")
     kind, record = found[0]
-    if kind == "items":
-        record = ds.items[record["id"]][0]
     sources = {s["id"]: s for s in ds.records["sources"]}
     items = [csl_item(sources[sid]) for sid in cited_sources(ds, kind, record)
              if sid in sources]
@@ -364,21 +369,42 @@ def cite(ds, record_id: str, style: str = "apa", quotes: bool = False) -> CiteRe
     return result
 
 
+def in_text_citations(pairs: list[tuple[str, object]], sources: dict[str, dict],
+                      style: str) -> dict[tuple[str, object], str]:
+    """In-text citations for (source id, page or None) pairs, rendered together so that
+    works that would cite alike are told apart (MLA adds the title)."""
+    located: dict[str, dict] = {}
+    locators: dict[str, object] = {}
+    keys = {}
+    for sid, page in dict.fromkeys(pairs):
+        key = f"{sid}@{page}" if page is not None else sid
+        keys[(sid, page)] = key
+        located[key] = {**csl_item(sources[sid]), "id": key}
+        if page is not None:
+            locators[key] = page
+    rendered = {r.id: r.in_text for r in render(list(located.values()), style, locators,
+                                                references=False)}
+    return {pair: rendered[key] for pair, key in keys.items()}
+
+
 def quote_citations(cites: list[dict], sources: dict[str, dict], style: str) -> list[dict]:
     """Each quote with its in-text citation (page or section included) and reference."""
+    pairs = [(c["source"], c.get("page")) for c in cites]
+    items = {sid: csl_item(sources[sid]) for sid, _page in pairs}
+    if style in STYLE_FILES:
+        in_text = in_text_citations(pairs, sources, style)
+        references = {r.id: r.reference for r in render(list(items.values()), style)}
+    else:
+        in_text = {(sid, page): f"[{sid}" + (f", {page}]" if page is not None else "]")
+                   for sid, page in pairs}
+        make = {"bibtex": bibtex, "ris": ris}.get(style, lambda item: item)
+        references = {sid: make(item) for sid, item in items.items()}
     out = []
     for c in cites:
-        item = csl_item(sources[c["source"]])
         entry = {"quote": c["quote"], "source": c["source"]}
         if c.get("page") is not None:
             entry["page"] = c["page"]
-        if style in STYLE_FILES:
-            rendered = render([item], style,
-                              {item["id"]: c["page"]} if c.get("page") is not None else None)[0]
-            entry["in_text"], entry["reference"] = rendered.in_text, rendered.reference
-        else:
-            entry["in_text"] = f"[{c['source']}" + (f", {c['page']}]" if "page" in entry
-                                                      else "]")
-            entry["reference"] = {"bibtex": bibtex, "ris": ris}.get(style, lambda i: i)(item)
+        entry["in_text"] = in_text[(c["source"], c.get("page"))]
+        entry["reference"] = references[c["source"]]
         out.append(entry)
     return out

@@ -137,6 +137,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.refs, self.ids, self.loads, self.quotes, self.tags = [], set(), [], [], set()
+        self.sources = []
         self._in_quote = False
 
     def handle_starttag(self, tag, attrs):
@@ -144,6 +145,8 @@ class Page(HTMLParser):
         self.tags.add(tag)
         if "id" in attrs:
             self.ids.add(attrs["id"])
+        if "data-source" in attrs:
+            self.sources.append(attrs["data-source"])
         if tag == "a" and attrs.get("href", "").startswith("#"):
             self.refs.append(attrs["href"][1:])
         for key in ("src", "srcset", "data"):
@@ -176,11 +179,20 @@ def assert_self_contained(html_text: str, page: Page) -> None:
     assert not re.search(r"@import", html_text)
 
 
-def footnote_quotes_verify(page: Page, folders: list[Path]) -> None:
-    texts = normalize_quote(" ".join(p.read_text(encoding="utf-8", errors="replace")
-                                     for folder in folders for p in folder.iterdir()
-                                     if p.suffix == ".txt"))
-    missing = [q for q in page.quotes if normalize_quote(q.strip("\u201c\u201d")) not in texts]
+def footnote_quotes_verify(page: Page, folders: list[Path], data=()) -> list[str]:
+    """The footnote quotes not found in their own source's text (verify.py's matching)."""
+    from merida_cli import load_data
+    from merida_cli.verify import TextIndex
+
+    records = load_data(data, builtin=not data).records
+    sources = {s["id"]: s for s in records["sources"]}
+    index = TextIndex.scan(folders)
+    missing = []
+    for sid, quote in zip(page.sources, page.quotes):
+        path = index.find(sources[sid])
+        text = normalize_quote(path.read_text(encoding="utf-8", errors="replace"))
+        if normalize_quote(quote.strip("\u201c\u201d")) not in text:
+            missing.append(quote)
     return missing
 
 
@@ -226,7 +238,7 @@ def test_html_is_self_contained_and_every_reference_resolves(pack):
     assert_self_contained(result.out, page)
     assert page.refs and all(ref in page.ids for ref in page.refs)
     assert {f"n{i}" for i in range(1, 7)} <= page.ids
-    assert footnote_quotes_verify(page, [texts]) == ["\u201cThe plan worked wonderfully.\u201d"]
+    assert footnote_quotes_verify(page, [texts], [data]) == ["\u201cThe plan worked wonderfully.\u201d"]
     assert "<svg" in result.out and "<style>" in result.out
     # the chart shows one measure, cumulative appropriations by preference
     assert "Funding lines counting cumulative-appropriation" in result.out
@@ -293,7 +305,7 @@ def test_merida_brief_html_footnotes_resolve_and_verify(merida_html):
     html_text = merida_html.read_text(encoding="utf-8")
     page = parse(html_text)
     assert_self_contained(html_text, page)
-    assert len(page.quotes) > 50
+    assert len(page.quotes) > 50 and len(page.sources) == len(page.quotes)
     assert all(ref in page.ids for ref in page.refs)
     assert footnote_quotes_verify(page, [SEEDS, SOURCES]) == []
     for heading in ("Structure over time", "The money, by whose count", "Key events",

@@ -59,7 +59,21 @@ sources:
     url: https://www.state.gov/mexico-summary/
     file: web.txt
     type: web-page
+  - id: crs-insight
+    title: "New U.S.-Mexico Security Strategy: Issues for Congressional Consideration"
+    publisher: Congressional Research Service
+    report_number: IN11859
+    date: "2022-02-17"
+    file: in.txt
+    type: report
 programs:
+  - id: crs-pair
+    name: Two CRS works
+    cite:
+      - source: crs-in-focus
+        quote: "one"
+      - source: crs-insight
+        quote: "two"
   - id: plan
     name: A plan
     cite:
@@ -136,6 +150,37 @@ def test_quote_with_in_text_citation_and_page(pack):
     assert first[1].startswith("Olson, E. L. (2017). The Evolving Mérida Initiative.")
     data = json.loads(_cite(pack, "plan", "--quote", "-s", "csl-json").out)
     assert data[0]["page"] == 3 and data[0]["reference"]["author"][0]["family"] == "Olson"
+
+
+def test_mla_tells_apart_two_works_of_one_author(pack):
+    # citeproc-py takes MLA's `disambiguate` branch as always true; merida adds the title
+    # only where two works would otherwise cite alike
+    blocks = _cite(pack, "crs-pair", "--quote", "-s", "mla").out.split("\n\n")
+    assert blocks[0].splitlines()[0] == ("\u201cone\u201d (Congressional Research Service, "
+                                         "U.S.-Mexico Security Cooperation)")
+    assert blocks[1].splitlines()[0] == ("\u201ctwo\u201d (Congressional Research Service, "
+                                         "New U.S.-Mexico Security Strategy)")
+    alone = _cite(pack, "plan", "--quote", "-s", "mla").out.splitlines()[0]
+    assert alone.endswith("(Olson 3)")
+
+
+def test_apa_leaves_out_a_publisher_that_is_the_author(pack):
+    out = _cite(pack, "crs-in-focus", "-s", "apa").out
+    assert out.count("Congressional Research Service") == 1
+    assert _cite(pack, "crs-in-focus", "-s", "chicago").out.count(
+        "Congressional Research Service") == 2
+
+
+def test_structure_item_cites_its_own_sources():
+    result = run_cli("cite", "merida-pillar-1", "-s", "csl-json")
+    assert result.code == 0, result.err
+    ids = [item["id"] for item in json.loads(result.out)]
+    assert ids
+    from merida_cli import load_data
+
+    ds = load_data()
+    item, _structure = ds.items["merida-pillar-1"]
+    assert ids == list(dict.fromkeys(c["source"] for c in item["cite"]))
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
