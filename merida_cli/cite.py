@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .model import DATE, record_cites
+from .text import fold
 
 STYLE_FILES = {
     "apa": "apa.csl",                                   # APA 7th edition
@@ -202,11 +203,34 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
         if clashes:  # two works cite alike: tell them apart
             in_text.update(run(True, clashes)[1])
         refs = [_clean(str(entry)) for entry in bib.bibliography()] if references else []
-    by_id = {item["id"].lower(): item["id"] for item in items}
     if not references:
         return [Rendered(item["id"], "", in_text[item["id"]]) for item in items]
-    order = [by_id[key.lower()] for key in bib.keys]
-    return [Rendered(key, _plain(ref), in_text[key], ref) for key, ref in zip(order, refs)]
+    by_id = {item["id"].lower(): item for item in items}
+    out = []
+    for key, ref in zip(bib.keys, refs):
+        item = by_id[key.lower()]
+        if not item.get("author"):
+            ref = _drop_repeated_title(ref, item["title"])
+        out.append(Rendered(item["id"], _plain(ref), in_text[item["id"]], ref))
+    # citeproc-py does not apply these styles' sort keys: alphabetical by the entry, as all
+    # three styles order a reference list, leading "The" aside
+    return sorted(out, key=lambda r: fold(_LEADING_THE.sub("", r.reference)))
+
+
+_LEADING_THE = re.compile(r"^the ", re.IGNORECASE)
+
+
+def _drop_repeated_title(reference: str, title: str) -> str:
+    """A work with no author is listed under its title; citeproc-py then prints the title a
+    second time (it does not suppress a substituted variable). Drop the repeat."""
+    words = r"\W+".join(re.escape(w) for w in re.findall(r"\w+", title))
+    repeat = re.compile(r"(?:<i>|\u201c)?" + words + r"\W*?(?:</i>|\u201d)?[.,]?\s*",
+                        re.IGNORECASE)
+    matches = list(repeat.finditer(reference))
+    if len(matches) < 2:
+        return reference
+    second = matches[1]
+    return (reference[:second.start()] + reference[second.end():]).rstrip()
 
 
 def _label(locator) -> str:

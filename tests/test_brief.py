@@ -312,6 +312,10 @@ def test_merida_brief_html_footnotes_resolve_and_verify(merida_html):
                     "Recommendations", "Assessments for and against", "Bibliography"):
         assert f"<h2>{heading}</h2>" in html_text
     assert "Olson, Eric L." in html_text  # Chicago name form in the bibliography
+    bibliography = re.findall(r"<li>(.*?)</li>", html_text.split("<h2>Bibliography</h2>")[1])
+    firsts = [re.sub(r"\W+", " ", re.sub(r"<[^>]+>|^The ", "", b)).casefold().strip()
+              for b in bibliography]
+    assert len(firsts) > 20 and firsts == sorted(firsts)
 
 
 @needs_shared

@@ -59,6 +59,12 @@ sources:
     url: https://www.state.gov/mexico-summary/
     file: web.txt
     type: web-page
+  - id: news
+    title: America and Mexico to Tackle Increasing Drug Violence
+    date: "2017-05"
+    date_inferred: true
+    file: news.txt
+    type: news
   - id: crs-insight
     title: "New U.S.-Mexico Security Strategy: Issues for Congressional Consideration"
     publisher: Congressional Research Service
@@ -162,6 +168,14 @@ def test_mla_tells_apart_two_works_of_one_author(pack):
                                          "New U.S.-Mexico Security Strategy)")
     alone = _cite(pack, "plan", "--quote", "-s", "mla").out.splitlines()[0]
     assert alone.endswith("(Olson 3)")
+
+
+@pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
+def test_a_work_without_author_is_listed_once_under_its_title(pack, style):
+    # citeproc-py prints a title it substituted for the author a second time
+    out = _cite(pack, "news", "-s", style).out
+    assert out.startswith("America and Mexico to Tackle Increasing Drug Violence.")
+    assert out.lower().count("increasing drug violence") == 1
 
 
 def test_apa_leaves_out_a_publisher_that_is_the_author(pack):
