@@ -322,6 +322,8 @@ def _appendix_lines(brief: Brief, esc) -> list[str]:
     ok, rest = brief.verified()
     lines = [(f"{len(ok)} of {len(brief.footnotes)} quotes were found verbatim in their "
               "source texts (after folding whitespace, quotes, dashes and accents).")]
+    if ok:
+        lines.append(f"Verified: notes {_ranges([n.number for n in ok])}.")
     missing = [n for n in rest if n.verified is False]
     unchecked = [n for n in rest if n.verified is None]
     if missing:
@@ -331,6 +333,17 @@ def _appendix_lines(brief: Brief, esc) -> list[str]:
         lines.append(f"Could not be checked ({len(unchecked)}; their texts were not given): "
                      + ", ".join(esc(s) for s in srcs) + ".")
     return lines
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
 
 
 # ---- HTML --------------------------------------------------------------------------------

@@ -215,6 +215,7 @@ def test_markdown_footnotes_resolve_and_appendix_reports(pack):
         assert heading + "\n" in md, heading
     assert "| Total by 2012 | cumulative-appropriation | $300,000,000 |" in md
     assert "5 of 6 quotes were found verbatim" in md
+    assert "Verified: notes 1-5." in md
     assert "Not found in their texts: notes 6." in md
     assert "[^6]: \u201cThe plan worked wonderfully.\u201d (Writer 2013)" in md
     assert "[^1]: \u201cThe plan began in 2008.\u201d (Writer 2013, 1)" in md  # its page
