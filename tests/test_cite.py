@@ -227,3 +227,21 @@ def test_builtin_crs_reference_in_every_style():
     assert out.startswith("Seelke, Clare Ribando, and Kristin M. Finklea. 2011. U.S.-Mexican "
                           "Security Cooperation: The Mérida Initiative and Beyond. CRS Report No. R41349.")
     assert "R41349" in run_cli("cite", "crs-r41349-2011-07-22", "-s", "ris").out
+
+
+@pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
+def test_every_builtin_source_renders_cleanly(style):
+    from merida_cli import load_data
+    from merida_cli.cite import csl_item, render
+
+    sources = load_data().records["sources"]
+    rendered = render([csl_item(s) for s in sources], style)
+    assert len(rendered) == len(sources)
+    for source, ref in zip(sorted(sources, key=lambda s: s["id"]),
+                           sorted(rendered, key=lambda r: r.id)):
+        assert ref.reference and "Edition" not in ref.reference, ref.reference
+        assert "Retrieved" not in ref.reference and ".." not in ref.reference
+        if source.get("url"):
+            assert source["url"] in ref.reference
+        if source.get("report_number"):
+            assert source["report_number"] in ref.reference
