@@ -177,6 +177,10 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
 
+    # citeproc-py's HTML formatter does not escape: data goes in escaped, so the HTML is
+    # safe and the plain form (tags stripped, entities undone) keeps every character
+    items = [_escaped(item) for item in items]
+    locators = {k: html.escape(str(v), quote=False) for k, v in (locators or {}).items()}
     if style == "apa":  # APA 7 leaves the publisher out when it is the author
         items = [{k: v for k, v in item.items() if k != "publisher"}
                  if item.get("author") == [{"literal": item.get("publisher")}] else item
@@ -218,6 +222,16 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
 
 
 _LEADING_THE = re.compile(r"^the ", re.IGNORECASE)
+
+
+def _escaped(value, key: str = ""):
+    if isinstance(value, str):
+        return value if key == "id" else html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def _drop_repeated_title(reference: str, title: str) -> str:

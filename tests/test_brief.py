@@ -246,6 +246,18 @@ def test_html_is_self_contained_and_every_reference_resolves(pack):
     assert "(Writer, 2013, p. 1)" in result.out
 
 
+def test_data_is_text_never_markup(tmp_path):
+    hostile = PACK.replace("title: Notes on the plan", 'title: "Notes <script>x()</script> & plan"')
+    data = write_pack(tmp_path / "pack", {"a.yaml": hostile})
+    result = _brief(data, "plan", "-f", "html")
+    assert result.code == 0, result.err
+    page = parse(result.out)
+    assert "script" not in page.tags
+    assert "Notes &lt;script&gt;x()&lt;/script&gt; &amp; Plan" in result.out
+    cited = run_cli("--no-builtin", "--data", data, "cite", "notes", "-s", "chicago").out
+    assert "Notes <script>x()</script> & Plan" in cited  # plain text keeps every character
+
+
 def test_html_is_reproducible(pack, tmp_path):
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     assert _brief(pack[0], "plan", "-f", "html", "-o", first).code == 0
