@@ -466,7 +466,7 @@ def gaps(
 
 CITE_STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
 StyleOpt = Annotated[str, typer.Option(
-    "--style", "-s", help="apa, chicago (author-date), mla, bibtex, ris or csl-json.",
+    "--style", help="apa, chicago (author-date), mla, bibtex, ris or csl-json.",
     metavar="STYLE", autocompletion=lambda incomplete: [
         s for s in CITE_STYLES if s.startswith(incomplete)])]
 
@@ -478,6 +478,7 @@ def cite(
     quote: Annotated[bool, typer.Option(
         "--quote", "-q", help="Each verbatim quote with its in-text citation and reference.")]
     = False,
+    json_: Annotated[bool, typer.Option("--json", help="Same as --style csl-json.")] = False,
 ):
     """A source's reference in a citation style; for any other record, the references
     of the sources it cites (or, with --quote, its quotes ready to paste).
@@ -488,7 +489,8 @@ def cite(
     from .cite import cite as make_citation
 
     env = _env()
-    env.out(make_citation(env.dataset(), record_id, style, quote).text())
+    env.out(make_citation(env.dataset(), record_id, "csl-json" if json_ else style,
+                          quote).text())
 
 
 class BriefFormat(str, Enum):
@@ -506,7 +508,7 @@ def brief(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
     style: Annotated[str, typer.Option(
-        "--style", "-s", help="Citation style of the notes: apa, chicago (author-date), mla.",
+        "--style", help="Citation style of the notes: apa, chicago (author-date), mla.",
         metavar="STYLE")] = "chicago",
     texts: Annotated[list[Path] | None, typer.Option(
         "--texts", help="Folder of source texts (repeatable): add an appendix saying which "

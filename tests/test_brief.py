@@ -254,7 +254,7 @@ def test_data_is_text_never_markup(tmp_path):
     page = parse(result.out)
     assert "script" not in page.tags
     assert "Notes &lt;script&gt;x()&lt;/script&gt; &amp; Plan" in result.out
-    cited = run_cli("--no-builtin", "--data", data, "cite", "notes", "-s", "chicago").out
+    cited = run_cli("--no-builtin", "--data", data, "cite", "notes", "--style", "chicago").out
     assert "Notes <script>x()</script> & Plan" in cited  # plain text keeps every character
 
 

@@ -121,16 +121,16 @@ def test_golden_reference(pack, source, style):
 def test_name_forms_as_each_style_requires(pack, style, olson, crs):
     # citeproc-py alone gives 'Olson, E. L.' in Chicago and MLA too (it ignores
     # initialize="false"); merida corrects the style when it loads it
-    assert _cite(pack, "olson", "-s", style).out.startswith(olson)
-    assert _cite(pack, "crs-report", "-s", style).out.startswith(crs)
+    assert _cite(pack, "olson", "--style", style).out.startswith(olson)
+    assert _cite(pack, "crs-report", "--style", style).out.startswith(crs)
 
 
 @pytest.mark.parametrize(("style", "mark"), [("apa", "(ca. 2023)"), ("chicago", "[2023?]"),
                                              ("mla", "Circa 2023")])
 def test_inferred_date_is_marked_and_undated_is_nd(pack, style, mark):
-    assert mark in _cite(pack, "op-ed", "-s", style).out
+    assert mark in _cite(pack, "op-ed", "--style", style).out
     if style != "mla":  # MLA leaves an undated web page's date out
-        assert "n.d." in _cite(pack, "web-page", "-s", style).out
+        assert "n.d." in _cite(pack, "web-page", "--style", style).out
 
 
 def test_corporate_author_with_report_number(pack):
@@ -139,8 +139,14 @@ def test_corporate_author_with_report_number(pack):
     assert "(CRS In Focus No. IF10578)" in out
 
 
+def test_json_is_csl_json(pack):
+    result = _cite(pack, "crs-report", "--json")
+    assert result.code == 0, result.err
+    assert result.out == (GOLDEN / "crs-report.json").read_text(encoding="utf-8")
+
+
 def test_record_cites_its_sources(pack):
-    result = _cite(pack, "plan", "-s", "chicago")
+    result = _cite(pack, "plan", "--style", "chicago")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert [line.split(".")[0] for line in lines] == [
@@ -148,45 +154,45 @@ def test_record_cites_its_sources(pack):
 
 
 def test_quote_with_in_text_citation_and_page(pack):
-    result = _cite(pack, "plan", "--quote", "-s", "apa")
+    result = _cite(pack, "plan", "--quote", "--style", "apa")
     assert result.code == 0, result.err
     first = result.out.split("\n\n")[0].splitlines()
     assert first[0] == ("\u201cReaffirm and preserve the framework of shared responsibility.\u201d "
                         "(Olson, 2017, p. 3)")
     assert first[1].startswith("Olson, E. L. (2017). The Evolving Mérida Initiative.")
-    data = json.loads(_cite(pack, "plan", "--quote", "-s", "csl-json").out)
+    data = json.loads(_cite(pack, "plan", "--quote", "--json").out)
     assert data[0]["page"] == 3 and data[0]["reference"]["author"][0]["family"] == "Olson"
 
 
 def test_mla_tells_apart_two_works_of_one_author(pack):
     # citeproc-py takes MLA's `disambiguate` branch as always true; merida adds the title
     # only where two works would otherwise cite alike
-    blocks = _cite(pack, "crs-pair", "--quote", "-s", "mla").out.split("\n\n")
+    blocks = _cite(pack, "crs-pair", "--quote", "--style", "mla").out.split("\n\n")
     assert blocks[0].splitlines()[0] == ("\u201cone\u201d (Congressional Research Service, "
                                          "U.S.-Mexico Security Cooperation)")
     assert blocks[1].splitlines()[0] == ("\u201ctwo\u201d (Congressional Research Service, "
                                          "New U.S.-Mexico Security Strategy)")
-    alone = _cite(pack, "plan", "--quote", "-s", "mla").out.splitlines()[0]
+    alone = _cite(pack, "plan", "--quote", "--style", "mla").out.splitlines()[0]
     assert alone.endswith("(Olson 3)")
 
 
 @pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
 def test_a_work_without_author_is_listed_once_under_its_title(pack, style):
     # citeproc-py prints a title it substituted for the author a second time
-    out = _cite(pack, "news", "-s", style).out
+    out = _cite(pack, "news", "--style", style).out
     assert out.startswith("America and Mexico to Tackle Increasing Drug Violence.")
     assert out.lower().count("increasing drug violence") == 1
 
 
 def test_apa_leaves_out_a_publisher_that_is_the_author(pack):
-    out = _cite(pack, "crs-in-focus", "-s", "apa").out
+    out = _cite(pack, "crs-in-focus", "--style", "apa").out
     assert out.count("Congressional Research Service") == 1
-    assert _cite(pack, "crs-in-focus", "-s", "chicago").out.count(
+    assert _cite(pack, "crs-in-focus", "--style", "chicago").out.count(
         "Congressional Research Service") == 2
 
 
 def test_structure_item_cites_its_own_sources():
-    result = run_cli("cite", "merida-pillar-1", "-s", "csl-json")
+    result = run_cli("cite", "merida-pillar-1", "--style", "csl-json")
     assert result.code == 0, result.err
     ids = [item["id"] for item in json.loads(result.out)]
     assert ids
@@ -223,10 +229,10 @@ def test_builtin_crs_reports_carry_their_numbers():
 
 
 def test_builtin_crs_reference_in_every_style():
-    out = run_cli("cite", "crs-r41349-2011-07-22", "-s", "chicago").out
+    out = run_cli("cite", "crs-r41349-2011-07-22", "--style", "chicago").out
     assert out.startswith("Seelke, Clare Ribando, and Kristin M. Finklea. 2011. U.S.-Mexican "
                           "Security Cooperation: The Mérida Initiative and Beyond. CRS Report No. R41349.")
-    assert "R41349" in run_cli("cite", "crs-r41349-2011-07-22", "-s", "ris").out
+    assert "R41349" in run_cli("cite", "crs-r41349-2011-07-22", "--style", "ris").out
 
 
 @pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
