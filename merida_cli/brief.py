@@ -186,7 +186,7 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
     events = query.timeline(ds, topic=filters.get("topic"), program=filters.get("program"))
     if events:
         sections.append(Section("Key events", [notes.sentence(
-            e, lead=e["date"] + (" (date inferred)" if e.get("date_inferred") else ""))
+            e, lead=_event_date(e))
                                                for e in events]))
 
     recs = query.filter_records(ds, "recommendations", **filters)
@@ -231,6 +231,13 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         texts_given=bool(texts))
 
 
+def _event_date(event: dict) -> str:
+    """An event's date as the brief shows it: inferred dates and other sources' dates marked."""
+    text = event["date"] + (" (date inferred)" if event.get("date_inferred") else "")
+    others = [f"{alt['date']} per {alt['source']}" for alt in event.get("alt_dates", [])]
+    return text + (f" (also dated {'; '.join(others)})" if others else "")
+
+
 def _topic_label(ds, tid: str) -> str:
     topic = ds.get("topics", tid)
     return topic["label"] if topic else tid
@@ -267,11 +274,15 @@ def _money_cells(line: dict) -> list[str]:
              else f"{line['share_pct']}%" if line.get("share_pct") is not None else "")
     when = line.get("fiscal_years") or line.get("period") or ""
     return [line["title"], measure_of(line), (_QUALIFIER.get(line.get("qualifier", ""), "") + value),
-            when, line["as_of"], line.get("source") or record_cites(line)[0]["source"]]
+            when, line["as_of"], line.get("source") or record_cites(line)[0]["source"],
+            "; ".join(part for part in (
+                "same count as " + ", ".join(line["same_as"]) if line.get("same_as") else "",
+                "disagrees with " + ", ".join(line["conflicts_with"])
+                if line.get("conflicts_with") else "") if part)]
 
 
 _QUALIFIER = {"about": "about ", "almost": "almost ", "over": "over ", "up-to": "up to "}
-MONEY_HEADERS = ["Line", "Measure", "Amount", "Period", "As of", "Source"]
+MONEY_HEADERS = ["Line", "Measure", "Amount", "Period", "As of", "Source", "Other counts"]
 
 
 def to_markdown(brief: Brief) -> str:

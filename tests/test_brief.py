@@ -78,6 +78,7 @@ funding:
     amount_usd: 300000000
     fiscal_years: FY2009-FY2012
     as_of: "2013"
+    conflicts_with: [plan-2009]
     cite:
       - source: notes
         quote: "By 2012 the total had reached $300 million."
@@ -85,6 +86,10 @@ events:
   - id: plan-start
     title: The plan begins
     date: "2008"
+    date_inferred: true
+    alt_dates:
+      - date: "2009"
+        source: notes
     programs: [plan]
     topics: [guns]
     cite:
@@ -213,7 +218,9 @@ def test_markdown_footnotes_resolve_and_appendix_reports(pack):
                     "## Assessments for and against", "### For", "### Against",
                     "## Bibliography", "## Appendix: quotes checked against their texts"):
         assert heading + "\n" in md, heading
-    assert "| Total by 2012 | cumulative-appropriation | $300,000,000 |" in md
+    assert ("| Total by 2012 | cumulative-appropriation | $300,000,000 | FY2009-FY2012 | 2013 "
+            "| notes | disagrees with plan-2009 |") in md
+    assert "- **2008 (date inferred) (also dated 2009 per notes)**: The plan begins." in md
     assert "5 of 6 quotes were found verbatim" in md
     assert "Verified: notes 1-5." in md
     assert "Not found in their texts: notes 6." in md
