@@ -373,7 +373,8 @@ td:last-child{word-break:break-all}
 .notes{font-size:.85em}.bib li{padding-left:1.5em;text-indent:-1.5em;list-style:none}
 figure{margin:1em 0}figure svg{width:100%;height:auto}
 @page{size:A4;margin:2cm 1.8cm;@bottom-center{content:counter(page)}}
-@media print{body{max-width:none;margin:0}a{color:inherit}h2{break-after:avoid}}
+figure,tr{break-inside:avoid}
+@media print{body{max-width:none;margin:0}a{color:inherit}h2,h3{break-after:avoid}}
 """
 
 
