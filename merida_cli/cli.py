@@ -560,6 +560,82 @@ def gaps(
             align.gaps(_env().dataset(), program), pick_format(json_, fmt))
 
 
+# ---- hand it over ----------------------------------------------------------------
+
+CITE_STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
+StyleOpt = Annotated[str, typer.Option(
+    "--style", help="apa, chicago (author-date), mla, bibtex, ris or csl-json.",
+    metavar="STYLE", autocompletion=lambda incomplete: [
+        s for s in CITE_STYLES if s.startswith(incomplete)])]
+
+
+@app.command()
+def cite(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A source id, or any record.")],
+    style: StyleOpt = "apa",
+    quote: Annotated[bool, typer.Option(
+        "--quote", "-q", help="Each verbatim quote with its in-text citation and reference.")]
+    = False,
+    json_: Annotated[bool, typer.Option("--json", help="Same as --style csl-json.")] = False,
+):
+    """A source's reference in a citation style; for any other record, the references
+    of the sources it cites (or, with --quote, its quotes ready to paste).
+
+    Examples: merida cite olson --style chicago | merida cite olson-firearms-working-group
+    --quote | merida cite crs-r41349-2011-07-22 --style bibtex
+    """
+    from .cite import cite as make_citation
+
+    env = _env()
+    env.out(make_citation(env.dataset(), record_id, "csl-json" if json_ else style,
+                          quote).text())
+
+
+class BriefFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command()
+def brief(
+    subject: Annotated[str, typer.Argument(help="A program (id, name or alias) or a topic.")],
+    fmt: Annotated[BriefFormat, typer.Option(
+        "--format", "-f", help="markdown, html (one self-contained file) or pdf "
+                               "(needs the pdf extra and --output).")] = BriefFormat.markdown,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+    style: Annotated[str, typer.Option(
+        "--style", help="Citation style of the notes: apa, chicago (author-date), mla.",
+        metavar="STYLE")] = "chicago",
+    texts: Annotated[list[Path] | None, typer.Option(
+        "--texts", help="Folder of source texts (repeatable): add an appendix saying which "
+                        "quotes were verified.", metavar="DIR")] = None,
+):
+    """A brief on a program or topic: overview, structures, money, events, recommendations,
+    assessments; every sentence a record's own words, footnoted with its verbatim quote.
+
+    Examples: merida brief merida -f html -o merida.html | merida brief firearms
+    --texts ../shared/seeds --texts ../shared/sources
+    """
+    from .brief import build_brief, render_brief
+
+    env = _env()
+    for folder in texts or []:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: not a directory")
+    if fmt is BriefFormat.pdf and output is None:
+        raise UsageError("--format pdf needs --output FILE")
+    data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
+    if output is None:
+        env.stdout.write(data.decode("utf-8"))
+        return
+    from .packs import write_atomically
+
+    write_atomically(output, data)
+    env.err(f"wrote {output}")
+
+
 # ---- data integrity ------------------------------------------------------------
 
 @app.command()

@@ -85,9 +85,13 @@ KINDS: dict[str, dict[str, Field]] = {
     "sources": {
         "id": _f("slug", True),
         "title": _f("str", True),
-        "author": _f("str"),
-        "publisher": _f("str"),
+        "author": _f("str", help="person(s), 'Given Family; Given Family'; "
+                                 "an organisation in braces"),
+        "publisher": _f("str", help="organisation that issued the text"),
+        "container": _f("str", help="outlet or site the text appeared in"),
+        "report_number": _f("str", help="report number as printed, e.g. IF10578"),
         "date": _f("date"),
+        "date_inferred": _f("bool", help="the date is not printed in the text (say how in note)"),
         "url": _f("str"),
         "file": _f("str", True, help="file name of the source text"),
         "sha256": _f("sha256"),

@@ -1,0 +1,510 @@
+"""Generated briefs: a program or a topic as a document whose every factual sentence is a
+record's own-words summary or title, footnoted with its verbatim quotes and citations.
+
+`build_brief` gathers the content (pure: no I/O but the optional source texts);
+`to_markdown`, `to_html` and `to_pdf` lay it out. matplotlib and weasyprint are
+imported only here, only when a chart or a PDF is made.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import MeridaError, UsageError
+from .model import record_cites, title_of
+
+# funding measures, in the order a chart prefers them
+MEASURE_PREFERENCE = ("cumulative-appropriation", "appropriation", "request", "obligated",
+                      "spent", "released", "release", "delivered")
+STANCE_GROUPS = (("For", ("positive",)), ("Mixed or neutral", ("mixed", "neutral")),
+                 ("Against", ("negative",)))
+
+
+@dataclass
+class Sentence:
+    """One sentence of the brief and the footnotes (numbers) that support it."""
+
+    text: str
+    notes: list[int] = field(default_factory=list)
+    lead: str = ""  # a label before the sentence ("2008-06-30", "Pillar 1")
+
+
+@dataclass
+class Section:
+    title: str
+    sentences: list[Sentence] = field(default_factory=list)
+    groups: list[tuple[str, list[Sentence]]] = field(default_factory=list)
+
+
+@dataclass
+class Footnote:
+    number: int
+    source: str
+    quote: str
+    page: object = None
+    in_text: str = ""
+    verified: bool | None = None  # None: the source text was not given
+
+
+@dataclass
+class Brief:
+    title: str
+    subject: str
+    kind: str  # "program" or "topic"
+    generated: str
+    style: str
+    sections: list[Section]
+    money: list[dict]
+    measure: str | None
+    footnotes: list[Footnote]
+    bibliography: list[str]
+    bibliography_html: list[str]
+    urls: dict[str, str]
+    texts_given: bool = False
+
+    def verified(self) -> tuple[list[Footnote], list[Footnote]]:
+        ok = [n for n in self.footnotes if n.verified]
+        return ok, [n for n in self.footnotes if not n.verified]
+
+
+# ---- gathering -------------------------------------------------------------------------
+
+class _Notes:
+    """Footnotes numbered in order of first use; one per distinct (source, quote, page)."""
+
+    def __init__(self):
+        self.by_key: dict[tuple, Footnote] = {}
+
+    def add(self, record: dict) -> list[int]:
+        numbers = []
+        for c in record_cites(record) if "items" not in record else record.get("cite", []):
+            key = (c["source"], c["quote"], c.get("page"))
+            if key not in self.by_key:
+                self.by_key[key] = Footnote(len(self.by_key) + 1, c["source"], c["quote"],
+                                            c.get("page"))
+            numbers.append(self.by_key[key].number)
+        return list(dict.fromkeys(numbers))
+
+    def sentence(self, record: dict, text: str | None = None, lead: str = "") -> Sentence:
+        return Sentence(_sentence(text or record.get("summary") or title_of("", record)),
+                        self.add(record), lead)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if text.endswith((".", "?", "!", "\u201d", '"', ")")) else text + "."
+
+
+def resolve_subject(ds, subject: str) -> tuple[str, str]:
+    """('program', id) or ('topic', id); one usage error naming both when neither fits."""
+    try:
+        return "program", ds.resolve_program(subject)
+    except UsageError:
+        try:
+            return "topic", ds.resolve_topic(subject)
+        except UsageError:
+            raise UsageError(f"'{subject}' is neither a program nor a topic "
+                             "(see: merida programs, merida topics)") from None
+
+
+def chart_measure(lines: list[dict]) -> str | None:
+    """The one measure a chart shows: cumulative appropriations by preference."""
+    counts = Counter(measure_of(line) for line in lines if line.get("amount_usd") is not None)
+    for measure in MEASURE_PREFERENCE:
+        if counts.get(measure):
+            return measure
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def measure_of(line: dict) -> str:
+    return line["measure"]
+
+
+def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | None = None,
+                today: _dt.date | None = None) -> Brief:
+    """Everything a brief says about a program or topic, with its footnotes."""
+    from . import query
+    from .cite import STYLE_FILES, csl_item, in_text_citations, render
+
+    if style not in STYLE_FILES:
+        raise UsageError(f"unknown style '{style}' for a brief; choose from "
+                         + ", ".join(STYLE_FILES))
+    kind, sid = resolve_subject(ds, subject)
+    notes = _Notes()
+    sections: list[Section] = []
+    if kind == "program":
+        program = ds.get("programs", sid)
+        name = program["name"]
+        filters = {"program": sid}
+        overview = Section("Overview", [notes.sentence(program)])
+        for key, label in (("predecessor", "Predecessor"), ("successor", "Successor"),
+                           ("parent", "Part of")):
+            if program.get(key) and ds.get("programs", program[key]):
+                other = ds.get("programs", program[key])
+                overview.sentences.append(notes.sentence(other, lead=f"{label}: {other['name']}"))
+        sections.append(overview)
+        structures = Section("Structure over time")
+        for structure in query.structures_of(ds, sid):
+            adopted = structure.get("adopted")
+            head = structure["label"] + (f" (adopted {adopted})" if adopted
+                                         and adopted not in structure["label"] else "")
+            items = [notes.sentence(item, item["title"],
+                                    lead=str(item.get("number", "")))
+                     for item in structure["items"] if not item.get("parent")]
+            structures.groups.append((head, [notes.sentence(structure)] + items))
+        if structures.groups:
+            sections.append(structures)
+    else:
+        topic = ds.get("topics", sid)
+        name = topic["label"]
+        filters = {"topic": sid}
+        count = sum(len(query.filter_records(ds, k, topic=sid))
+                    for k in ("programs", "funding", "recommendations", "events", "assessments"))
+        sections.append(Section("Overview", [Sentence(
+            f"This brief gathers the {count} records merida holds on {name}; "
+            "each sentence below is a record's summary, footnoted with its sources.")]))
+        programs = query.filter_records(ds, "programs", topic=sid)
+        if programs:
+            sections.append(Section("Programs", [notes.sentence(p, lead=p["name"])
+                                                 for p in programs]))
+
+    money = query.filter_records(ds, "funding", **filters)
+    money = sorted(money, key=query.funding_sort_key)
+    measure = chart_measure(money)
+    money_section = Section("The money, by whose count")
+    for line in money:
+        cells = _money_cells(line)
+        money_section.sentences.append(notes.sentence(
+            line, line["title"], lead=" ".join(c for c in (cells[2], cells[3]) if c)))
+    if money:
+        sections.append(money_section)
+
+    events = query.timeline(ds, topic=filters.get("topic"), program=filters.get("program"))
+    if events:
+        sections.append(Section("Key events", [notes.sentence(
+            e, lead=_event_date(e))
+                                               for e in events]))
+
+    recs = query.filter_records(ds, "recommendations", **filters)
+    if recs:
+        by_topic: dict[str, list[Sentence]] = {}
+        for rec in recs:
+            label = _topic_label(ds, (rec.get("topics") or ["other"])[0])
+            by_topic.setdefault(label, []).append(
+                notes.sentence(rec, rec["text"], lead=rec["actor"]))
+        sections.append(Section("Recommendations", groups=sorted(by_topic.items())))
+
+    assessments = (query.filter_records(ds, "assessments", program=sid) if kind == "program"
+                   else query.filter_records(ds, "assessments", topic=sid))
+    if assessments:
+        groups = []
+        for label, stances in STANCE_GROUPS:
+            found = [notes.sentence(a, a.get("summary") or a["text"], lead=a["actor"])
+                     for a in assessments if a["stance"] in stances]
+            if found:
+                groups.append((label, found))
+        sections.append(Section("Assessments for and against", groups=groups))
+
+    footnotes = list(notes.by_key.values())
+    sources = {s["id"]: s for s in ds.records["sources"]}
+    cited = list(dict.fromkeys(n.source for n in footnotes))
+    items = [csl_item(sources[s]) for s in cited]
+    in_text = in_text_citations([(n.source, n.page) for n in footnotes], sources, style)
+    for note in footnotes:
+        note.in_text = in_text[(note.source, note.page)]
+    references = render(items, style)
+    if texts:
+        _verify(footnotes, sources, texts)
+    return Brief(
+        title=f"{name}: a brief",
+        subject=sid, kind=kind,
+        generated=(today or _dt.date.today()).isoformat(),
+        style=style, sections=sections, money=money, measure=measure,
+        footnotes=footnotes,
+        bibliography=[r.reference for r in references],
+        bibliography_html=[r.reference_html for r in references],
+        urls={s: sources[s]["url"] for s in cited if sources[s].get("url")},
+        texts_given=bool(texts))
+
+
+def _event_date(event: dict) -> str:
+    """An event's date as the brief shows it: inferred dates and other sources' dates marked."""
+    text = event["date"] + (" (date inferred)" if event.get("date_inferred") else "")
+    others = [f"{alt['date']} per {alt['source']}" for alt in event.get("alt_dates", [])]
+    return text + (f" (also dated {'; '.join(others)})" if others else "")
+
+
+def _topic_label(ds, tid: str) -> str:
+    topic = ds.get("topics", tid)
+    return topic["label"] if topic else tid
+
+
+def _verify(footnotes: list[Footnote], sources: dict, folders: list[Path]) -> None:
+    """Mark each footnote's quote verified (True), missing (False) or unchecked (None)."""
+    from .text import normalize_quote
+    from .verify import TextIndex
+
+    index, texts = TextIndex.scan(folders), {}
+    for note in footnotes:
+        if note.source not in texts:
+            path = index.find(sources[note.source])
+            texts[note.source] = (normalize_quote(path.read_text(encoding="utf-8",
+                                                                 errors="replace"))
+                                  if path else None)
+        text = texts[note.source]
+        note.verified = None if text is None else normalize_quote(note.quote) in text
+
+
+# ---- Markdown ----------------------------------------------------------------------------
+
+def _md(text: str) -> str:
+    """Data as Markdown text, never markup."""
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _money_cells(line: dict) -> list[str]:
+    amount = line.get("amount_usd")
+    value = (f"${amount:,.0f}" if amount is not None
+             else f"{line['share_pct']}%" if line.get("share_pct") is not None else "")
+    when = line.get("fiscal_years") or line.get("period") or ""
+    return [line["title"], measure_of(line), (_QUALIFIER.get(line.get("qualifier", ""), "") + value),
+            when, line["as_of"], line.get("source") or record_cites(line)[0]["source"],
+            "; ".join(part for part in (
+                "same count as " + ", ".join(line["same_as"]) if line.get("same_as") else "",
+                "disagrees with " + ", ".join(line["conflicts_with"])
+                if line.get("conflicts_with") else "") if part)]
+
+
+_QUALIFIER = {"about": "about ", "almost": "almost ", "over": "over ", "up-to": "up to "}
+MONEY_HEADERS = ["Line", "Measure", "Amount", "Period", "As of", "Source", "Other counts"]
+
+
+def to_markdown(brief: Brief) -> str:
+    out = [f"# {_md(brief.title)}", "", f"*{_md(_colophon(brief))}*", ""]
+    for section in brief.sections:
+        out += [f"## {section.title}", ""]
+        if section.title.startswith("The money") and brief.money:
+            out += ["| " + " | ".join(MONEY_HEADERS) + " |",
+                    "|" + "---|" * len(MONEY_HEADERS)]
+            for line in brief.money:
+                out.append("| " + " | ".join(_md(c).replace("\n", " ")
+                                             for c in _money_cells(line)) + " |")
+            out.append("")
+        for sentence in section.sentences:
+            out.append(_md_sentence(sentence))
+        if section.sentences:
+            out.append("")
+        for head, sentences in section.groups:
+            out += [f"### {_md(head)}", ""] + [_md_sentence(s) for s in sentences] + [""]
+    out += ["## Notes", ""]
+    for note in brief.footnotes:
+        out.append(f"[^{note.number}]: \u201c{_md(note.quote)}\u201d {_md(note.in_text)}")
+    out += ["", "## Bibliography", ""]
+    out += [f"- {_md(ref)}" for ref in brief.bibliography]
+    if brief.texts_given:
+        out += ["", "## Appendix: quotes checked against their texts", ""]
+        out += _appendix_lines(brief, _md)
+    return "\n".join(out) + "\n"
+
+
+def _colophon(brief: Brief) -> str:
+    return (f"Generated {brief.generated} by merida from its curated records. Every factual "
+            "sentence is a record's own-words summary or title, footnoted with the verbatim "
+            f"quote it rests on. Citations: {STYLE_NAMES[brief.style]}.")
+
+
+STYLE_NAMES = {"apa": "APA 7th edition", "chicago": "Chicago author-date (18th edition)",
+               "mla": "MLA 9th edition"}
+
+
+def _md_sentence(sentence: Sentence) -> str:
+    lead = f"**{_md(sentence.lead)}**: " if sentence.lead else ""
+    refs = "".join(f"[^{n}]" for n in sentence.notes)
+    return f"- {lead}{_md(sentence.text)}{refs}"
+
+
+def _appendix_lines(brief: Brief, esc) -> list[str]:
+    ok, rest = brief.verified()
+    lines = [(f"{len(ok)} of {len(brief.footnotes)} quotes were found verbatim in their "
+              "source texts (after folding whitespace, quotes, dashes and accents).")]
+    if ok:
+        lines.append(f"Verified: notes {_ranges([n.number for n in ok])}.")
+    missing = [n for n in rest if n.verified is False]
+    unchecked = [n for n in rest if n.verified is None]
+    if missing:
+        lines.append(f"Not found in their texts: notes {', '.join(str(n.number) for n in missing)}.")
+    if unchecked:
+        srcs = sorted({n.source for n in unchecked})
+        lines.append(f"Could not be checked ({len(unchecked)}; their texts were not given): "
+                     + ", ".join(esc(s) for s in srcs) + ".")
+    return lines
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in spans)
+
+
+# ---- HTML --------------------------------------------------------------------------------
+
+CSS = """
+body{font:11pt/1.45 Georgia,'Times New Roman',serif;color:#1b1b1b;max-width:46em;
+margin:2em auto;padding:0 1em}
+h1{font-size:1.7em;margin:.2em 0}h2{font-size:1.25em;border-bottom:1px solid #bbb;
+margin-top:1.6em}h3{font-size:1.05em;margin-bottom:.3em}
+.meta{color:#555;font-style:italic}.lead{font-weight:bold}
+ul{padding-left:1.2em}li{margin:.2em 0}sup a{text-decoration:none}
+table{border-collapse:collapse;width:100%;font-size:.85em;margin:.6em 0}
+th,td{border:1px solid #ccc;padding:.2em .4em;vertical-align:top;text-align:left}
+td.num{text-align:right;white-space:nowrap}th:first-child{width:38%}
+td:last-child{word-break:break-all}
+.notes{font-size:.85em}.bib li{padding-left:1.5em;text-indent:-1.5em;list-style:none}
+figure{margin:1em 0}figure svg{width:100%;height:auto}
+@page{size:A4;margin:2cm 1.8cm;@bottom-center{content:counter(page)}}
+figure,tr{break-inside:avoid}
+@media print{body{max-width:none;margin:0}a{color:inherit}h2,h3{break-after:avoid}}
+"""
+
+
+def to_html(brief: Brief) -> str:
+    e = _html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{e(brief.title)}</title>",
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<style>{CSS}</style></head><body>",
+           f"<h1>{e(brief.title)}</h1>",
+           f'<p class="meta">{e(_colophon(brief))}</p>']
+    uses: Counter = Counter()
+    for section in brief.sections:
+        out.append(f"<h2>{e(section.title)}</h2>")
+        if section.title.startswith("The money") and brief.money:
+            chart = money_chart_svg(brief.money, brief.measure)
+            if chart:
+                out.append(f"<figure>{chart}<figcaption>{e(_chart_caption(brief.measure))}"
+                           "</figcaption></figure>")
+            out.append("<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in MONEY_HEADERS)
+                       + "</tr></thead><tbody>")
+            for line in brief.money:
+                cells = _money_cells(line)
+                out.append("<tr>" + "".join(
+                    f'<td class="num">{e(c)}</td>' if i == 2 else f"<td>{e(c)}</td>"
+                    for i, c in enumerate(cells)) + "</tr>")
+            out.append("</tbody></table>")
+        if section.sentences:
+            out.append("<ul>" + "".join(_html_sentence(s, uses) for s in section.sentences)
+                       + "</ul>")
+        for head, sentences in section.groups:
+            out.append(f"<h3>{e(head)}</h3><ul>"
+                       + "".join(_html_sentence(s, uses) for s in sentences) + "</ul>")
+    out.append('<h2>Notes</h2><ol class="notes">')
+    for note in brief.footnotes:
+        backs = " ".join(f'<a href="#r{note.number}-{k}">\u21a9</a>'
+                         for k in range(1, uses[note.number] + 1))
+        out.append(f'<li id="n{note.number}" data-source="{e(note.source)}">'
+                   f'<span class="quote">\u201c{e(note.quote)}'
+                   f'\u201d</span> {e(note.in_text)} {backs}</li>')
+    out.append('</ol><h2>Bibliography</h2><ul class="bib">')
+    # citeproc's HTML formatter escapes the data; it only adds <i>, <b> and the like
+    out += [f"<li>{_link_url(ref)}</li>" for ref in brief.bibliography_html]
+    out.append("</ul>")
+    if brief.texts_given:
+        out.append("<h2>Appendix: quotes checked against their texts</h2>")
+        out += [f"<p>{line}</p>" for line in _appendix_lines(brief, e)]
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _html_sentence(sentence: Sentence, uses: Counter) -> str:
+    e = _html.escape
+    lead = f'<span class="lead">{e(sentence.lead)}</span>: ' if sentence.lead else ""
+    refs = []
+    for n in sentence.notes:
+        uses[n] += 1
+        refs.append(f'<a id="r{n}-{uses[n]}" href="#n{n}">{n}</a>')
+    sup = f"<sup>{','.join(refs)}</sup>" if refs else ""
+    return f"<li>{lead}{e(sentence.text)}{sup}</li>"
+
+
+def _link_url(reference_html: str) -> str:
+    import re
+
+    return re.sub(r"(https?://[^\s<>\"]+?)(\.?)(?=$|\s|<)",
+                  lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>{m.group(2)}',
+                  reference_html)
+
+
+def _chart_caption(measure: str | None) -> str:
+    return (f"Funding lines counting {measure}, in USD million, each as one source states "
+            "it at one date; lines are not added up or averaged.")
+
+
+def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
+    """A horizontal bar chart of the lines of one measure, as inline SVG (reproducible:
+    fixed hash salt, no date, text kept as text)."""
+    chosen = [line for line in lines if measure_of(line) == measure
+              and line.get("amount_usd") is not None]
+    if not chosen:
+        return None
+    import io
+
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context({"svg.hashsalt": "merida", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans", "font.size": 8}):
+        labels = [f"{line.get('fiscal_years') or line.get('period') or 'period not stated'}"
+                  f"\n{line.get('source') or record_cites(line)[0]['source']}, {line['as_of']}"
+                  for line in chosen]
+        values = [line["amount_usd"] / 1e6 for line in chosen]
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(chosen) + 0.9))
+        ax.barh(range(len(chosen)), values, color="#3b6e8f")
+        ax.set_yticks(range(len(chosen)), labels)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"{measure}, USD million")
+        for i, v in enumerate(values):
+            ax.text(v, i, f" {v:,.0f}", va="center")
+        ax.tick_params(axis="y", labelsize=6.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+        plt.close(fig)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+# ---- PDF ---------------------------------------------------------------------------------
+
+def to_pdf(brief: Brief) -> bytes:
+    """The HTML brief printed by weasyprint (the optional `pdf` extra)."""
+    try:
+        from weasyprint import HTML
+    except ImportError:
+        raise MeridaError("PDF output needs weasyprint: pip install 'merida[pdf]' "
+                          "(or use --format html and print it)") from None
+    except OSError as exc:  # weasyprint is there but pango is not
+        raise MeridaError(f"PDF output needs the pango library for weasyprint ({exc}); "
+                          "on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
+    return HTML(string=to_html(brief)).write_pdf()
+
+
+def render_brief(brief: Brief, fmt: str) -> bytes:
+    if fmt == "markdown":
+        return to_markdown(brief).encode("utf-8")
+    if fmt == "html":
+        return to_html(brief).encode("utf-8")
+    return to_pdf(brief)

@@ -1,0 +1,376 @@
+"""`merida brief`: Markdown footnotes resolve; the HTML is self-contained, every footnote
+reference resolves and every footnote quote verifies against its text; the PDF has pages;
+Chromium renders the HTML. Behaviour on a fixture pack, then the built-in Mérida brief."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, SOURCES, needs_shared, run_cli, write_pack
+
+from merida_cli.text import normalize_quote
+
+TEXT = ("The plan began in 2008. Congress gave $100 million in 2009. "
+        "By 2012 the total had reached $300 million. Critics said the plan failed.")
+PACK = """\
+sources:
+  - id: notes
+    title: Notes on the plan
+    author: Ana B. Writer
+    publisher: A Think Tank
+    date: "2013"
+    file: notes.txt
+    type: report
+topics:
+  - id: guns
+    label: Guns
+  - id: money
+    label: Money
+programs:
+  - id: plan
+    name: The Plan
+    summary: A plan that began in 2008.
+    start: "2008"
+    topics: [guns]
+    cite:
+      - source: notes
+        quote: "The plan began in 2008."
+        page: 1
+structures:
+  - id: plan-goals
+    program: plan
+    label: Two goals
+    adopted: "2009"
+    items:
+      - id: plan-goal-1
+        number: 1
+        title: Fewer guns
+        cite:
+          - source: notes
+            quote: "The plan began in 2008."
+    cite:
+      - source: notes
+        quote: "The plan began in 2008."
+funding:
+  - id: plan-2009
+    title: Appropriation 2009
+    program: plan
+    measure: appropriation
+    amount_usd: 100000000
+    fiscal_years: FY2009
+    as_of: "2013"
+    topics: [money]
+    cite:
+      - source: notes
+        quote: "Congress gave $100 million in 2009."
+  - id: plan-total-2012
+    title: Total by 2012
+    program: plan
+    measure: cumulative-appropriation
+    amount_usd: 300000000
+    fiscal_years: FY2009-FY2012
+    as_of: "2013"
+    conflicts_with: [plan-2009]
+    cite:
+      - source: notes
+        quote: "By 2012 the total had reached $300 million."
+events:
+  - id: plan-start
+    title: The plan begins
+    date: "2008"
+    date_inferred: true
+    alt_dates:
+      - date: "2009"
+        source: notes
+    programs: [plan]
+    topics: [guns]
+    cite:
+      - source: notes
+        quote: "The plan began in 2008."
+recommendations:
+  - id: more-tracing
+    text: Trace more guns
+    actor: Ana B. Writer (A Think Tank)
+    programs: [plan]
+    topics: [guns]
+    cite:
+      - source: notes
+        quote: "Critics said the plan failed."
+assessments:
+  - id: plan-failed
+    text: The plan failed
+    about: plan
+    actor: Critics
+    stance: negative
+    cite:
+      - source: notes
+        quote: "Critics said the plan failed."
+  - id: plan-misquoted
+    text: The plan worked
+    about: plan
+    actor: Fans
+    stance: positive
+    cite:
+      - source: notes
+        quote: "The plan worked wonderfully."
+"""
+
+
+@pytest.fixture
+def pack(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_text(TEXT, encoding="utf-8")
+    return write_pack(tmp_path / "pack", {"a.yaml": PACK}), texts
+
+
+def _brief(pack, *args):
+    return run_cli("--no-builtin", "--data", pack, "brief", *args)
+
+
+class Page(HTMLParser):
+    """What a reader's browser would load or follow, and the footnotes."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids, self.loads, self.quotes, self.tags = [], set(), [], [], set()
+        self.sources = []
+        self._in_quote = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.add(tag)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if "data-source" in attrs:
+            self.sources.append(attrs["data-source"])
+        if tag == "a" and attrs.get("href", "").startswith("#"):
+            self.refs.append(attrs["href"][1:])
+        for key in ("src", "srcset", "data"):
+            if key in attrs:
+                self.loads.append(attrs[key])
+        if tag == "link" or (tag == "image" and "href" in attrs):
+            self.loads.append(attrs.get("href", ""))
+        if tag == "span" and attrs.get("class") == "quote":
+            self._in_quote, self.quotes = True, self.quotes + [""]
+
+    def handle_endtag(self, tag):
+        if tag == "span":
+            self._in_quote = False
+
+    def handle_data(self, data):
+        if self._in_quote:
+            self.quotes[-1] += data
+
+
+def parse(html_text: str) -> Page:
+    page = Page()
+    page.feed(html_text)
+    return page
+
+
+def assert_self_contained(html_text: str, page: Page) -> None:
+    assert page.loads == [], page.loads
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html_text)
+    assert not re.search(r"@import", html_text)
+
+
+def footnote_quotes_verify(page: Page, folders: list[Path], data=()) -> list[str]:
+    """The footnote quotes not found in their own source's text (verify.py's matching)."""
+    from merida_cli import load_data
+    from merida_cli.verify import TextIndex
+
+    records = load_data(data, builtin=not data).records
+    sources = {s["id"]: s for s in records["sources"]}
+    index = TextIndex.scan(folders)
+    missing = []
+    for sid, quote in zip(page.sources, page.quotes):
+        path = index.find(sources[sid])
+        text = normalize_quote(path.read_text(encoding="utf-8", errors="replace"))
+        if normalize_quote(quote.strip("\u201c\u201d")) not in text:
+            missing.append(quote)
+    return missing
+
+
+# ---- behaviour ------------------------------------------------------------------
+
+def test_markdown_footnotes_resolve_and_appendix_reports(pack):
+    data, texts = pack
+    result = _brief(data, "plan", "--texts", texts)
+    assert result.code == 0, result.err
+    md = result.out
+    assert md.startswith("# The Plan: a brief\n")
+    assert re.search(r"Generated \d{4}-\d{2}-\d{2} by merida", md)
+    used = set(re.findall(r"\[\^(\d+)\](?!:)", md))
+    defined = set(re.findall(r"^\[\^(\d+)\]:", md, re.MULTILINE))
+    assert used and used == defined
+    for heading in ("## Overview", "## Structure over time", "## The money, by whose count",
+                    "## Key events", "## Recommendations", "### Guns",
+                    "## Assessments for and against", "### For", "### Against",
+                    "## Bibliography", "## Appendix: quotes checked against their texts"):
+        assert heading + "\n" in md, heading
+    assert ("| Total by 2012 | cumulative-appropriation | $300,000,000 | FY2009-FY2012 | 2013 "
+            "| notes | disagrees with plan-2009 |") in md
+    assert "- **2008 (date inferred) (also dated 2009 per notes)**: The plan begins." in md
+    assert "5 of 6 quotes were found verbatim" in md
+    assert "Verified: notes 1-5." in md
+    assert "Not found in their texts: notes 6." in md
+    assert "[^6]: \u201cThe plan worked wonderfully.\u201d (Writer 2013)" in md
+    assert "[^1]: \u201cThe plan began in 2008.\u201d (Writer 2013, 1)" in md  # its page
+    assert "- Writer, Ana B. 2013. Notes on the Plan. A Think Tank." in md
+    assert "- **$300,000,000 FY2009-FY2012**: Total by 2012.[^4]" in md
+    assert "<svg" not in md
+
+
+def test_markdown_sentences_come_from_records(pack):
+    md = _brief(pack[0], "plan").out
+    assert "- A plan that began in 2008.[^1]" in md  # the program's summary
+    assert "- **Ana B. Writer (A Think Tank)**: Trace more guns.[^5]" in md
+    assert "Appendix" not in md  # no --texts, no appendix
+
+
+def test_html_is_self_contained_and_every_reference_resolves(pack):
+    data, texts = pack
+    result = _brief(data, "plan", "-f", "html", "--style", "apa", "--texts", texts)
+    assert result.code == 0, result.err
+    page = parse(result.out)
+    assert_self_contained(result.out, page)
+    assert page.refs and all(ref in page.ids for ref in page.refs)
+    assert {f"n{i}" for i in range(1, 7)} <= page.ids
+    assert footnote_quotes_verify(page, [texts], [data]) == ["\u201cThe plan worked wonderfully.\u201d"]
+    assert "<svg" in result.out and "<style>" in result.out
+    # the chart shows one measure, cumulative appropriations by preference
+    assert "Funding lines counting cumulative-appropriation" in result.out
+    assert "(Writer, 2013, p. 1)" in result.out
+
+
+def test_data_is_text_never_markup(tmp_path):
+    hostile = PACK.replace("title: Notes on the plan", 'title: "Notes <script>x()</script> & plan"')
+    data = write_pack(tmp_path / "pack", {"a.yaml": hostile})
+    result = _brief(data, "plan", "-f", "html")
+    assert result.code == 0, result.err
+    page = parse(result.out)
+    assert "script" not in page.tags
+    assert "Notes &lt;script&gt;x()&lt;/script&gt; &amp; Plan" in result.out
+    cited = run_cli("--no-builtin", "--data", data, "cite", "notes", "--style", "chicago").out
+    assert "Notes <script>x()</script> & Plan" in cited  # plain text keeps every character
+
+
+def test_html_is_reproducible(pack, tmp_path):
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    assert _brief(pack[0], "plan", "-f", "html", "-o", first).code == 0
+    assert _brief(pack[0], "plan", "-f", "html", "-o", second).code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_topic_brief(pack):
+    result = _brief(pack[0], "guns")
+    assert result.code == 0, result.err
+    assert result.out.startswith("# Guns: a brief\n")
+    assert "Trace more guns" in result.out and "## Programs" in result.out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("nothing",), "'nothing' is neither a program nor a topic"),
+    (("plan", "-f", "pdf"), "--format pdf needs --output FILE"),
+    (("plan", "--texts", "/no/such/dir"), "not a directory"),
+    (("plan", "--style", "bibtex"), "unknown style 'bibtex' for a brief"),
+], ids=["unknown-subject", "pdf-to-stdout", "texts-missing", "style-not-for-prose"])
+def test_usage_errors(pack, args, message):
+    result = _brief(pack[0], *args)
+    assert result.code == 2
+    assert message in result.err and result.err.count("\n") == 1
+
+
+def test_pdf_without_weasyprint_is_one_clear_line(pack, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if not installed
+    out = tmp_path / "b.pdf"
+    result = _brief(pack[0], "plan", "-f", "pdf", "-o", out)
+    assert result.code == 1
+    assert result.err == ("error: PDF output needs weasyprint: pip install 'merida[pdf]' "
+                          "(or use --format html and print it)\n")
+    assert not out.exists()
+
+
+def test_brief_does_not_slow_startup():
+    code = ("import sys, merida_cli.cli; "
+            "print(any(m in sys.modules for m in ('matplotlib', 'citeproc', 'weasyprint')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
+
+
+# ---- the built-in Mérida brief ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def merida_html(tmp_path_factory):
+    path = tmp_path_factory.mktemp("brief") / "merida.html"
+    result = run_cli("brief", "merida", "-f", "html", "-o", path, "--texts", SEEDS,
+                     "--texts", SOURCES)
+    assert result.code == 0, result.err
+    return path
+
+
+@needs_shared
+def test_merida_brief_html_footnotes_resolve_and_verify(merida_html):
+    html_text = merida_html.read_text(encoding="utf-8")
+    page = parse(html_text)
+    assert_self_contained(html_text, page)
+    assert len(page.quotes) > 50 and len(page.sources) == len(page.quotes)
+    assert all(ref in page.ids for ref in page.refs)
+    assert footnote_quotes_verify(page, [SEEDS, SOURCES]) == []
+    for heading in ("Structure over time", "The money, by whose count", "Key events",
+                    "Recommendations", "Assessments for and against", "Bibliography"):
+        assert f"<h2>{heading}</h2>" in html_text
+    assert "Olson, Eric L." in html_text  # Chicago name form in the bibliography
+    bibliography = re.findall(r"<li>(.*?)</li>", html_text.split("<h2>Bibliography</h2>")[1])
+    firsts = [re.sub(r"\W+", " ", re.sub(r"<[^>]+>|^The ", "", b)).casefold().strip()
+              for b in bibliography]
+    from merida_cli.text import fold  # alphabetical as a reader sorts: accents aside
+
+    assert len(firsts) > 20 and firsts == sorted(firsts, key=fold)
+
+
+@needs_shared
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                    reason="chromium is not installed (Debian: apt-get install chromium)")
+def test_chromium_renders_the_brief(merida_html, tmp_path):
+    shot = tmp_path / "shot.png"
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                    f"--screenshot={shot}", "--window-size=1000,1400",
+                    merida_html.as_uri()], capture_output=True, timeout=120, check=False)
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000  # a page, not a blank
+
+
+def _pdf_ready() -> str | None:
+    if importlib.util.find_spec("pypdf") is None:
+        return "pypdf is not installed (it is in the dev extra)"
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        return "weasyprint is not installed (pip install 'merida[pdf]')"
+    except OSError as exc:
+        return f"weasyprint cannot load pango ({exc})"
+    return None
+
+
+@pytest.mark.skipif(_pdf_ready() is not None, reason=str(_pdf_ready()))
+def test_merida_brief_pdf_runs_to_pages(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "merida.pdf"
+    result = run_cli("brief", "merida", "-f", "pdf", "-o", out)
+    assert result.code == 0, result.err
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 2
+    assert "Mérida Initiative: a brief" in reader.pages[0].extract_text()

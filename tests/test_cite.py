@@ -1,0 +1,253 @@
+"""`merida cite`: golden references in every style for a report, an op-ed, a press
+release and a web page (fixture pack), and the built-in sources' metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write_pack
+
+GOLDEN = Path(__file__).with_name("golden") / "cite"
+STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
+
+PACK = """\
+sources:
+  - id: crs-report
+    title: "U.S.-Mexican Security Cooperation: The Mérida Initiative and Beyond"
+    author: Clare Ribando Seelke; Kristin M. Finklea
+    publisher: Congressional Research Service
+    report_number: R41349
+    date: "2011-07-22"
+    url: https://www.everycrsreport.com/reports/R41349.html
+    file: crs.txt
+    type: report
+  - id: crs-in-focus
+    title: "U.S.-Mexico Security Cooperation: From the Mérida Initiative to the Bicentennial Framework"
+    publisher: Congressional Research Service
+    report_number: IF10578
+    date: "2022-12-12"
+    file: if.txt
+    type: report
+  - id: op-ed
+    title: Op-ed on Mexico's violent summer and the Bicentennial Framework
+    author: Connor Pfeiffer
+    date: "2023"
+    date_inferred: true
+    file: oped.txt
+    type: op-ed
+  - id: olson
+    title: The Evolving Mérida Initiative
+    author: Eric L. Olson
+    publisher: Wilson Center Mexico Institute
+    date: "2017"
+    file: olson.txt
+    type: report
+  - id: press-release
+    title: Mexico and United States begin work on Bicentennial Framework
+    publisher: Secretaría de Relaciones Exteriores (SRE), Government of Mexico
+    date: "2021-12-14"
+    url: https://www.gob.mx/sre/prensa/mexico-and-united-states-begin-work-on-bicentennial-framework?idiom=en
+    file: pr.txt
+    type: press-release
+  - id: web-page
+    title: Mexico Summary
+    publisher: U.S. Department of State, Bureau of International Narcotics and Law Enforcement Affairs
+    container: Bureau of International Narcotics and Law Enforcement Affairs — Work by Country
+    url: https://www.state.gov/mexico-summary/
+    file: web.txt
+    type: web-page
+  - id: news
+    title: America and Mexico to Tackle Increasing Drug Violence
+    date: "2017-05"
+    date_inferred: true
+    file: news.txt
+    type: news
+  - id: crs-insight
+    title: "New U.S.-Mexico Security Strategy: Issues for Congressional Consideration"
+    publisher: Congressional Research Service
+    report_number: IN11859
+    date: "2022-02-17"
+    file: in.txt
+    type: report
+programs:
+  - id: crs-pair
+    name: Two CRS works
+    cite:
+      - source: crs-in-focus
+        quote: "one"
+      - source: crs-insight
+        quote: "two"
+  - id: plan
+    name: A plan
+    cite:
+      - source: olson
+        quote: "Reaffirm and preserve the framework of shared responsibility."
+        page: 3
+      - source: crs-report
+        quote: "Congress provided $1.5 billion"
+"""
+CASES = ("crs-report", "crs-in-focus", "op-ed", "press-release", "web-page", "olson")
+SUFFIX = {"bibtex": "bib", "ris": "ris", "csl-json": "json"}
+
+
+@pytest.fixture
+def pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"sources.yaml": PACK})
+
+
+def _cite(pack, *args):
+    return run_cli("--no-builtin", "--data", pack, "cite", *args)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("source", CASES)
+def test_golden_reference(pack, source, style):
+    result = _cite(pack, source, "--style", style)
+    assert result.code == 0, result.err
+    golden = GOLDEN / f"{source}.{SUFFIX.get(style, style)}"
+    if os.environ.get("MERIDA_REGOLD"):  # regenerate after a deliberate change, then review
+        golden.write_text(result.out, encoding="utf-8")
+    assert result.out == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("style", "olson", "crs"), [
+    ("apa", "Olson, E. L.", "Seelke, C. R., & Finklea, K. M."),
+    ("chicago", "Olson, Eric L.", "Seelke, Clare Ribando, and Kristin M. Finklea"),
+    ("mla", "Olson, Eric L.", "Seelke, Clare Ribando, and Kristin M. Finklea"),
+])
+def test_name_forms_as_each_style_requires(pack, style, olson, crs):
+    # citeproc-py alone gives 'Olson, E. L.' in Chicago and MLA too (it ignores
+    # initialize="false"); merida corrects the style when it loads it
+    assert _cite(pack, "olson", "--style", style).out.startswith(olson)
+    assert _cite(pack, "crs-report", "--style", style).out.startswith(crs)
+
+
+@pytest.mark.parametrize(("style", "mark"), [("apa", "(ca. 2023)"), ("chicago", "[2023?]"),
+                                             ("mla", "Circa 2023")])
+def test_inferred_date_is_marked_and_undated_is_nd(pack, style, mark):
+    assert mark in _cite(pack, "op-ed", "--style", style).out
+    if style != "mla":  # MLA leaves an undated web page's date out
+        assert "n.d." in _cite(pack, "web-page", "--style", style).out
+
+
+def test_corporate_author_with_report_number(pack):
+    out = _cite(pack, "crs-in-focus").out
+    assert out.startswith("Congressional Research Service. (2022).")
+    assert "(CRS In Focus No. IF10578)" in out
+
+
+def test_json_is_csl_json(pack):
+    result = _cite(pack, "crs-report", "--json")
+    assert result.code == 0, result.err
+    assert result.out == (GOLDEN / "crs-report.json").read_text(encoding="utf-8")
+
+
+def test_record_cites_its_sources(pack):
+    result = _cite(pack, "plan", "--style", "chicago")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert [line.split(".")[0] for line in lines] == [
+        "Olson, Eric L", "Seelke, Clare Ribando, and Kristin M"]
+
+
+def test_quote_with_in_text_citation_and_page(pack):
+    result = _cite(pack, "plan", "--quote", "--style", "apa")
+    assert result.code == 0, result.err
+    first = result.out.split("\n\n")[0].splitlines()
+    assert first[0] == ("\u201cReaffirm and preserve the framework of shared responsibility.\u201d "
+                        "(Olson, 2017, p. 3)")
+    assert first[1].startswith("Olson, E. L. (2017). The Evolving Mérida Initiative.")
+    data = json.loads(_cite(pack, "plan", "--quote", "--json").out)
+    assert data[0]["page"] == 3 and data[0]["reference"]["author"][0]["family"] == "Olson"
+
+
+def test_mla_tells_apart_two_works_of_one_author(pack):
+    # citeproc-py takes MLA's `disambiguate` branch as always true; merida adds the title
+    # only where two works would otherwise cite alike
+    blocks = _cite(pack, "crs-pair", "--quote", "--style", "mla").out.split("\n\n")
+    assert blocks[0].splitlines()[0] == ("\u201cone\u201d (Congressional Research Service, "
+                                         "U.S.-Mexico Security Cooperation)")
+    assert blocks[1].splitlines()[0] == ("\u201ctwo\u201d (Congressional Research Service, "
+                                         "New U.S.-Mexico Security Strategy)")
+    alone = _cite(pack, "plan", "--quote", "--style", "mla").out.splitlines()[0]
+    assert alone.endswith("(Olson 3)")
+
+
+@pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
+def test_a_work_without_author_is_listed_once_under_its_title(pack, style):
+    # citeproc-py prints a title it substituted for the author a second time
+    out = _cite(pack, "news", "--style", style).out
+    assert out.startswith("America and Mexico to Tackle Increasing Drug Violence.")
+    assert out.lower().count("increasing drug violence") == 1
+
+
+def test_apa_leaves_out_a_publisher_that_is_the_author(pack):
+    out = _cite(pack, "crs-in-focus", "--style", "apa").out
+    assert out.count("Congressional Research Service") == 1
+    assert _cite(pack, "crs-in-focus", "--style", "chicago").out.count(
+        "Congressional Research Service") == 2
+
+
+def test_structure_item_cites_its_own_sources():
+    result = run_cli("cite", "merida-pillar-1", "--style", "csl-json")
+    assert result.code == 0, result.err
+    ids = [item["id"] for item in json.loads(result.out)]
+    assert ids
+    from merida_cli import load_data
+
+    ds = load_data()
+    item, _structure = ds.items["merida-pillar-1"]
+    assert ids == list(dict.fromkeys(c["source"] for c in item["cite"]))
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("nosuch",), 2, "unknown id 'nosuch'"),
+    (("olson", "--style", "harvard"), 2, "unknown style 'harvard'"),
+    (("olson", "--quote"), 2, "is a source"),
+], ids=["unknown-id", "unknown-style", "quote-of-a-source"])
+def test_bad_input_is_one_line_error(pack, args, code, message):
+    result = _cite(pack, *args)
+    assert result.code == code
+    assert message in result.err and result.err.count("\n") == 1
+    assert "Traceback" not in result.err
+
+
+# ---- the built-in sources' metadata ------------------------------------------------
+
+def test_builtin_crs_reports_carry_their_numbers():
+    from merida_cli import load_data
+
+    sources = load_data().records["sources"]
+    crs = [s for s in sources if s["id"].startswith("crs-")]
+    assert crs and all(s.get("report_number") for s in crs)
+    for s in crs:
+        assert s["report_number"].lower() in s["id"]
+        assert "(" not in s["publisher"]  # no notes about copies in the publisher
+
+
+def test_builtin_crs_reference_in_every_style():
+    out = run_cli("cite", "crs-r41349-2011-07-22", "--style", "chicago").out
+    assert out.startswith("Seelke, Clare Ribando, and Kristin M. Finklea. 2011. U.S.-Mexican "
+                          "Security Cooperation: The Mérida Initiative and Beyond. CRS Report No. R41349.")
+    assert "R41349" in run_cli("cite", "crs-r41349-2011-07-22", "--style", "ris").out
+
+
+@pytest.mark.parametrize("style", ("apa", "chicago", "mla"))
+def test_every_builtin_source_renders_cleanly(style):
+    from merida_cli import load_data
+    from merida_cli.cite import csl_item, render
+
+    sources = load_data().records["sources"]
+    rendered = render([csl_item(s) for s in sources], style)
+    assert len(rendered) == len(sources)
+    for source, ref in zip(sorted(sources, key=lambda s: s["id"]),
+                           sorted(rendered, key=lambda r: r.id)):
+        assert ref.reference and "Edition" not in ref.reference, ref.reference
+        assert "Retrieved" not in ref.reference and ".." not in ref.reference
+        if source.get("url"):
+            assert source["url"] in ref.reference
+        if source.get("report_number"):
+            assert source["report_number"] in ref.reference
