@@ -552,9 +552,9 @@ def export(
     if output is None:
         env.stdout.write(text)
     else:
-        from .packs import write_atomically
+        from .safewrite import write_output
 
-        write_atomically(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
         env.err(f"wrote {output}")
 
 

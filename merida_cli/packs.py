@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .errors import DataError, MeridaError, UsageError
@@ -74,39 +75,23 @@ def _export_markdown(data) -> str:
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file through a temp file and a rename: never a half-written file."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                                   prefix=f".{path.name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MeridaError(f"{path}: cannot write: {exc.strerror}", 1) from None
-
-
-def export_sqlite(store, path: Path) -> None:
+def export_sqlite(store, path) -> None:
     """Copy the store's database (tables: records, topics_of, docs, fts...) to a file."""
-    import os
     import sqlite3
     import tempfile
 
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                                   prefix=f".{path.name}-", suffix=".tmp")
-        os.close(fd)
-        target = sqlite3.connect(tmp)
-        store.conn.backup(target)
-        target.close()
-        os.replace(tmp, path)
-    except (OSError, sqlite3.Error) as exc:
-        raise MeridaError(f"{path}: cannot write: {exc}", 1) from None
+    from .safewrite import write_output
+
+    with tempfile.TemporaryDirectory(prefix="merida-export-") as tmp:
+        copy = Path(tmp) / "export.sqlite"
+        try:
+            target = sqlite3.connect(copy)
+            store.conn.backup(target)
+            target.close()
+        except sqlite3.Error as exc:
+            raise MeridaError(f"{os.fsdecode(path)}: cannot write: {exc}", 1) from None
+        with open(copy, "rb") as handle:
+            write_output(path, iter(lambda: handle.read(1 << 20), b""))
 
 
 # ---- JSON Schema --------------------------------------------------------------
