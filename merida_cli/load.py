@@ -99,11 +99,26 @@ def _parse_json(path: Path, text: str) -> object:
         return out
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=_json_int,
+                          parse_float=_json_float)
     except json.JSONDecodeError as exc:
         raise DataError([f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"]) from None
     except RecursionError:
         raise DataError([f"{path}:1: JSON nested too deeply"]) from None
+
+
+def _json_int(text: str):
+    """An int that keeps its text; too many digits for a number stays text (and fails
+    as one with file:line, instead of Python's 4,300-digit ValueError)."""
+    from .yamlsafe import RawInt, raw_number
+
+    return raw_number(RawInt, int(text), text) if len(text) <= 30 else text
+
+
+def _json_float(text: str):
+    from .yamlsafe import RawFloat, raw_number
+
+    return raw_number(RawFloat, float(text), text)
 
 
 def _json_line(text: str, *needles: str) -> int:

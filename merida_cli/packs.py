@@ -22,10 +22,10 @@ def export_text(records: dict[str, list[dict]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
-        import yaml
+        from .yamlsafe import dump_yaml
 
         header = "# merida data pack (exported); load with: merida --no-builtin --data DIR\n"
-        return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return header + dump_yaml(data)
     if fmt == "csv":
         return _export_csv(data)
     if fmt == "markdown":

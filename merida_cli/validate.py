@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -108,12 +109,17 @@ class _Checker:
 
     def value(self, value, spec: Field, line: int, key: str):
         t = spec.type
+        raw = getattr(value, "raw", None)  # a number as written (strict YAML, JSON)
+        if raw is not None:
+            value = int(value) if isinstance(value, int) else float(value)
         if t in ("str", "text"):
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and t == "str":
+            if raw is not None:
+                value = raw
+            elif type(value) is int:  # the fast reader: only numbers str() writes as typed
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
                 return self._bad(line, key, "a non-empty string", value)
-            return value
+            return _check_text(self, line, key, value)
         if t in _PATTERNS:
             pattern, expected = _PATTERNS[t]
             if not isinstance(value, str) or not pattern.match(value):
@@ -121,7 +127,7 @@ class _Checker:
             return value
         if t == "date":
             if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
+                value = raw or str(value)
             if not isinstance(value, str) or not DATE.match(value) or not valid_date(value):
                 return self._bad(line, key, "a date like 2014, 2014-09 or 2014-09-26", value)
             return value
@@ -130,6 +136,8 @@ class _Checker:
                 return self._bad(line, key, "a finite number", value)
             if value < 0:
                 return self._bad(line, key, "a number of zero or more", value)
+            if value > MAX_NUMBER:
+                return self._bad(line, key, f"a number up to {MAX_NUMBER:.0e}", value)
             return value
         if t == "bool":
             if not isinstance(value, bool):
@@ -138,7 +146,9 @@ class _Checker:
         if t == "label":
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 return self._bad(line, key, "a number or a short label", value)
-            return value
+            if isinstance(value, int) and abs(value) > MAX_NUMBER:
+                return self._bad(line, key, f"a number up to {MAX_NUMBER:.0e}", value)
+            return _check_text(self, line, key, value) if isinstance(value, str) else value
         if t == "enum":
             if value not in spec.choices:
                 return self._bad(line, key, "one of " + ", ".join(spec.choices), value,
@@ -171,9 +181,30 @@ class _Checker:
         return out
 
     def _bad(self, line, key, expected, value, hint=""):
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        shown = _short_repr(value)
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
 
+
+MAX_NUMBER = 10 ** 15  # a quadrillion dollars: beyond it a number is a typo, and
+# a 400-digit integer would overflow every float computation
+
+
+def _short_repr(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 60:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_text(checker, line, key, value: str):
+    """Text must be encodable: a lone surrogate (JSON "\\ud800") breaks every later read."""
+    if _SURROGATE.search(value):
+        return checker._bad(line, key, "text without lone surrogates (\\ud800-\\udfff)",
+                            value.encode("utf-8", "backslashreplace").decode("ascii"))
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # field types that are strings of one shape: (pattern, what the message says is expected)
 _PATTERNS = {
