@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from . import __version__
-from .env import Environment, PipeClosed
+from .env import Environment, OutputError, PipeClosed
 from .errors import MeridaError, NoResults, StoreError, UsageError
 from .render import Format, emit, pick_format
 
@@ -83,16 +83,26 @@ def _complete(kind: str):
 
 # ---- shared options (declared once) ----------------------------------------
 
+def _not_empty(value):
+    """An option given as '' (or spaces) is a mistake, not a request to drop the filter."""
+    for one in value if isinstance(value, list) else [value]:
+        if one is not None and not str(one).strip():
+            raise typer.BadParameter("empty value")
+    return value
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
 FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format: table (default), json, csv, markdown.")]
 ProgramOpt = Annotated[str | None, typer.Option(
-    "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"))]
+    "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"),
+    callback=_not_empty)]
 TopicOpt = Annotated[list[str] | None, typer.Option(
     "--topic", "-t", help="Topic id or alias (repeatable; guns = firearms).",
-    autocompletion=_complete("topics"))]
+    autocompletion=_complete("topics"), callback=_not_empty)]
 SourceOpt = Annotated[str | None, typer.Option(
-    "--source", "-s", help="Source id.", autocompletion=_complete("sources"))]
+    "--source", "-s", help="Source id.", autocompletion=_complete("sources"),
+    callback=_not_empty)]
 
 
 def _print_version(value: bool):
@@ -104,7 +114,7 @@ def _print_version(value: bool):
 @app.callback()
 def root(
     ctx: typer.Context,
-    data: Annotated[list[Path] | None, typer.Option(
+    data: Annotated[list[str] | None, typer.Option(
         "--data", "-d", help="Extra data pack directory (repeatable; also MERIDA_DATA).",
         metavar="DIR")] = None,
     no_builtin: Annotated[bool, typer.Option(
@@ -114,7 +124,7 @@ def root(
 ):
     """Explore US-Mexico security cooperation, every line cited."""
     env = ctx.obj
-    env.data = env.data + [str(p) for p in data or []]
+    env.data = env.data + [str(_user_path(p, "--data")) for p in data or []]
     env.builtin = env.builtin and not no_builtin
 
 
@@ -218,7 +228,7 @@ def show(
 def recs(
     topic: TopicOpt = None,
     source: SourceOpt = None,
-    actor: Annotated[str | None, typer.Option("--actor", "-a",
+    actor: Annotated[str | None, typer.Option("--actor", "-a", callback=_not_empty,
                                                  help="Who recommends (substring).")] = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
@@ -237,10 +247,12 @@ def recs(
 @app.command()
 def funding(
     program: ProgramOpt = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k",
+    kind: Annotated[str | None, typer.Option("--kind", "-k", callback=_not_empty,
                                                 help="request, appropriation, ...")] = None,
-    account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
-    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...",
+                                                   callback=_not_empty)] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico",
+                                                     callback=_not_empty)] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -413,10 +425,11 @@ def diff(
     from .render.terminal import print_lines
 
     env = _env()
-    if Path(a).exists() and Path(b).exists():
+    path_a, path_b = _user_path(a, "A"), _user_path(b, "B")
+    if path_a.exists() and path_b.exists():
         from .packs import diff_packs
 
-        result = diff_packs(Path(a), Path(b))
+        result = diff_packs(path_a, path_b)
         differ = any(result[k] for k in ("added", "removed", "changed"))
         lines = pack_diff_lines(result)
     else:
@@ -482,9 +495,18 @@ def validate():
     env.err(f"ok: {total} records valid")
 
 
+def _text_folders(texts: list[str]) -> list[Path]:
+    """--texts values: each a directory (exit 2 otherwise)."""
+    folders = [_user_path(t, "--texts") for t in texts]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: not a directory")
+    return folders
+
+
 @app.command()
 def verify(
-    texts: Annotated[list[Path], typer.Option(
+    texts: Annotated[list[str], typer.Option(
         "--texts", help="Folder of source texts (repeatable).", metavar="DIR")],
 ):
     """Prove every quote occurs in its source text (matched by sha256, then file name).
@@ -495,9 +517,7 @@ def verify(
     from .verify import verify as run_verify
 
     env = _env()
-    for folder in texts:
-        if not folder.is_dir():
-            raise UsageError(f"--texts {folder}: not a directory")
+    texts = _text_folders(texts)
     records = env.dataset().records
     result = run_verify(records, texts)
     for line in result.warnings:
@@ -531,7 +551,7 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="json, yaml, csv, markdown, or sqlite (needs --output).")]
     = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
 ):
     """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading;
@@ -542,6 +562,7 @@ def export(
     from .packs import export_sqlite, export_text
 
     env = _env()
+    output = None if output is None else _user_path(output, "--output")
     if fmt is ExportFormat.sqlite:
         if output is None:
             raise UsageError("--format sqlite needs --output FILE")
@@ -571,8 +592,8 @@ def schema():
 
 
 @app.command("init-pack")
-def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
-                                                        help="Directory to create.")]):
+def init_pack(directory: Annotated[str, typer.Argument(metavar="DIR",
+                                                       help="Directory to create.")]):
     """Write a commented example data pack to start your own records from.
 
     Example: merida init-pack my-pack && merida --data my-pack validate
@@ -580,15 +601,15 @@ def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
     from .packs import init_pack as write_pack
 
     env = _env()
-    for path in write_pack(directory):
+    for path in write_pack(_user_path(directory, "DIR")):
         env.err(f"wrote {path}")
 
 
 @app.command()
 def coverage(
     source: Annotated[str, typer.Argument(help="Source id.", autocompletion=_complete("sources"))],
-    texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts.",
-                                              metavar="DIR")],
+    texts: Annotated[list[str], typer.Option("--texts", help="Folder of source texts.",
+                                             metavar="DIR")],
     json_: JsonOpt = False,
 ):
     """Sentences of a source with a number or date that no record cites (completeness).
@@ -599,8 +620,11 @@ def coverage(
     from .render import dumps
 
     env = _env()
+    folders = _text_folders(texts)
     ds = env.dataset()
-    report = coverage_report(ds, ds.resolve_id("sources", source), texts)
+    report = coverage_report(ds, ds.resolve_id("sources", source), folders)
+    for line in report["warnings"]:
+        env.err(f"warning: {line}")
     if json_:
         env.out(dumps(report))
     else:
@@ -614,8 +638,11 @@ def coverage(
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """Entry point: run the app, turn every error into a message and an exit code."""
-    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    raw = list(sys.argv[1:] if argv is None else argv)
+    argv = [_clean_arg(a) for a in raw]
     env = env or Environment.from_system()
+    env.raw_args.update(_raw_values(argv, raw))
+    start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
             result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
@@ -636,14 +663,21 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         code = 0
-    except StoreError:
+    except OutputError as exc:
+        env.err(f"error: cannot write output: {exc}")
+        _silence_stdout()
+        return 1
+    except StoreError as exc:
         # a cache that breaks mid-command is deleted and the command re-run from the YAML
         if env.use_cache and env._dataset is not None:
             env._dataset.store.discard()
             env._dataset, env.use_cache = None, False
-            return main(argv, env)
-        raise
+            env.data, env.builtin = start
+            return main(raw, env)
+        env.err(f"error: the loaded data is unusable: {exc}")
+        code = 1
     except KeyboardInterrupt:
+        env.err("interrupted")
         code = 130
     except Exception as exc:  # the last resort: one line, never a traceback
         if os.environ.get("MERIDA_DEBUG"):
@@ -655,12 +689,36 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         env.stdout.flush()
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
+    except OutputError as exc:
+        env.err(f"error: cannot write output: {exc}")
+        _silence_stdout()
+        code = code or 1
     return code
 
 
 def _clean_arg(arg: str) -> str:
-    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD."""
+    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD (for ids and
+    words; paths get their original back through `_user_path`)."""
     return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _raw_values(cleaned: list[str], raw: list[str]) -> dict[str, str]:
+    """cleaned -> as given, for the arguments cleaning changed (and `--opt=value` values)."""
+    out = {}
+    for c, r in zip(cleaned, raw):
+        if c != r:
+            out[c] = r
+            if c.startswith("-") and "=" in c:
+                out[c.split("=", 1)[1]] = r.split("=", 1)[1]
+    return out
+
+
+def _user_path(value: str, what: str) -> Path:
+    """A path argument: never empty (that would quietly mean the current directory), and
+    the bytes the user gave even when they are not UTF-8."""
+    if not value:
+        raise UsageError(f"{what}: empty path (write . for the current directory)")
+    return Path(_env().raw_args.get(value, value))
 
 
 def _globals_first(argv: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 from pathlib import Path
 
 from .errors import DataError, MeridaError
@@ -54,14 +55,44 @@ def pack_files(directory: Path) -> list[Path]:
     return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
 
 
+class TooBig(OSError):
+    """A file over the size limit of what is being read."""
+
+
+def read_regular(path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO, a device (/dev/zero)
+    or a socket is refused without reading (opened non-blocking, checked on the open file,
+    so nothing can be swapped in between); OSError otherwise, TooBig over the limit."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "not a regular file")
+        if st.st_size > limit:
+            raise TooBig(0, f"file is {st.st_size / 1048576:.1f} MiB")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise TooBig(0, f"file is over {limit / 1048576:.1f} MiB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_text(path: Path) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError([(f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
-                              f"{MAX_FILE_BYTES // 1048576} MiB limit for a pack file; split it")])
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except TooBig as exc:
+        raise DataError([(f"{path}:1: {exc.strerror}, over the {MAX_FILE_BYTES // 1048576} "
+                          "MiB limit for a pack file; split it")]) from None
     except OSError as exc:
         raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
     if b"\x00" in raw:
@@ -165,6 +196,7 @@ class _LineFinder:
     def __init__(self, path: Path):
         self.path = path
         self.text: str | None = None
+        self.lines: dict[str, int] = {}
 
     def for_record(self, record, default: int):
         rid = record.get("id") if isinstance(record, dict) else None
@@ -172,8 +204,29 @@ class _LineFinder:
 
     def find(self, rid: str) -> int:
         if self.text is None:
-            self.text = self.path.read_text(encoding="utf-8", errors="replace")
-        return _json_line(self.text, json.dumps(rid), f"id: {rid}", rid)
+            try:
+                self.text = read_regular(self.path, MAX_FILE_BYTES).decode("utf-8", "replace")
+            except OSError:  # gone or changed since it was parsed: no line to give
+                self.text = ""
+            self.lines = _id_lines(self.text)
+        line = self.lines.get(rid)
+        return line if line is not None else _json_line(self.text, json.dumps(rid),
+                                                        f"id: {rid}", rid)
+
+
+_ID_LINE = re.compile(r"""^[ \t-]*["']?id["']?[ \t]*:[ \t]*["']?([^"'\s,}#]+)""", re.MULTILINE)
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    """Line of the first `id: X` of every id in a file, in one pass (a line per message
+    by searching the text each time is quadratic on a file with thousands of errors)."""
+    out: dict[str, int] = {}
+    line, at = 1, 0
+    for match in _ID_LINE.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        out.setdefault(match.group(1), line)
+    return out
 
 
 def read_packs(directories: list[Path], fast: bool = False) -> list[Located]:
@@ -213,6 +266,13 @@ def _prepare_file(path: Path):
     return out
 
 
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle (exit 130, one line); workers are terminated."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def fast_read(directories: list[Path], on_file=None):
     """Valid packs read quickly: (records, prepared store rows), or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
@@ -226,7 +286,7 @@ def fast_read(directories: list[Path], on_file=None):
     if size > PARALLEL_BYTES and workers > 1:
         import multiprocessing
 
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
         results = pool.imap(_prepare_file, paths, chunksize=1)
     else:
         results = (_prepare_file(p) for p in paths)
@@ -247,6 +307,7 @@ def fast_read(directories: list[Path], on_file=None):
     finally:
         if pool is not None:
             pool.terminate()
+            pool.join()
     return (records, prepared) if links_are_sound(records) else None
 
 

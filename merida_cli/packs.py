@@ -176,23 +176,47 @@ recommendations:
 EXAMPLE_TEXT = "Notes.\nEvery seized firearm should be traced.\n"
 
 
-def init_pack(directory: Path) -> list[Path]:
-    """Write an example pack (and its source text); never overwrite a file."""
+def init_pack(directory) -> list[Path]:
+    """Write an example pack (and its source text): all of it or nothing, never over an
+    existing file and never through a link it did not create."""
+    if not os.fspath(directory):
+        raise UsageError("init-pack: empty directory name")
     directory = Path(directory)
-    targets = {directory / "example.yaml": EXAMPLE_PACK.format(dir=directory),
-               directory / "texts" / "my-notes-2026.txt": EXAMPLE_TEXT}
-    existing = [p for p in targets if p.exists()]
-    if existing:
-        raise MeridaError(f"{existing[0]}: already exists; not overwriting", 1)
-    if directory.exists() and not directory.is_dir():
+    files = {Path("example.yaml"): EXAMPLE_PACK.format(dir=directory),
+             Path("texts") / "my-notes-2026.txt": EXAMPLE_TEXT}
+    if os.path.lexists(directory) and not directory.is_dir():
         raise UsageError(f"{directory}: exists and is not a directory")
+    for rel in [*files, Path("texts")]:
+        path = directory / rel
+        if os.path.islink(path):
+            raise MeridaError(f"{path}: is a symbolic link; not writing through it", 1)
+        if rel in files and os.path.lexists(path):
+            raise MeridaError(f"{path}: already exists; not overwriting", 1)
+    made: list[Path] = []  # what this call created, removed again on any failure
     try:
-        for path, text in targets.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MeridaError(f"{directory}: cannot write: {exc.strerror}", 1) from None
-    return list(targets)
+        if not directory.is_dir():
+            directory.mkdir(parents=True)
+            made.append(directory)
+        for rel, text in files.items():
+            parent = directory / rel.parent
+            if not parent.is_dir():
+                parent.mkdir()
+                made.append(parent)
+            fd = os.open(directory / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            made.append(directory / rel)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+    except BaseException as exc:
+        for path in reversed(made):
+            try:
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise MeridaError(f"{directory}: cannot write: {exc.strerror or exc}", 1) from None
+        raise
+    return [directory / rel for rel in files]
 
 
 # ---- diff of two packs ----------------------------------------------------------

@@ -12,7 +12,6 @@ anywhere; then by how well the words are covered, weighted by field.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -185,8 +184,8 @@ class Searcher:
             if kinds and kind not in kinds:
                 continue
             score, matched = _score(row[6:], phrase, expansions,
-                                    bool(topics & set(json.loads(doc_topics))),
-                                    doc in exact, json.loads(names) if typo else (),
+                                    bool(topics & set(doc_topics)),
+                                    doc in exact, names if typo else (),
                                     [KIND_WORDS.get(w) == kind for w in words])
             if score > 0:
                 scored.append((score, kind, rid, title, matched))

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .errors import MeridaError, StoreError
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -73,13 +73,15 @@ def fingerprint(directories: list[Path]) -> str | None:
                 parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
     except (OSError, MeridaError):
         return None
-    return "\n".join(parts)
+    # paths that are not UTF-8 (surrogate escapes) become \xNN: the key is stored in SQLite
+    return "\n".join(parts).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def cache_path(key: str) -> Path:
     import zlib  # a builtin module: the file name only needs to spread keys, not secure them
 
-    digest = zlib.crc32(key.encode()) ^ (zlib.adler32(key.encode()) << 32)
+    raw = key.encode("utf-8", "surrogateescape")
+    digest = zlib.crc32(raw) ^ (zlib.adler32(raw) << 32)
     return cache_dir() / f"packs-{digest:016x}.sqlite"
 
 
@@ -98,7 +100,8 @@ class Store:
         if not path.is_file():
             return None
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            # a URI built by pathlib: '#', '?' and '%' in the path stay part of the path
+            conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             # the key holds merida's version and the schema version too (fingerprint)
             if meta.get("key") != key or meta.get("complete") != "1":
@@ -144,27 +147,31 @@ class Store:
             raise StoreError(str(exc)) from None
 
     def kind(self, kind: str) -> list[dict]:
-        rows = self._query("SELECT body FROM records WHERE kind = ? ORDER BY seq", (kind,))
-        return [json.loads(body) for (body,) in rows]
+        rows = self._query("SELECT id, body FROM records WHERE kind = ? ORDER BY seq", (kind,))
+        return [_record(rid, body) for rid, body in rows]
 
     def get(self, kind: str, rid: str) -> dict | None:
-        rows = self._query("SELECT body FROM records WHERE kind = ? AND id = ?", (kind, rid))
-        return json.loads(rows[0][0]) if rows else None
+        rows = self._query("SELECT id, body FROM records WHERE kind = ? AND id = ?", (kind, rid))
+        return _record(*rows[0]) if rows else None
 
     def find(self, rid: str) -> list[tuple[str, dict]]:
-        rows = self._query("SELECT kind, body FROM records WHERE id = ?", (rid,))
-        return [(kind, json.loads(body)) for kind, body in rows]
+        rows = self._query("SELECT kind, id, body FROM records WHERE id = ?", (rid,))
+        return [(kind, _record(rid, body)) for kind, rid, body in rows]
 
     def ids(self) -> list[str]:
-        return [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
+        ids = [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
+        if not all(isinstance(rid, str) for rid in ids):
+            raise StoreError("a record id in the cache is not text")
+        return ids
 
     def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
-        """Records of a kind carrying any of the topics, in file order."""
-        marks = ",".join("?" * len(topics))
+        """Records of a kind carrying any of the topics, in file order (one parameter,
+        a JSON list: no limit on how many topics)."""
         rows = self._query(
-            f"SELECT body FROM records WHERE seq IN (SELECT seq FROM topics_of "
-            f"WHERE kind = ? AND topic IN ({marks})) ORDER BY seq", (kind, *topics))
-        return [json.loads(body) for (body,) in rows]
+            "SELECT id, body FROM records WHERE seq IN (SELECT seq FROM topics_of "
+            "WHERE kind = ? AND topic IN (SELECT value FROM json_each(?))) ORDER BY seq",
+            (kind, _dumps(sorted(topics))))
+        return [_record(rid, body) for rid, body in rows]
 
     # ---- search support ---------------------------------------------------------
     def has_term(self, term: str) -> bool:
@@ -188,9 +195,9 @@ class Store:
         return [d for (d,) in self._query("SELECT doc FROM names WHERE name = ?", (name,))]
 
     def docs_with_topics(self, topics: set[str], limit: int) -> list[int]:
-        marks = ",".join("?" * len(topics))
-        rows = self._query(f"SELECT DISTINCT doc FROM doc_topics WHERE topic IN ({marks}) "
-                           f"LIMIT ?", (*topics, limit))
+        rows = self._query("SELECT DISTINCT doc FROM doc_topics WHERE topic IN "
+                           "(SELECT value FROM json_each(?)) LIMIT ?",
+                           (_dumps(sorted(topics)), limit))
         return [d for (d,) in rows]
 
     def doc_texts(self, docs: list[int]) -> list[tuple]:
@@ -203,21 +210,86 @@ class Store:
                 f"SELECT d.doc, d.kind, d.id, d.title, d.topics, d.names, f.title, "
                 f"f.topic_labels, f.body, f.quotes FROM docs d JOIN fts f ON f.rowid = d.doc "
                 f"WHERE d.doc IN ({marks})", chunk)
-        return out
+        return [_doc_row(row) for row in out]
+
+
+def _doc_row(row: tuple) -> tuple:
+    """A search document row, its topic and name lists parsed; a broken row is StoreError."""
+    try:
+        topics, names = json.loads(row[4]), json.loads(row[5])
+    except (TypeError, ValueError):
+        raise StoreError("a cached search document is not JSON") from None
+    texts = row[6:]
+    if not (isinstance(topics, list) and isinstance(names, list) and isinstance(row[2], str)
+            and isinstance(row[3], str) and all(isinstance(t, str) for t in texts)):
+        raise StoreError("a cached search document does not match its table")
+    return (*row[:4], topics, names, *texts)
+
+
+def _record(rid, body) -> dict:
+    """A cached row as a record; anything but a JSON object with the row's id means the
+    cache is broken (StoreError: `cli.main` deletes it and reloads from the YAML)."""
+    try:
+        rec = json.loads(body)
+    except (TypeError, ValueError):
+        raise StoreError("a cached record is not JSON") from None
+    if not isinstance(rec, dict) or rec.get("id") != rid or not isinstance(rid, str):
+        raise StoreError("a cached record does not match its row")
+    return rec
 
 
 KEEP_CACHES = 4
+# every cache file carries this in its SQLite header (PRAGMA application_id, bytes 68-71):
+# pruning deletes only files merida made, never a user's own packs-*.sqlite
+APPLICATION_ID = 0x4D455244  # "MERD"
+STALE_TEMP_SECONDS = 24 * 3600
+
+
+def is_merida_cache(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(72)
+    except OSError:
+        return False
+    return (len(header) == 72 and header.startswith(b"SQLite format 3\0")
+            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
 
 
 def _prune(directory: Path, keep: Path) -> None:
-    """Delete all but the most recent cache files (each pack set has its own)."""
+    """Delete all but the most recent cache files (each pack set has its own), and the
+    temp files of builds that died (killed: their process is gone, or a day old)."""
+    import time
+
     try:
-        files = sorted(directory.glob("packs-*.sqlite"), key=lambda p: p.stat().st_mtime,
-                       reverse=True)
+        files = sorted((p for p in directory.glob("packs-*.sqlite") if is_merida_cache(p)),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
         for old in [f for f in files if f != keep][KEEP_CACHES - 1:]:
             old.unlink()
     except OSError:
         pass
+    for tmp in directory.glob(".packs-*.tmp"):
+        try:
+            pid = int(tmp.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        try:
+            if _alive(pid) and time.time() - tmp.stat().st_mtime < STALE_TEMP_SECONDS:
+                continue
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def prepare(kind: str, rec: dict) -> tuple[str, list[tuple]]:
@@ -252,8 +324,8 @@ class Builder:
             try:
                 target = cache_path(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-",
-                                                suffix=".tmp")
+                fd, self.tmp = tempfile.mkstemp(dir=target.parent,
+                                                prefix=f".packs-{os.getpid()}-", suffix=".tmp")
                 os.close(fd)
                 self.conn = sqlite3.connect(self.tmp)
                 self.conn.execute("PRAGMA journal_mode=OFF")
@@ -263,6 +335,7 @@ class Builder:
                 self.key = None
         if self.conn is None:
             self.conn = sqlite3.connect(":memory:")
+        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self.conn.executescript(SCHEMA)
 
     def add(self, prepared: list[tuple]) -> None:

@@ -272,7 +272,7 @@ def links_are_sound(records: dict[str, list[dict]]) -> bool:
                 if item["id"] in item_ids:
                     return False
                 item_ids.add(item["id"])
-    return not check_references(records, _NoWhere(), [])
+    return not check_references(records, _NoWhere(), [], suggestions=False)
 
 
 class _NoWhere(dict):
@@ -305,17 +305,31 @@ def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
                          f"(at most {MAX_QUOTE_WORDS}): '{cite['quote'][:40]}...'")
 
 
-def check_references(records: dict[str, list[dict]], where: dict, located) -> list[str]:
-    """Every referenced id (topic, source, program, parent, item parent) must exist."""
+MAX_SUGGESTIONS = 200  # distinct unknown names given a 'did you mean' (each is a fuzzy scan)
+
+
+def check_references(records: dict[str, list[dict]], where: dict, located,
+                     suggestions: bool = True) -> list[str]:
+    """Every referenced id (topic, source, program, parent, item parent) must exist.
+    A suggestion is computed once per distinct unknown name, for the first few hundred."""
     ids = {kind: {r["id"] for r in recs} for kind, recs in records.items()}
     problems = []
+    hints: dict[tuple[str, str], str] = {}
+
+    def hint(ref_kind: str, ref_id: str) -> str:
+        key = (ref_kind, ref_id)
+        if key not in hints:
+            hints[key] = (suggest(ref_id, ids[ref_kind])
+                          if suggestions and len(hints) < MAX_SUGGESTIONS else "")
+        return hints[key]
+
     for kind, recs in records.items():
         for rec in recs:
             place = _Place(where[(kind, rec["id"])])
             for ref_kind, ref_id, what in _references(kind, rec):
                 if ref_id not in ids[ref_kind]:
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
-                                    f"'{ref_id}'{suggest(ref_id, ids[ref_kind])}")
+                                    f"'{ref_id}'{hint(ref_kind, ref_id)}")
             if kind == "structures":
                 item_ids = {i["id"] for i in rec["items"]}
                 for item in rec["items"]:

@@ -83,7 +83,7 @@ def resolve_plain(text: str):
     if value is not None:
         return raw_number(RawInt, value, text) if _INT_MIN <= value <= _INT_MAX else text
     if _INF.fullmatch(text) or _NAN.fullmatch(text):
-        number = float("nan") if "n" in text.lower()[1:3] else \
+        number = float("nan") if _NAN.fullmatch(text) else \
             float("-inf" if text.startswith("-") else "inf")
         return raw_number(RawFloat, number, text)
     if _FLOAT.fullmatch(text) and ("." in text or "e" in text or "E" in text):
