@@ -43,34 +43,35 @@ def _flat(rec: dict) -> dict:
 
 
 def _export_csv(data) -> str:
-    import csv
-    import io
+    from .render.formats import csv_row
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     header = ["kind", "id", "title", "summary", "date", "topics", "sources", "quote"]
-    writer.writerow(header)
+    out = [csv_row(header)]
     for kind, recs in data.items():
         for rec in recs:
             flat = _flat(rec)
-            writer.writerow([kind, rec["id"], *(flat[h] for h in header[2:])])
+            out.append(csv_row([kind, rec["id"], *(flat[h] for h in header[2:])]))
             for item in rec.get("items", []):
                 flat = _flat(item)
-                writer.writerow(["items", item["id"], *(flat[h] for h in header[2:])])
-    return buffer.getvalue()
+                out.append(csv_row(["items", item["id"], *(flat[h] for h in header[2:])]))
+    return "".join(out)
 
 
 def _export_markdown(data) -> str:
+    """Every value through md_text: a record cannot add headings, tables, links or HTML."""
+    from .render.formats import md_text as md
+
     lines = ["# merida data export", ""]
     for kind, recs in data.items():
         lines += [f"## {kind}", ""]
         for rec in recs:
-            lines.append(f"- **{title_of(kind, rec)}** (`{rec['id']}`)"
-                         + (f": {rec['summary']}" if rec.get("summary") else ""))
+            lines.append(f"- **{md(title_of(kind, rec))}** ({md(rec['id'])})"
+                         + (f": {md(rec['summary'])}" if rec.get("summary") else ""))
             for item in rec.get("items", []):
-                lines.append(f"  - {item.get('number', '')} {item['title']} (`{item['id']}`)")
+                lines.append(f"  - {md(item.get('number', ''))} {md(item['title'])} "
+                             f"({md(item['id'])})")
             for cite in rec.get("cite", []):
-                lines.append(f"  > “{cite['quote']}” ({cite['source']})")
+                lines.append(f"  > “{md(cite['quote'])}” ({md(cite['source'])})")
         lines.append("")
     return "\n".join(lines)
 
