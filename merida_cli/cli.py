@@ -648,6 +648,8 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
             result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
                          obj=env)
         code = result if isinstance(result, int) else 0
+        if code == 130:  # typer turns Ctrl-C into Exit(130)
+            env.err("interrupted")
     except MeridaError as exc:
         env.err(f"error: {exc.message}" if not isinstance(exc, NoResults) else exc.message)
         code = exc.exit_code

@@ -85,8 +85,10 @@ def coverage_report(ds, source_id: str, folders: list[Path]) -> dict:
     if path is None:
         from .errors import UsageError
 
+        skipped = [w for w in index.warnings if source["file"] in w]
         raise UsageError(f"text of source '{source_id}' ({source['file']}) not found in "
-                         + ", ".join(str(f) for f in folders))
+                         + ", ".join(str(f) for f in folders)
+                         + "".join(f" ({w})" for w in skipped[:1]))
     quotes = [c["quote"] for _rid, c in citations(ds.records) if c["source"] == source_id]
     missing = uncovered(index.text(path), quotes,
                         skip_rules().get(source_id, []))

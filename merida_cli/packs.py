@@ -195,9 +195,10 @@ def init_pack(directory) -> list[Path]:
             raise MeridaError(f"{path}: already exists; not overwriting", 1)
     made: list[Path] = []  # what this call created, removed again on any failure
     try:
-        if not directory.is_dir():
-            directory.mkdir(parents=True)
-            made.append(directory)
+        for folder in reversed([directory, *directory.parents]):
+            if not os.path.lexists(folder):
+                folder.mkdir()
+                made.append(folder)
         for rel, text in files.items():
             parent = directory / rel.parent
             if not parent.is_dir():

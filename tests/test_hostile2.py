@@ -11,6 +11,7 @@ import pytest
 from conftest import run_cli, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_loader import GOOD
 
 from merida_cli.errors import DataError
 from merida_cli.yamlsafe import dump_yaml, parse_yaml, parse_yaml_fast
@@ -271,3 +272,597 @@ def test_export_then_load_keeps_every_string(tmp_path_factory, title, author):
         back = _clean(run_cli("--no-builtin", "--data", again, "export", "--format", "json"))
         assert back.code == 0, (fmt, back.err)
         assert back.json()["sources"] == [rec], fmt
+
+
+# ---- 3. init-pack: all or nothing, never through a link it did not create ---------------
+
+def _tree(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("case", ["dangling-example-link", "example-link-to-file", "texts-link",
+                                  "text-file-link"])
+def test_init_pack_never_writes_through_a_link(tmp_path, case):
+    target, elsewhere = tmp_path / "pack", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    if case == "dangling-example-link":
+        (target / "example.yaml").symlink_to(elsewhere / "made.yaml")
+    elif case == "example-link-to-file":
+        (elsewhere / "mine.yaml").write_text("mine")
+        (target / "example.yaml").symlink_to(elsewhere / "mine.yaml")
+    elif case == "texts-link":
+        (target / "texts").symlink_to(elsewhere)
+    else:
+        (target / "texts").mkdir()
+        (target / "texts" / "my-notes-2026.txt").symlink_to(elsewhere / "made.txt")
+    before = _tree(tmp_path)
+    result = _clean(run_cli("init-pack", target))
+    assert result.code == 1 and ("symbolic link" in result.err or "exists" in result.err)
+    assert _tree(tmp_path) == before and _tree(elsewhere) == (["mine.yaml"] if "file" in case
+                                                              and "text" not in case else [])
+
+
+def test_init_pack_leaves_nothing_when_it_fails_halfway(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    real_open = os.open
+
+    def full_on_the_text(path, flags, *args):
+        if os.fspath(path).endswith(".txt"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", full_on_the_text)
+    result = _clean(run_cli("init-pack", tmp_path / "new" / "pack"))
+    monkeypatch.setattr(os, "open", real_open)
+    assert result.code == 1 and "No space left on device" in result.err
+    assert _tree(tmp_path) == []
+
+
+def test_init_pack_into_an_existing_folder_removes_only_what_it_made(tmp_path):
+    target = tmp_path / "pack"
+    target.mkdir()
+    (target / "mine.txt").write_text("mine")
+    (target / "texts").write_text("a file where the texts folder goes")
+    result = _clean(run_cli("init-pack", target))
+    assert result.code == 1 and "cannot write" in result.err
+    assert _tree(tmp_path) == ["pack", "pack/mine.txt", "pack/texts"]
+
+
+# ---- 4. streams --------------------------------------------------------------------------
+
+def _run_merida(args, env_extra=None, **popen):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **(env_extra or {}))
+    code = "import sys; from merida_cli.cli import main; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, check=False,
+                          **popen)
+
+
+def _fds_closed(*fds):
+    import os
+
+    def close():
+        for fd in fds:
+            os.close(fd)
+    return close
+
+
+@pytest.mark.parametrize("args,code", [(["pillars"], 1), (["pillars", "--json"], 1),
+                                       (["validate"], 0), (["pillars", "nope"], 2)],
+                         ids=["table", "json", "writes-only-stderr", "usage-error"])
+def test_a_closed_stdout_is_one_line_and_the_right_exit_code(tmp_path, args, code):
+    import subprocess
+
+    done = _run_merida(args, preexec_fn=_fds_closed(1), stderr=subprocess.PIPE)
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    assert "Traceback" not in err and "a bug in merida" not in err
+    if code == 1:
+        assert err.strip() == "error: cannot write output: stdout is closed"
+
+
+@pytest.mark.parametrize("args,code", [(["pillars", "nope"], 2), (["recs", "--topic", "x"], 2),
+                                       (["pillars"], 0), (["recs", "--actor", "nobody"], 1)],
+                         ids=["usage-error", "unknown-topic", "ok", "no-results"])
+def test_a_closed_stderr_keeps_the_exit_code(args, code):
+    import subprocess
+
+    done = _run_merida(args, preexec_fn=_fds_closed(2), stdout=subprocess.PIPE)
+    assert done.returncode == code
+
+
+def test_a_full_stdout_is_one_clean_line(tmp_path):
+    import os
+    import stat
+    import subprocess
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    before = os.stat("/dev/full")
+    assert stat.S_ISCHR(before.st_mode)
+    with open("/dev/full", "wb") as full:  # an existing device: opened, never replaced
+        done = _run_merida(["export"], stdout=full, stderr=subprocess.PIPE)
+    after = os.stat("/dev/full")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+    err = done.stderr.decode()
+    assert done.returncode == 1 and err.strip() == \
+        "error: cannot write output: No space left on device"
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C"},
+                                 {"PYTHONIOENCODING": "latin-1"}],
+                         ids=["pythonioencoding-ascii", "lang-c", "latin-1"])
+def test_output_is_utf8_whatever_the_locale(env):
+    import subprocess
+
+    done = _run_merida(["show", "merida"], env_extra={**env, "PYTHONUTF8": "0"},
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Mérida Initiative".encode() in done.stdout
+    bad = _run_merida(["show", "mérida-nope"], env_extra={**env, "PYTHONUTF8": "0"},
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+
+
+def test_ctrl_c_is_exit_130_and_one_line(monkeypatch):
+    from merida_cli import query
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(query, "timeline", interrupted)
+    result = run_cli("timeline")
+    assert result.code == 130 and result.err == "interrupted\n"
+
+
+def test_ctrl_c_during_a_parallel_load_leaves_no_workers(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from merida_cli import load
+    packs = [write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD.replace("notes", f"notes{i}")
+                                             .replace("trace", f"trace{i}")
+                                             .replace("plan", f"plan{i}")
+                                             .replace("guns", f"guns{i}")})
+             for i in range(3)]
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+
+    def interrupt(entries):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load.fast_read(packs, on_file=interrupt)
+    assert multiprocessing.active_children() == []
+
+
+# ---- 5. injection into other programs ------------------------------------------------------
+
+INJECT = ["=HYPERLINK(\"http://x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "a\rb", "a\nb",
+          "x,\"y\""]
+
+
+def _title_pack(tmp_path, title):
+    rec = {"id": "notes", "title": title, "file": "notes.txt", "summary": title}
+    return write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
+
+
+@pytest.mark.parametrize("title", INJECT, ids=["equals", "plus", "minus", "at", "tab", "bare-cr",
+                                               "newline", "comma-quote"])
+@pytest.mark.parametrize("command", [["export", "--format", "csv"],
+                                     ["sources", "--format", "csv"]], ids=["export", "listing"])
+def test_csv_never_starts_a_text_cell_with_a_formula_and_keeps_rows_whole(tmp_path, title,
+                                                                          command):
+    import csv
+    import io
+
+    pack = _title_pack(tmp_path, title)
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out, newline="")))
+    assert len(rows) == 2, rows  # a header and one record: no CR/LF splits a row
+    cells = [c for c in rows[1] if title.strip("'") in c or c.lstrip("'") == title]
+    assert cells, rows
+    for value in cells:
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert value.lstrip("'") == title
+
+
+def test_csv_leaves_numbers_alone():
+    from merida_cli.render.formats import csv_cell
+
+    assert [csv_cell(v) for v in ("-5", "+1.5", "-2e3", 12)] == ["-5", "+1.5", "-2e3", "12"]
+
+
+MD_HOSTILE = [
+    ("heading", "x\n# Owned", "\n# Owned"),
+    ("table", "a | b\n|---|", "a | b"),
+    ("link", "[click](javascript:alert(1))", "](javascript:"),
+    ("autolink", "<javascript:alert(1)>", "<javascript:"),
+    ("bare-scheme", "JavaScript:alert(1)", "JavaScript:alert"),
+    ("img-onerror", "<img src=x onerror=alert(1)>", "<img"),
+    ("script", "<script>alert(1)</script>", "<script>"),
+    ("emphasis", "**bold** _it_ `code`", "**bold**"),
+    ("image", "![x](http://evil/x.png)", "![x]"),
+]
+
+
+@pytest.mark.parametrize("title,forbidden", [c[1:] for c in MD_HOSTILE],
+                         ids=[c[0] for c in MD_HOSTILE])
+@pytest.mark.parametrize("command", [["export", "--format", "markdown"],
+                                     ["sources", "--format", "markdown"]],
+                         ids=["export", "listing"])
+def test_markdown_escapes_values(tmp_path, title, forbidden, command):
+    pack = _title_pack(tmp_path, title)
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 0, result.err
+    assert forbidden not in result.out, result.out
+    assert "<" not in result.out.replace("&lt;", "")
+    assert not any(line.startswith("#") and "Owned" in line for line in result.out.splitlines())
+    rows = [line.replace("\\|", "") for line in result.out.splitlines() if line.startswith("|")]
+    assert len({row.count("|") for row in rows}) <= 1, rows  # no value adds a table cell
+
+
+# ---- 6. arguments and paths --------------------------------------------------------------
+
+ARGS = [
+    ("data-empty", ["--data", "", "recs"], "--data: empty path"),
+    ("data-empty-equals", ["--data=", "recs"], "--data: empty path"),
+    ("init-pack-empty", ["init-pack", ""], "DIR: empty path"),
+    ("diff-empty", ["diff", "", ""], "A: empty path"),
+    ("diff-second-empty", ["diff", "merida", ""], "B: empty path"),
+    ("verify-texts-empty", ["verify", "--texts", ""], "--texts: empty path"),
+    ("coverage-texts-empty", ["coverage", "olson", "--texts", ""], "--texts: empty path"),
+    ("export-output-empty", ["export", "-o", ""], "--output: empty path"),
+    ("recs-program-empty", ["recs", "--program", ""], "'--program'"),
+    ("recs-source-empty", ["recs", "--source", ""], "'--source'"),
+    ("recs-topic-empty", ["recs", "--topic", ""], "'--topic'"),
+    ("recs-topic-one-empty", ["recs", "--topic", "guns", "--topic", ""], "'--topic'"),
+    ("recs-actor-blank", ["recs", "--actor", "  "], "'--actor'"),
+    ("funding-kind-empty", ["funding", "--kind", ""], "'--kind'"),
+    ("funding-account-empty", ["funding", "--account", ""], "'--account'"),
+    ("funding-recipient-empty", ["funding", "--recipient", ""], "'--recipient'"),
+    ("figures-source-empty", ["figures", "--source", ""], "'--source'"),
+    ("assessments-program-empty", ["assessments", "--program", ""], "'--program'"),
+    ("timeline-program-empty", ["timeline", "--program", ""], "'--program'"),
+    ("coverage-texts-missing", ["coverage", "olson", "--texts", "/nonexistent/texts"],
+     "not a directory"),
+]
+
+
+@pytest.mark.parametrize("argv,fragment", [c[1:] for c in ARGS], ids=[c[0] for c in ARGS])
+def test_empty_arguments_are_usage_errors(argv, fragment):
+    result = _clean(run_cli(*argv))
+    assert result.code == 2, (result.code, result.err)
+    assert fragment in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+def test_coverage_texts_a_file_is_a_usage_error(tmp_path):
+    (tmp_path / "f.txt").write_text("x")
+    result = _clean(run_cli("coverage", "olson", "--texts", tmp_path / "f.txt"))
+    assert result.code == 2 and "not a directory" in result.err
+
+
+def _undecodable(folder, name: bytes):
+    import os
+
+    return os.fsdecode(os.path.join(os.fsencode(folder), name))
+
+
+def test_an_output_path_that_is_not_utf8_is_written_as_given(tmp_path):
+    import os
+
+    target = _undecodable(tmp_path, b"out-\xff.json")
+    result = _clean(run_cli("--no-builtin", "--data", _title_pack(tmp_path, "T"), "export",
+                            "-o", target))
+    assert result.code == 0, result.err
+    assert os.listdir(os.fsencode(tmp_path)).count(b"out-\xff.json") == 1
+    assert not any("\ufffd" in name for name in os.listdir(tmp_path))
+
+
+def test_a_data_path_that_is_not_utf8_is_read_as_given(tmp_path, monkeypatch):
+    import os
+
+    from merida_cli.load import env_packs
+    folder = _undecodable(tmp_path, b"pack-\xe9")
+    os.mkdir(folder)
+    write_pack(__import__("pathlib").Path(folder), {"a.yaml": GOOD})
+    by_option = _clean(run_cli("--no-builtin", "--data", folder, "recs", "--json"))
+    assert by_option.code == 0 and by_option.json()[0]["id"] == "trace", by_option.err
+    monkeypatch.setenv("MERIDA_DATA", folder)
+    by_env = _clean(run_cli("recs", "--json", data=env_packs(), builtin=False))
+    assert by_env.code == 0 and by_env.json()[0]["id"] == "trace", by_env.err
+    again = _clean(run_cli("recs", "--json", data=env_packs(), builtin=False))
+    assert again.out == by_env.out  # and through the cache
+
+
+# ---- 7. the cache ----------------------------------------------------------------------------
+
+def _small_pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+
+
+def _caches(folder):
+    return sorted(folder.glob("packs-*.sqlite"))
+
+
+@pytest.mark.parametrize("name", ["a#b", "a?mode=rwc", "a%41b", "a b&c=d", "x?y#z%"],
+                         ids=["hash", "question-mark", "percent", "space-amp", "all"])
+def test_a_cache_path_is_a_path_not_a_uri(tmp_path, monkeypatch, name):
+    cache = tmp_path / name
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(cache))
+    pack = _small_pack(tmp_path)
+    first = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
+    (made,) = _caches(cache)
+    mtime = made.stat().st_mtime_ns
+    second = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
+    assert first.out == second.out and first.code == 0
+    assert _caches(cache) == [made] and made.stat().st_mtime_ns == mtime  # reused
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["pack", name])
+
+
+BROKEN_ROWS = [("not-json", "UPDATE records SET body = 'not json'"),
+               ("empty-object", "UPDATE records SET body = '{}'"),
+               ("null", "UPDATE records SET body = NULL"),
+               ("list", "UPDATE records SET body = '[]'"),
+               ("other-id", "UPDATE records SET body = '{\"id\": \"other\"}'"),
+               ("doc-topics-null", "UPDATE docs SET topics = NULL"),
+               ("doc-names-not-json", "UPDATE docs SET names = 'x'"),
+               ("doc-title-null", "UPDATE docs SET title = NULL")]
+
+
+@pytest.mark.parametrize("sql", [c[1] for c in BROKEN_ROWS], ids=[c[0] for c in BROKEN_ROWS])
+@pytest.mark.parametrize("command", [["recs", "--json"], ["show", "trace", "--json"],
+                                     ["search", "guns", "--json"], ["recs", "--topic", "guns",
+                                                                    "--json"]],
+                         ids=["recs", "show", "search", "by-topic"])
+def test_broken_cache_rows_are_ignored_and_rebuilt(tmp_path, monkeypatch, sql, command):
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    pack = _small_pack(tmp_path)
+    expected = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert (result.code, result.out, result.err) == (expected.code, expected.out, "")
+    again = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert again.out == expected.out and again.err == ""
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.none(), st.integers(-(2 ** 63), 2 ** 63 - 1), st.text(max_size=30), st.binary(max_size=30),
+                 st.builds(json.dumps, st.recursive(st.none() | st.booleans() | st.text(max_size=5),
+                                                    lambda c: st.lists(c, max_size=3)
+                                                    | st.dictionaries(st.text(max_size=3), c,
+                                                                      max_size=3), max_leaves=6))),
+       st.sampled_from(["body", "id"]))
+def test_any_cache_row_content_is_survived(tmp_path_factory, value, column):
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    folder = tmp_path_factory.mktemp("c")
+    for old in _caches(Path(os.environ["MERIDA_CACHE_DIR"])):
+        old.unlink()
+    pack = _small_pack(folder)
+    expected = run_cli("--no-builtin", "--data", pack, "recs", "--json")
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    conn = sqlite3.connect(path)
+    conn.execute(f"UPDATE records SET {column} = ? WHERE id = 'trace'", (value,))
+    conn.commit()
+    conn.close()
+    result = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
+    assert result.code == 0 and result.out == expected.out, result.err
+
+
+def test_a_cached_row_under_another_id_is_caught(tmp_path):
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    pack = _small_pack(tmp_path)
+    expected = run_cli("--no-builtin", "--data", pack, "recs", "--json")
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE records SET id = 7 WHERE id = 'trace'")
+    conn.commit()
+    conn.close()
+    result = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
+    assert (result.code, result.out, result.err) == (0, expected.out, "")
+
+
+def test_the_retry_after_a_broken_cache_reads_each_pack_once(tmp_path):
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    pack = _small_pack(tmp_path)
+    run_cli("--data", pack, "recs", "--json")
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE records SET body = 'not json'")
+    conn.commit()
+    conn.close()
+    result = _clean(run_cli("--data", pack, "recs", "--json"))
+    assert result.code == 0 and "duplicate" not in result.err, result.err
+    assert "trace" in {r["id"] for r in result.json()}
+
+
+def test_pruning_touches_only_caches_merida_made(tmp_path, monkeypatch):
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(cache))
+    mine = [cache / "packs-0000000000000000.sqlite", cache / "packs-users-notes.sqlite"]
+    for path in mine:
+        sqlite3.connect(path).execute("CREATE TABLE t(x)").connection.close()
+    (cache / "packs-text.sqlite").write_text("not even sqlite")
+    mine.append(cache / "packs-text.sqlite")
+    for i in range(6):
+        pack = write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD})
+        assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
+    assert all(path.exists() for path in mine)
+    assert len(_caches(cache)) == 4 + len(mine)
+
+
+def test_stale_temp_files_of_dead_builds_are_removed(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(cache))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = cache / f".packs-{dead}-abc.tmp"
+    killed.write_bytes(b"half a build")
+    old = cache / f".packs-{os.getpid()}-old.tmp"
+    old.write_bytes(b"a day old")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    running = cache / f".packs-{os.getpid()}-now.tmp"
+    running.write_bytes(b"a build in progress")
+    users = cache / ".packs-notes.tmp"
+    users.write_bytes(b"not ours")
+    assert run_cli("--no-builtin", "--data", _small_pack(tmp_path), "recs").code == 0
+    assert not killed.exists() and not old.exists()
+    assert running.exists() and users.exists()
+
+
+def test_hundreds_of_thousands_of_topics_in_one_query(tmp_path):
+    from merida_cli.load import load_dataset
+
+    ds = load_dataset([_small_pack(tmp_path)], builtin=False)
+    topics = {f"t{i}" for i in range(260_000)} | {"guns"}
+    assert [r["id"] for r in ds.store.with_topics("recommendations", topics)] == ["trace"]
+    assert ds.store.docs_with_topics(topics, 10)
+
+
+# ---- 8. bounded work ---------------------------------------------------------------------------
+
+def test_diff_refuses_fifos_without_reading(tmp_path):
+    import os
+
+    for name in ("a.yaml", "b.yaml"):
+        os.mkfifo(tmp_path / name)
+    result = _clean(run_cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml"))
+    assert result.code == 1 and "not a regular file" in result.err
+
+
+def test_diff_refuses_a_link_to_a_fifo_and_a_huge_file_without_reading(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "fifo")
+    with open(tmp_path / "huge.yaml", "wb") as handle:  # sparse: no disk used
+        handle.truncate(50 * 1024 * 1024)
+    result = _clean(run_cli("diff", tmp_path / "link.yaml", tmp_path / "huge.yaml"))
+    assert result.code == 1 and "not a regular file" in result.err
+    result = _clean(run_cli("diff", tmp_path / "huge.yaml", tmp_path / "huge.yaml"))
+    assert result.code == 1 and "over the 8 MiB limit" in result.err
+
+
+def test_a_fifo_in_a_pack_is_refused_without_reading(tmp_path):
+    import os
+
+    pack = _small_pack(tmp_path)
+    os.mkfifo(pack / "b.yaml")
+    result = _clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and "b.yaml:1: cannot read file: not a regular file" in result.err
+
+
+def test_many_bad_references_cost_one_suggestion_per_distinct_name(tmp_path, monkeypatch):
+    from merida_cli import validate
+
+    lines = [SOURCE.format(title="T"), "recommendations:\n"]
+    for i in range(3000):
+        lines.append(f"  - id: r{i}\n    text: T\n    actor: A\n    topics: [nope-{i % 500}]\n"
+                     "    cite: [{source: notes, quote: q}]\n")
+    pack = write_pack(tmp_path / "p", {"a.yaml": "".join(lines)})
+    calls = []
+    real = validate.suggest
+
+    def counting(word, choices):
+        calls.append(word)
+        return real(word, choices)
+
+    monkeypatch.setattr(validate, "suggest", counting)
+    result = _clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and result.err.count("unknown topic 'nope-") == 3000
+    assert len(calls) == len(set(calls)) <= validate.MAX_SUGGESTIONS
+    assert "a.yaml:5006: recommendation 'r1000'" in result.err  # lines are still right
+
+
+def test_a_pack_file_that_vanishes_before_its_lines_are_found(tmp_path, monkeypatch):
+    from merida_cli import load
+
+    rec = {"id": "r", "text": "T", "actor": "A", "topics": ["nope"],
+           "cite": [{"source": "notes", "quote": "q"}]}
+    body = {"sources": [{"id": "notes", "title": "T", "file": "n.txt"}], "recommendations": [rec]}
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps(body, indent=1)})
+    real = load.parse_file
+
+    def parse_then_delete(path, fast=False):
+        document = real(path, fast)
+        if not fast:  # the strict read: its messages look up lines afterwards
+            path.unlink()
+        return document
+
+    monkeypatch.setattr(load, "parse_file", parse_then_delete)
+    result = _clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and "a.json:1: recommendation 'r': unknown topic 'nope'" in result.err
+
+
+# ---- 9. source texts ---------------------------------------------------------------------------
+
+def _texts_pack(tmp_path):
+    return write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+
+
+def test_a_text_with_invalid_bytes_is_read_with_replacement_characters(tmp_path):
+    pack = _texts_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_bytes(b"Bad \xff\xfe bytes. In 2020 we wrote a quote.\n"
+                                      b"In 2021 nothing \xc3.\n")
+    verified = _clean(run_cli("--no-builtin", "--data", pack, "verify", "--texts", texts))
+    assert verified.code == 0 and "2 quotes verified" in verified.err, verified.err
+    covered = _clean(run_cli("--no-builtin", "--data", pack, "coverage", "notes", "--texts",
+                             texts, "--json"))
+    assert covered.code == 1 and covered.json()["uncited_sentences"] == ["In 2021 nothing \ufffd."]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling-link", "link-to-fifo", "huge"])
+def test_an_unreadable_text_is_skipped_with_a_warning(tmp_path, kind):
+    import os
+
+    pack = _texts_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "other.txt").write_text("a quote\n")
+    target = texts / "notes.txt"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dangling-link":
+        target.symlink_to(tmp_path / "gone.txt")
+    elif kind == "link-to-fifo":
+        os.mkfifo(tmp_path / "fifo")
+        target.symlink_to(tmp_path / "fifo")
+    else:
+        with open(target, "wb") as handle:
+            handle.truncate(100 * 1024 * 1024)
+    for command in (["verify", "--texts", texts], ["coverage", "notes", "--texts", texts]):
+        result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+        assert result.code in (1, 2) and "notes.txt: skipped:" in result.err, result.err
