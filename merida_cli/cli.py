@@ -448,7 +448,8 @@ def diff(
 @app.command()
 def gaps(
     program: Annotated[str | None, typer.Argument(
-        help="Program (default: every program).", autocompletion=_complete("programs"))] = None,
+        help="Program (default: every program).", autocompletion=_complete("programs"),
+        callback=_not_empty)] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -552,7 +553,8 @@ def export(
         "--format", "-f", help="json, yaml, csv, markdown, or sqlite (needs --output).")]
     = ExportFormat.json,
     output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+        "--output", "-o", help="Write to this file instead of stdout (- is stdout).",
+        metavar="FILE")] = None,
 ):
     """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading;
     SQLite (the cache database: records, topics, search index) for sqlite3 or Datasette.
@@ -562,7 +564,7 @@ def export(
     from .packs import export_sqlite, export_text
 
     env = _env()
-    output = None if output is None else _user_path(output, "--output")
+    output = None if output in (None, "-") else _user_path(output, "--output")
     if fmt is ExportFormat.sqlite:
         if output is None:
             raise UsageError("--format sqlite needs --output FILE")

@@ -30,7 +30,9 @@ class Environment:
     @classmethod
     def from_system(cls, data=(), builtin=True) -> Environment:
         _occupy_closed_fds()
-        stdout = _utf8(sys.stdout, "strict") if sys.stdout is not None else ClosedStream()
+        # surrogateescape: a path that is not UTF-8 prints as the bytes it is
+        stdout = _utf8(sys.stdout, "surrogateescape") if sys.stdout is not None else \
+            ClosedStream()
         stderr = _utf8(sys.stderr, "backslashreplace") if sys.stderr is not None else \
             open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
         is_tty = _isatty(stdout)
@@ -85,8 +87,7 @@ def _occupy_closed_fds() -> None:
 def _utf8(stream, errors: str):
     """Output is UTF-8 whatever the locale (LANG=C, PYTHONIOENCODING=ascii)."""
     try:
-        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
-            stream.reconfigure(encoding="utf-8", errors=errors)
+        stream.reconfigure(encoding="utf-8", errors=errors)
     except (AttributeError, ValueError, OSError):
         pass
     return stream

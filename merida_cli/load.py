@@ -329,7 +329,13 @@ def check_packs(directories: list[Path], fast: bool = True) -> tuple[dict, list[
 def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
     """The pack directories to load: the built-in one first, then the user's."""
     dirs = [builtin_pack()] if builtin else []
-    return dirs + [Path(p) for p in extra]
+    seen, out = set(), []
+    for path in dirs + [Path(p) for p in extra]:
+        key = os.path.realpath(path)  # the same folder twice would duplicate every id
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True):

@@ -11,6 +11,16 @@ from .text import normalize_quote
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
+def decode_text(raw: bytes) -> str:
+    """A source text: UTF-16 when it starts with a UTF-16 byte-order mark (Windows
+    exports), else UTF-8; invalid bytes become U+FFFD, so a quote around them verifies."""
+    import codecs
+
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
 @dataclass
 class TextIndex:
     """Source texts found in the given folders, by sha256 and by file name. Only regular
@@ -43,8 +53,7 @@ class TextIndex:
                     continue
                 index.by_hash.setdefault(hashlib.sha256(raw).hexdigest(), path)
                 index.by_name.setdefault(path.name, path)
-                # invalid bytes become U+FFFD: a quote around them still verifies
-                index.texts.setdefault(path, raw.decode("utf-8", errors="replace"))
+                index.texts.setdefault(path, decode_text(raw))
         return index
 
     def text(self, path: Path) -> str:

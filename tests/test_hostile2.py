@@ -529,6 +529,8 @@ ARGS = [
     ("figures-source-empty", ["figures", "--source", ""], "'--source'"),
     ("assessments-program-empty", ["assessments", "--program", ""], "'--program'"),
     ("timeline-program-empty", ["timeline", "--program", ""], "'--program'"),
+    ("gaps-empty-program", ["gaps", ""], "'program': empty value"),
+    ("search-kind-empty", ["search", "x", "--kind", ""], "unknown kind ''"),
     ("coverage-texts-missing", ["coverage", "olson", "--texts", "/nonexistent/texts"],
      "not a directory"),
 ]
@@ -578,6 +580,46 @@ def test_a_data_path_that_is_not_utf8_is_read_as_given(tmp_path, monkeypatch):
     assert by_env.code == 0 and by_env.json()[0]["id"] == "trace", by_env.err
     again = _clean(run_cli("recs", "--json", data=env_packs(), builtin=False))
     assert again.out == by_env.out  # and through the cache
+
+
+@pytest.mark.parametrize("twice", ["same", "trailing-slash", "via-link"])
+def test_the_same_pack_given_twice_is_read_once(tmp_path, twice):
+    pack = _small_pack(tmp_path)
+    other = {"same": pack, "trailing-slash": f"{pack}/", "via-link": tmp_path / "link"}[twice]
+    if twice == "via-link":
+        other.symlink_to(pack)
+    result = _clean(run_cli("--no-builtin", "--data", pack, "--data", other, "recs", "--json"))
+    assert result.code == 0 and [r["id"] for r in result.json()] == ["trace"], result.err
+
+
+def test_the_builtin_pack_given_as_data_is_read_once():
+    from merida_cli.load import builtin_pack
+
+    result = _clean(run_cli("--data", builtin_pack(), "pillars", "--json"))
+    assert result.code == 0 and len(result.json()) == 4, result.err
+
+
+def test_output_dash_is_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _clean(run_cli("--no-builtin", "--data", _title_pack(tmp_path, "T"), "export",
+                            "-o", "-"))
+    assert result.code == 0 and json.loads(result.out)["sources"][0]["title"] == "T"
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_path_that_is_not_utf8_prints_as_its_bytes(tmp_path):
+    import os
+    import subprocess
+
+    a = os.path.join(os.fsencode(tmp_path), b"a\xff.yaml")
+    with open(a, "w") as handle:
+        handle.write("topics:\n  - id: t\n    label: T\n")
+    (tmp_path / "b.yaml").write_text("topics:\n  - id: t\n    label: U\n")
+    done = _run_merida(["diff", os.fsdecode(a), str(tmp_path / "b.yaml"), "--json"],
+                       env_extra={"LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"},
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+    assert b"a\xff.yaml" in done.stdout
 
 
 # ---- 7. the cache ----------------------------------------------------------------------------
@@ -842,6 +884,19 @@ def test_a_text_with_invalid_bytes_is_read_with_replacement_characters(tmp_path)
     covered = _clean(run_cli("--no-builtin", "--data", pack, "coverage", "notes", "--texts",
                              texts, "--json"))
     assert covered.code == 1 and covered.json()["uncited_sentences"] == ["In 2021 nothing \ufffd."]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_a_text_with_a_byte_order_mark_is_decoded(tmp_path, encoding):
+    import codecs
+
+    pack = _texts_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    (texts / "notes.txt").write_bytes(bom + "Here is a quote, in 2020.\n".encode(encoding))
+    verified = _clean(run_cli("--no-builtin", "--data", pack, "verify", "--texts", texts))
+    assert verified.code == 0 and "2 quotes verified" in verified.err, verified.err
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dangling-link", "link-to-fifo", "huge"])
