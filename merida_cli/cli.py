@@ -653,13 +653,14 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         if code == 130:  # typer turns Ctrl-C into Exit(130)
             env.err("interrupted")
     except MeridaError as exc:
-        env.err(f"error: {exc.message}" if not isinstance(exc, NoResults) else exc.message)
+        env.err(_bounded(f"error: {exc.message}" if not isinstance(exc, NoResults)
+                         else exc.message))
         code = exc.exit_code
     except ClickUsageError as exc:
-        env.err(f"error: {exc.format_message()}")
+        env.err(_bounded(f"error: {exc.format_message()}"))
         code = 2
     except ClickException as exc:
-        env.err(f"error: {exc.format_message()}")
+        env.err(_bounded(f"error: {exc.format_message()}"))
         code = exc.exit_code
     except Abort:
         env.err("aborted")
@@ -698,6 +699,16 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         _silence_stdout()
         code = code or 1
     return code
+
+
+MAX_MESSAGE_LINE = 500
+
+
+def _bounded(message: str) -> str:
+    """Messages echo what the user gave; a 100,000-character argument is cut, per line."""
+    return "\n".join(line if len(line) <= MAX_MESSAGE_LINE else
+                     f"{line[:MAX_MESSAGE_LINE]}... ({len(line) - MAX_MESSAGE_LINE} more characters)"
+                     for line in message.split("\n"))
 
 
 def _clean_arg(arg: str) -> str:

@@ -543,6 +543,18 @@ def test_empty_arguments_are_usage_errors(argv, fragment):
     assert fragment in result.err and len(result.err.strip().splitlines()) == 1, result.err
 
 
+HUGE = "x" * 100_000
+HUGE_ARGS = [("topic", ["recs", "--topic", HUGE]), ("id", ["show", HUGE]),
+             ("year", ["timeline", "--from", "9" * 5000]), ("program", ["pillars", HUGE]),
+             ("command", [HUGE])]
+
+
+@pytest.mark.parametrize("argv", [c[1] for c in HUGE_ARGS], ids=[c[0] for c in HUGE_ARGS])
+def test_a_huge_argument_gives_a_bounded_message(argv):
+    result = _clean(run_cli(*argv))
+    assert result.code == 2 and len(result.err) < 1000 and "more characters" in result.err
+
+
 def test_coverage_texts_a_file_is_a_usage_error(tmp_path):
     (tmp_path / "f.txt").write_text("x")
     result = _clean(run_cli("coverage", "olson", "--texts", tmp_path / "f.txt"))

@@ -179,3 +179,25 @@ def test_export_refuses_a_read_only_file(tmp_path):
     result = run_cli("export", "-o", path)
     path.chmod(0o600)
     assert result.code == 1 and "read-only" in result.err and path.read_text() == "precious"
+
+
+def test_a_socket_is_a_clean_error_and_stays_a_socket(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(path))
+        with pytest.raises(MeridaError, match="cannot write"):
+            write_output(path, b"x")
+        assert stat.S_ISSOCK(os.lstat(path).st_mode) and _leftovers(tmp_path) == []
+    finally:
+        server.close()
+
+
+def test_a_folder_reached_through_a_link_is_written_in_its_target(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    write_output(tmp_path / "via" / "out.json", b"{}")
+    assert (tmp_path / "real" / "out.json").read_bytes() == b"{}"
+    assert (tmp_path / "via").is_symlink()
