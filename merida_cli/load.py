@@ -267,6 +267,13 @@ def _prepare_file(path: Path):
     return out
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a dangling link: reported when it is read
+        return 0
+
+
 def _quiet_worker() -> None:
     """Ctrl-C is the parent's to handle (exit 130, one line); workers are terminated."""
     import signal
@@ -281,7 +288,7 @@ def fast_read(directories: list[Path], on_file=None):
     from .validate import links_are_sound
 
     paths = [p for d in directories for p in pack_files(d)]
-    size = sum(p.stat().st_size for p in paths)
+    size = sum(_size(p) for p in paths)
     workers = min(len(paths), os.cpu_count() or 1)
     pool = None
     if size > PARALLEL_BYTES and workers > 1:

@@ -204,6 +204,8 @@ def init_pack(directory) -> list[Path]:
             if not parent.is_dir():
                 parent.mkdir()
                 made.append(parent)
+            if os.path.islink(parent):  # appeared since the check above
+                raise MeridaError(f"{parent}: is a symbolic link; not writing through it", 1)
             fd = os.open(directory / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                          | getattr(os, "O_NOFOLLOW", 0), 0o666)
             made.append(directory / rel)

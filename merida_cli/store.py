@@ -246,9 +246,14 @@ STALE_TEMP_SECONDS = 24 * 3600
 
 
 def is_merida_cache(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(72)
+    import stat
+
+    try:  # non-blocking, and only a regular file: a FIFO named packs-x.sqlite never hangs
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            header = os.read(fd, 72) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        finally:
+            os.close(fd)
     except OSError:
         return False
     return (len(header) == 72 and header.startswith(b"SQLite format 3\0")

@@ -753,6 +753,7 @@ def test_the_retry_after_a_broken_cache_reads_each_pack_once(tmp_path):
 
 
 def test_pruning_touches_only_caches_merida_made(tmp_path, monkeypatch):
+    import os
     import sqlite3
 
     cache = tmp_path / "cache"
@@ -763,6 +764,8 @@ def test_pruning_touches_only_caches_merida_made(tmp_path, monkeypatch):
         sqlite3.connect(path).execute("CREATE TABLE t(x)").connection.close()
     (cache / "packs-text.sqlite").write_text("not even sqlite")
     mine.append(cache / "packs-text.sqlite")
+    os.mkfifo(cache / "packs-fifo.sqlite")  # never opened for reading (it would hang)
+    mine.append(cache / "packs-fifo.sqlite")
     for i in range(6):
         pack = write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD})
         assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
@@ -828,13 +831,21 @@ def test_diff_refuses_a_link_to_a_fifo_and_a_huge_file_without_reading(tmp_path)
     assert result.code == 1 and "over the 8 MiB limit" in result.err
 
 
-def test_a_fifo_in_a_pack_is_refused_without_reading(tmp_path):
+@pytest.mark.parametrize("kind", ["fifo", "dangling-link", "link-to-fifo"])
+@pytest.mark.parametrize("command", [["validate"], ["recs"]])
+def test_a_pack_entry_that_is_not_a_file_is_reported_unread(tmp_path, kind, command):
     import os
 
     pack = _small_pack(tmp_path)
-    os.mkfifo(pack / "b.yaml")
-    result = _clean(run_cli("--no-builtin", "--data", pack, "validate"))
-    assert result.code == 1 and "b.yaml:1: cannot read file: not a regular file" in result.err
+    if kind == "fifo":
+        os.mkfifo(pack / "b.yaml")
+    elif kind == "dangling-link":
+        (pack / "b.yaml").symlink_to(tmp_path / "gone.yaml")
+    else:
+        os.mkfifo(tmp_path / "fifo")
+        (pack / "b.yaml").symlink_to(tmp_path / "fifo")
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "b.yaml:1: cannot read file: " in result.err, result.err
 
 
 def test_many_bad_references_cost_one_suggestion_per_distinct_name(tmp_path, monkeypatch):
