@@ -227,7 +227,8 @@ def check_record(loc: Located, problems: list[str]) -> dict | None:
     if rec is None or "id" not in rec:
         return None
     _check_quotes(checker, rec, loc)
-    if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite"):
+    if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite") \
+            and "source" in rec["cite"][0]:  # (a bad source is reported, not defaulted)
         rec = _with_default_source(loc.kind, rec)
     return rec
 
@@ -352,10 +353,13 @@ def _references(kind: str, rec: dict):
     for item in rec.get("items", []):
         for topic in item.get("topics", []):
             yield "topics", topic, "topic"
+    # a citation whose source failed its own check has none (that problem is reported)
     for cite in record_cites(rec):
-        yield "sources", cite["source"], "source"
+        if "source" in cite:
+            yield "sources", cite["source"], "source"
     for alt in rec.get("alt_dates", []):
-        yield "sources", alt["source"], "source"
+        if "source" in alt:
+            yield "sources", alt["source"], "source"
 
 
 def _ref_label(key: str, ref_kind: str) -> str:

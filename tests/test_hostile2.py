@@ -274,6 +274,30 @@ def test_export_then_load_keeps_every_string(tmp_path_factory, title, author):
         assert back.json()["sources"] == [rec], fmt
 
 
+# a citation (or alternative date) whose source is itself invalid: one file:line message,
+# not a KeyError where the default source or the references are worked out
+BAD_CITE_SOURCES = [("number", "1e3"), ("not-a-slug", '"bad id"'), ("list", "[a, b]"),
+                    ("mapping", "{a: 1}"), ("null", "~"), ("bool", "true")]
+
+
+@pytest.mark.parametrize("value", [c[1] for c in BAD_CITE_SOURCES],
+                         ids=[c[0] for c in BAD_CITE_SOURCES])
+@pytest.mark.parametrize("command", [["validate"], ["recs", "--json"]])
+def test_a_citation_with_a_bad_source_is_one_message(tmp_path, value, command):
+    text = SOURCE.format(title="T") + f"""\
+recommendations:
+  - id: trace
+    text: Trace guns
+    actor: Me
+    cite:
+      - source: {value}
+        quote: "a quote"
+"""
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "a.yaml:" in result.err and "'source'" in result.err, result.err
+
+
 # ---- 3. init-pack: all or nothing, never through a link it did not create ---------------
 
 def _tree(folder):
