@@ -174,9 +174,12 @@ class _Checker:
         if not isinstance(value, list) or not value:
             return self._bad(line, key, f"a non-empty list of {what}s", value)
         out = []
+        required = [k for k, spec in schema.items() if spec.required]
         for i, entry in enumerate(value, 1):
             checked = self.mapping(entry, schema, _lines_of(entry)[0] or line, f"{what} {i}")
-            if checked is not None:
+            # an entry missing a required field is reported and left out, so the checks
+            # after this one (ids, references) can rely on every entry being whole
+            if checked is not None and all(k in checked for k in required):
                 out.append(checked)
         return out
 

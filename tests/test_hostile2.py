@@ -298,6 +298,54 @@ recommendations:
     assert result.code == 1 and "a.yaml:" in result.err and "'source'" in result.err, result.err
 
 
+RICH = """\
+sources:
+  - id: notes
+    title: My notes
+    file: notes.txt
+programs:
+  - id: plan
+    name: A plan
+    cite: [{source: notes, quote: q}]
+structures:
+  - id: plan-s
+    program: plan
+    label: Pillars
+    items:
+      - id: p1
+        title: One
+        cite: [{source: notes, quote: q}]
+      - id: {item_id}
+        parent: p1
+        title: One one
+        cite: [{source: notes, quote: q}]
+    cite: [{source: notes, quote: q}]
+funding:
+  - id: f2
+    title: Money without a kind (optional for now)
+    program: plan
+    amount_usd: 1500000
+    as_of: 2011
+    cite: [{source: notes, quote: q}]
+"""
+
+
+@pytest.mark.parametrize("item_id", ["1e20", "Bad Id", "[x]", "~"],
+                         ids=["number", "not-a-slug", "list", "null"])
+@pytest.mark.parametrize("command", [["validate"], ["pillars", "plan"], ["show", "p1"]])
+def test_a_structure_item_with_a_bad_id_is_one_message(tmp_path, item_id, command):
+    pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", item_id)})
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "a.yaml:" in result.err and "'id'" in result.err, result.err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "json"])
+def test_a_funding_line_without_a_kind_is_listed(tmp_path, fmt):
+    pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", "p2")})
+    result = _clean(run_cli("--no-builtin", "--data", pack, "funding", "--format", fmt))
+    assert result.code == 0 and "f2" in result.out, result.err
+
+
 # ---- 3. init-pack: all or nothing, never through a link it did not create ---------------
 
 def _tree(folder):

@@ -89,7 +89,7 @@ def funding_listing(lines: list[dict], chart=None) -> Listing:
     return Listing("funding lines", lines, [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
         Column("Period", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
-        Column("Kind", lambda r: r["kind"]),
+        Column("Kind", lambda r: r.get("kind", "")),
         Column("Amount", fmt_amount),
         Column("Account", lambda r: r.get("account", "")),
         Column("Recipient", lambda r: r.get("recipient", "")),
