@@ -183,7 +183,8 @@ def init_pack(directory) -> list[Path]:
     if not os.fspath(directory):
         raise UsageError("init-pack: empty directory name")
     directory = Path(directory)
-    files = {Path("example.yaml"): EXAMPLE_PACK.format(dir=directory),
+    shown = os.fsencode(directory).decode("utf-8", "replace")  # the pack file is UTF-8
+    files = {Path("example.yaml"): EXAMPLE_PACK.format(dir=shown),
              Path("texts") / "my-notes-2026.txt": EXAMPLE_TEXT}
     if os.path.lexists(directory) and not directory.is_dir():
         raise UsageError(f"{directory}: exists and is not a directory")

@@ -1016,3 +1016,37 @@ def test_an_unreadable_text_is_skipped_with_a_warning(tmp_path, kind):
     for command in (["verify", "--texts", texts], ["coverage", "notes", "--texts", texts]):
         result = _clean(run_cli("--no-builtin", "--data", pack, *command))
         assert result.code in (1, 2) and "notes.txt: skipped:" in result.err, result.err
+
+
+# ---- argv: path arguments, by hypothesis ------------------------------------------------------
+
+NAME_CHARS = st.sampled_from(list("ab#?%&= -_.~*'\"\\:;é\udcff\udc80\u202e\x1b\t") + ["\n"])
+NAMES = st.text(NAME_CHARS, min_size=1, max_size=12).filter(lambda n: n.strip(".") != "")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(NAMES, st.sampled_from(["export-json", "export-sqlite", "init-pack", "diff", "verify",
+                               "data"]))
+def test_any_path_argument_is_used_as_given_and_only_inside_its_folder(tmp_path_factory, name,
+                                                                       command):
+    import os
+
+    folder = tmp_path_factory.mktemp("argv")
+    pack = _title_pack(folder, "T")
+    target = os.path.join(str(folder), name)  # one component: never outside the folder
+    argv = {"export-json": ["--no-builtin", "--data", pack, "export", "-o", target],
+            "export-sqlite": ["--no-builtin", "--data", pack, "export", "-f", "sqlite",
+                              "-o", target],
+            "init-pack": ["init-pack", target],
+            "diff": ["diff", target, target],
+            "verify": ["--no-builtin", "--data", pack, "verify", "--texts", target],
+            "data": ["--no-builtin", "--data", target, "sources"]}[command]
+    before = set(os.listdir(os.fsencode(folder)))
+    result = run_cli(*argv)
+    assert result.code in (0, 1, 2), result.err
+    assert "Traceback" not in result.err and "a bug in merida" not in result.err, result.err
+    created = set(os.listdir(os.fsencode(folder))) - before
+    assert created <= {os.fsencode(name)}, (created, name)  # that name, as its bytes
+    if command.startswith("export") or command == "init-pack":
+        assert result.code == 0 and created == {os.fsencode(name)}, result.err
