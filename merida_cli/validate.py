@@ -144,6 +144,8 @@ class _Checker:
                 return self._bad(line, key, "true or false", value)
             return value
         if t == "label":
+            if raw is not None and isinstance(value, int) and raw != str(value):
+                value = raw  # 0o17, +3: a label is kept as written, not as a number
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 return self._bad(line, key, "a number or a short label", value)
             if isinstance(value, int) and abs(value) > MAX_NUMBER:

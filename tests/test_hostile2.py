@@ -74,6 +74,31 @@ def test_a_string_field_holds_the_text_as_written_through_both_readers(tmp_path,
     assert fast.json()["record"]["title"] == strict.json()["record"]["title"] == expected
 
 
+LABELS = [("leading-zero", "010", "010"), ("octal", "0o17", "0o17"), ("hex", "0x1F", "0x1F"),
+          ("plus", "+3", "+3"), ("plain", "3", 3), ("dotted", "1.1.2", "1.1.2"),
+          ("sexagesimal", "1:30", "1:30")]
+
+
+@pytest.mark.parametrize("written,expected", [c[1:] for c in LABELS], ids=[c[0] for c in LABELS])
+def test_an_item_number_is_kept_as_written_through_both_readers(tmp_path, written, expected):
+    text = RICH.replace("{item_id}", "p2").replace("      - id: p1\n",
+                                                   f"      - id: p1\n        number: {written}\n")
+    for name, body in (("fast", text), ("strict", text + STRICT_MARK)):
+        pack = write_pack(tmp_path / name, {"a.yaml": body})
+        result = _clean(run_cli("--no-builtin", "--data", pack, "show", "p1", "--json"))
+        assert result.code == 0, (name, result.err)
+        assert result.json()["record"]["number"] == expected, name
+
+
+def test_list_entries_keep_their_text_through_both_readers(tmp_path):
+    text = GOOD.replace("aliases: [firearms]", "aliases: [1e3, 010, yes, +1, 0x1F, 1:30]")
+    for name, body in (("fast", text), ("strict", text + STRICT_MARK)):
+        pack = write_pack(tmp_path / name, {"a.yaml": body})
+        result = _clean(run_cli("--no-builtin", "--data", pack, "topics", "--json"))
+        assert result.code == 0, (name, result.err)
+        assert result.json()[0]["aliases"] == ["1e3", "010", "yes", "+1", "0x1F", "1:30"], name
+
+
 # (id, a line for a structure's `current` (a bool) or an item's `number`, error fragment)
 TYPED = [
     ("bool-yes", "current: yes", "field 'current' must be true or false, got 'yes'"),

@@ -201,3 +201,13 @@ def test_a_folder_reached_through_a_link_is_written_in_its_target(tmp_path):
     write_output(tmp_path / "via" / "out.json", b"{}")
     assert (tmp_path / "real" / "out.json").read_bytes() == b"{}"
     assert (tmp_path / "via").is_symlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_an_existing_file_keeps_its_owner(tmp_path):
+    path = tmp_path / "theirs.json"
+    path.write_text("old")
+    os.chown(path, 4321, 4321)
+    write_output(path, b"new")
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, path.read_text()) == (4321, 4321, "new")
