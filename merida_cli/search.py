@@ -194,6 +194,10 @@ class Searcher:
 
     def _hit(self, score, kind, rid, title, matched) -> Hit:
         record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
+        if record is None:  # the search index names a record the cache does not hold
+            from .errors import StoreError
+
+            raise StoreError(f"search document {kind} '{rid}' has no record")
         return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
 
 

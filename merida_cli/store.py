@@ -28,7 +28,7 @@ SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT);
+CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT, crc INTEGER);
 CREATE TABLE items(id TEXT, structure TEXT);
 CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
 CREATE TABLE doc_topics(topic TEXT, doc INTEGER);
@@ -88,9 +88,11 @@ def cache_path(key: str) -> Path:
 class Store:
     """Read access to a built database."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None,
+                 counts: dict | None = None):
         self.conn = conn
         self.path = path
+        self.counts = counts if counts is not None else {}  # records per kind, as built
 
     # ---- opening and building ---------------------------------------------------
     @classmethod
@@ -104,11 +106,12 @@ class Store:
             conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             # the key holds merida's version and the schema version too (fingerprint)
-            if meta.get("key") != key or meta.get("complete") != "1":
+            counts = _counts(meta.get("counts"))
+            if meta.get("key") != key or meta.get("complete") != "1" or counts is None:
                 conn.close()
                 return None
-            return cls(conn, path)
-        except sqlite3.Error:
+            return cls(conn, path, counts)
+        except (sqlite3.Error, UnicodeDecodeError):  # a damaged text cell
             return None
 
     @classmethod
@@ -143,20 +146,25 @@ class Store:
     def _query(self, sql: str, args=()):
         try:
             return self.conn.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # damaged bytes in a cell
             raise StoreError(str(exc)) from None
 
     def kind(self, kind: str) -> list[dict]:
-        rows = self._query("SELECT id, body FROM records WHERE kind = ? ORDER BY seq", (kind,))
-        return [_record(rid, body) for rid, body in rows]
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE kind = ? ORDER BY seq",
+                           (kind,))
+        if len(rows) != self.counts.get(kind, 0):
+            raise StoreError(f"the cache holds {len(rows)} {kind}, built with "
+                             f"{self.counts.get(kind, 0)}")
+        return [_record(*row) for row in rows]
 
     def get(self, kind: str, rid: str) -> dict | None:
-        rows = self._query("SELECT id, body FROM records WHERE kind = ? AND id = ?", (kind, rid))
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE kind = ? AND id = ?",
+                           (kind, rid))
         return _record(*rows[0]) if rows else None
 
     def find(self, rid: str) -> list[tuple[str, dict]]:
-        rows = self._query("SELECT kind, id, body FROM records WHERE id = ?", (rid,))
-        return [(kind, _record(rid, body)) for kind, rid, body in rows]
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE id = ?", (rid,))
+        return [(row[0], _record(*row)) for row in rows]
 
     def ids(self) -> list[str]:
         ids = [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
@@ -168,10 +176,10 @@ class Store:
         """Records of a kind carrying any of the topics, in file order (one parameter,
         a JSON list: no limit on how many topics)."""
         rows = self._query(
-            "SELECT id, body FROM records WHERE seq IN (SELECT seq FROM topics_of "
+            "SELECT kind, id, body, crc FROM records WHERE seq IN (SELECT seq FROM topics_of "
             "WHERE kind = ? AND topic IN (SELECT value FROM json_each(?))) ORDER BY seq",
             (kind, _dumps(sorted(topics))))
-        return [_record(rid, body) for rid, body in rows]
+        return [_record(*row) for row in rows]
 
     # ---- search support ---------------------------------------------------------
     def has_term(self, term: str) -> bool:
@@ -226,16 +234,35 @@ def _doc_row(row: tuple) -> tuple:
     return (*row[:4], topics, names, *texts)
 
 
-def _record(rid, body) -> dict:
-    """A cached row as a record; anything but a JSON object with the row's id means the
-    cache is broken (StoreError: `cli.main` deletes it and reloads from the YAML)."""
+def _crc(kind: str, rid: str, body: str) -> int:
+    import zlib
+
+    return zlib.crc32(f"{kind}\0{rid}\0{body}".encode())
+
+
+def _record(kind, rid, body, crc) -> dict:
+    """A cached row as a record. Each row carries a checksum of its kind, id and body:
+    anything else (not JSON, {}, NULL, a changed byte, a row moved to another kind) means
+    the cache is broken (StoreError: `cli.main` deletes it and reloads from the YAML)."""
+    if not (isinstance(kind, str) and isinstance(rid, str) and isinstance(body, str)
+            and crc == _crc(kind, rid, body)):
+        raise StoreError("a cached record does not match its checksum")
     try:
         rec = json.loads(body)
-    except (TypeError, ValueError):
+    except ValueError:
         raise StoreError("a cached record is not JSON") from None
-    if not isinstance(rec, dict) or rec.get("id") != rid or not isinstance(rid, str):
+    if not isinstance(rec, dict) or rec.get("id") != rid:
         raise StoreError("a cached record does not match its row")
     return rec
+
+
+def _counts(text) -> dict | None:
+    try:
+        counts = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    ok = isinstance(counts, dict) and all(isinstance(v, int) for v in counts.values())
+    return counts if ok else None
 
 
 KEEP_CACHES = 4
@@ -323,6 +350,7 @@ class Builder:
 
     def __init__(self, key: str | None):
         self.key, self.tmp, self.seq, self.docs = key, None, 0, 0
+        self.counts: dict[str, int] = {}
         self.fts_rows: list[tuple] = []
         self.conn = None
         if key is not None:
@@ -348,7 +376,8 @@ class Builder:
         rows, topic_rows, item_rows, doc_rows, name_rows, doc_topic_rows = [], [], [], [], [], []
         for kind, rec, body, docs in prepared:
             self.seq += 1
-            rows.append((self.seq, kind, rec["id"], body))
+            rows.append((self.seq, kind, rec["id"], body, _crc(kind, rec["id"], body)))
+            self.counts[kind] = self.counts.get(kind, 0) + 1
             topics = set(rec.get("topics", []))
             for item in rec.get("items", []):
                 topics.update(item.get("topics", []))
@@ -362,7 +391,7 @@ class Builder:
                 name_rows += [(n, self.docs) for n in names]
                 doc_topic_rows += [(t, self.docs) for t in doc_topics]
         conn = self.conn
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
         conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
         conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
@@ -383,10 +412,10 @@ class Builder:
         conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("key", self.key or ""), ("version", __version__), ("schema", SCHEMA_VERSION),
-            ("complete", "1")])
+            ("counts", _dumps(self.counts)), ("complete", "1")])
         conn.commit()
         if self.key is None:
-            return Store(conn)
+            return Store(conn, None, self.counts)
         conn.close()
         target = cache_path(self.key)
         os.replace(self.tmp, target)

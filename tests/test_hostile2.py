@@ -761,6 +761,9 @@ BROKEN_ROWS = [("not-json", "UPDATE records SET body = 'not json'"),
                ("null", "UPDATE records SET body = NULL"),
                ("list", "UPDATE records SET body = '[]'"),
                ("other-id", "UPDATE records SET body = '{\"id\": \"other\"}'"),
+               ("changed-text", "UPDATE records SET body = replace(body, 'Trace', 'Trice')"),
+               ("changed-key", "UPDATE records SET body = replace(body, '\"actor\"', '\"actr\"')"),
+               ("moved-kind", "UPDATE records SET kind = 'events' WHERE id = 'trace'"),
                ("doc-topics-null", "UPDATE docs SET topics = NULL"),
                ("doc-names-not-json", "UPDATE docs SET names = 'x'"),
                ("doc-title-null", "UPDATE docs SET title = NULL")]
@@ -826,6 +829,27 @@ def test_a_cached_row_under_another_id_is_caught(tmp_path):
     (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
     conn = sqlite3.connect(path)
     conn.execute("UPDATE records SET id = 7 WHERE id = 'trace'")
+    conn.commit()
+    conn.close()
+    result = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
+    assert (result.code, result.out, result.err) == (0, expected.out, "")
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM records WHERE id = 'trace'",
+                                 "UPDATE records SET kind = NULL WHERE id = 'trace'",
+                                 ("INSERT INTO records SELECT seq + 100, kind, 'x', body, crc "
+                                 "FROM records WHERE id = 'trace'")],
+                         ids=["deleted", "kind-null", "added"])
+def test_a_listing_missing_or_gaining_cached_rows_is_caught(tmp_path, sql):
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    pack = _small_pack(tmp_path)
+    expected = run_cli("--no-builtin", "--data", pack, "recs", "--json")
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    conn = sqlite3.connect(path)
+    conn.execute(sql)
     conn.commit()
     conn.close()
     result = _clean(run_cli("--no-builtin", "--data", pack, "recs", "--json"))
