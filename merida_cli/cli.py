@@ -490,7 +490,7 @@ def validate():
     records, problems = validate_packs(env.data, env.builtin)
     if problems:
         for problem in problems:
-            env.err(problem)
+            env.err(_bounded(problem))
         raise MeridaError(f"{len(problems)} problem(s) found", 1)
     total = sum(len(v) for v in records.values())
     env.err(f"ok: {total} records valid")
