@@ -80,7 +80,9 @@ def _write_atomic(shown: str, target: str, data: Data, st: os.stat_result | None
     directory, name = os.path.split(target)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory or ".", prefix=f".{name}-", suffix=".tmp")
+        # a short prefix: a 250-byte file name must not make the temp name too long
+        fd, tmp = tempfile.mkstemp(dir=directory or ".", prefix=f".{name[:32]}-",
+                                   suffix=".tmp")
         try:
             if st is not None:
                 os.fchmod(fd, stat.S_IMODE(st.st_mode))

@@ -211,3 +211,9 @@ def test_an_existing_file_keeps_its_owner(tmp_path):
     write_output(path, b"new")
     st = path.stat()
     assert (st.st_uid, st.st_gid, path.read_text()) == (4321, 4321, "new")
+
+
+def test_a_file_name_at_the_length_limit_is_written(tmp_path):
+    name = "n" * 250 + ".json"  # 255 bytes: the longest a name may be
+    write_output(tmp_path / name, b"{}")
+    assert (tmp_path / name).read_bytes() == b"{}" and _leftovers(tmp_path) == []
