@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     argv = [_clean_arg(a) for a in raw]
     env = env or Environment.from_system()
-    env.raw_args.update(_raw_values(argv, raw))
+    env.raw_args = _raw_values(_globals_first(argv), _globals_first(raw))
     start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
@@ -717,14 +717,15 @@ def _clean_arg(arg: str) -> str:
     return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _raw_values(cleaned: list[str], raw: list[str]) -> dict[str, str]:
-    """cleaned -> as given, for the arguments cleaning changed (and `--opt=value` values)."""
-    out = {}
+def _raw_values(cleaned: list[str], raw: list[str]) -> dict[str, list[str]]:
+    """cleaned -> the arguments as given, in command-line order, for those cleaning changed
+    (and `--opt=value` values). A list: two different paths can clean to the same text."""
+    out: dict[str, list[str]] = {}
     for c, r in zip(cleaned, raw):
         if c != r:
-            out[c] = r
             if c.startswith("-") and "=" in c:
-                out[c.split("=", 1)[1]] = r.split("=", 1)[1]
+                c, r = c.split("=", 1)[1], r.split("=", 1)[1]
+            out.setdefault(c, []).append(r)
     return out
 
 
@@ -733,7 +734,8 @@ def _user_path(value: str, what: str) -> Path:
     the bytes the user gave even when they are not UTF-8."""
     if not value:
         raise UsageError(f"{what}: empty path (write . for the current directory)")
-    return Path(_env().raw_args.get(value, value))
+    given = _env().raw_args.get(value)
+    return Path(given.pop(0) if given else value)  # path options are read in argv order
 
 
 def _globals_first(argv: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ class Environment:
     _dataset: object = None
     # arguments as the user gave them, where the command line saw them cleaned (a path
     # that is not UTF-8 must stay the bytes given, not become U+FFFD)
-    raw_args: dict = field(default_factory=dict)
+    raw_args: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_system(cls, data=(), builtin=True) -> Environment:

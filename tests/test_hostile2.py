@@ -675,6 +675,28 @@ def test_an_output_path_that_is_not_utf8_is_written_as_given(tmp_path):
     assert not any("\ufffd" in name for name in os.listdir(tmp_path))
 
 
+@pytest.mark.parametrize("how", ["diff", "diff-json", "texts"])
+def test_two_paths_that_clean_to_the_same_text_stay_two_paths(tmp_path, how):
+    import os
+
+    a, b = _undecodable(tmp_path, b"p\xff.yaml"), _undecodable(tmp_path, b"p\xfe.yaml")
+    for path, label in ((a, "T"), (b, "U")):
+        with open(path, "w") as handle:
+            handle.write(f"topics:\n  - id: t\n    label: {label}\n")
+    if how == "texts":
+        one, two = _undecodable(tmp_path, b"t\xff"), _undecodable(tmp_path, b"t\xfe")
+        os.mkdir(one)
+        os.mkdir(two)
+        with open(os.path.join(two, "notes.txt"), "w") as handle:
+            handle.write("a quote\n")
+        result = _clean(run_cli("--no-builtin", "--data", _small_pack(tmp_path), "verify",
+                                "--texts", one, "--texts", two))
+        assert result.code == 0 and "2 quotes verified" in result.err, result.err
+        return
+    result = _clean(run_cli("diff", a, b, *(["--json"] if how == "diff-json" else [])))
+    assert result.code == 1, result.err  # they differ: two files were read, not one twice
+
+
 def test_a_data_path_that_is_not_utf8_is_read_as_given(tmp_path, monkeypatch):
     import os
 
