@@ -540,7 +540,7 @@ def test_ctrl_c_during_a_parallel_load_leaves_no_workers(tmp_path, monkeypatch):
 # ---- 5. injection into other programs ------------------------------------------------------
 
 INJECT = ["=HYPERLINK(\"http://x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "a\rb", "a\nb",
-          "x,\"y\""]
+          "x,\"y\"", "\uff1d1+1"]
 
 
 def _title_pack(tmp_path, title):
@@ -549,7 +549,7 @@ def _title_pack(tmp_path, title):
 
 
 @pytest.mark.parametrize("title", INJECT, ids=["equals", "plus", "minus", "at", "tab", "bare-cr",
-                                               "newline", "comma-quote"])
+                                               "newline", "comma-quote", "fullwidth-equals"])
 @pytest.mark.parametrize("command", [["export", "--format", "csv"],
                                      ["sources", "--format", "csv"]], ids=["export", "listing"])
 def test_csv_never_starts_a_text_cell_with_a_formula_and_keeps_rows_whole(tmp_path, title,
@@ -565,7 +565,7 @@ def test_csv_never_starts_a_text_cell_with_a_formula_and_keeps_rows_whole(tmp_pa
     cells = [c for c in rows[1] if title.strip("'") in c or c.lstrip("'") == title]
     assert cells, rows
     for value in cells:
-        assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r", "\uff1d"))
         assert value.lstrip("'") == title
 
 

@@ -14,7 +14,8 @@ import re
 from . import cell
 
 # OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# (and the full-width forms, which some spreadsheets read as the ASCII ones)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$')
 
