@@ -337,8 +337,8 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
                                     f"'{ref_id}'{hint(ref_kind, ref_id)}")
             if kind == "structures":
-                item_ids = {i["id"] for i in rec["items"]}
-                for item in rec["items"]:
+                item_ids = {i["id"] for i in rec.get("items", [])}
+                for item in rec.get("items", []):
                     if "parent" in item and item["parent"] not in item_ids:
                         problems.append(f"{place}: structure '{rec['id']}': item '{item['id']}' "
                                         f"has unknown parent '{item['parent']}'")

@@ -364,6 +364,18 @@ def test_a_structure_item_with_a_bad_id_is_one_message(tmp_path, item_id, comman
     assert result.code == 1 and "a.yaml:" in result.err and "'id'" in result.err, result.err
 
 
+@pytest.mark.parametrize("items", ["[]", "~", "[{id: Bad}]", "x"],
+                         ids=["empty", "null", "only-bad-items", "text"])
+@pytest.mark.parametrize("command", [["validate"], ["gaps"]])
+def test_a_structure_without_valid_items_is_one_message(tmp_path, items, command):
+    text = RICH.replace("{item_id}", "p2")
+    start = text.index("    items:\n")
+    text = text[:start] + f"    items: {items}\n" + text[text.index("\n    cite:", start) + 1:]
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = _clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and ("'items'" in result.err or "item 1" in result.err), result.err
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "json"])
 def test_a_funding_line_without_a_kind_is_listed(tmp_path, fmt):
     pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", "p2")})
