@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .env import Environment, PipeClosed
+from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
 from .render import Format, emit, emit_all, emit_document, pick_format
 
@@ -86,17 +86,27 @@ def _complete(kind: str):
 
 # ---- shared options (declared once) ----------------------------------------
 
+def _not_empty(value):
+    """An option given as '' (or spaces) is a mistake, not a request to drop the filter."""
+    for one in value if isinstance(value, list) else [value]:
+        if one is not None and not str(one).strip():
+            raise typer.BadParameter("empty value")
+    return value
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
 FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format: table (default; tab-separated plain when piped), "
     "plain, json, csv, markdown.")]
 ProgramOpt = Annotated[str | None, typer.Option(
-    "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"))]
+    "--program", "-p", help="Program id, name or alias.", autocompletion=_complete("programs"),
+    callback=_not_empty)]
 TopicOpt = Annotated[list[str] | None, typer.Option(
     "--topic", "-t", help="Topic id or alias (repeatable; guns = firearms).",
-    autocompletion=_complete("topics"))]
+    autocompletion=_complete("topics"), callback=_not_empty)]
 SourceOpt = Annotated[str | None, typer.Option(
-    "--source", "-s", help="Source id.", autocompletion=_complete("sources"))]
+    "--source", "-s", help="Source id.", autocompletion=_complete("sources"),
+    callback=_not_empty)]
 
 
 def _print_version(value: bool):
@@ -108,7 +118,7 @@ def _print_version(value: bool):
 @app.callback()
 def root(
     ctx: typer.Context,
-    data: Annotated[list[Path] | None, typer.Option(
+    data: Annotated[list[str] | None, typer.Option(
         "--data", "-d", help="Extra data pack directory (repeatable; also MERIDA_DATA).",
         metavar="DIR")] = None,
     no_builtin: Annotated[bool, typer.Option(
@@ -128,7 +138,7 @@ def root(
 ):
     """Explore US-Mexico security cooperation, every line cited."""
     env = ctx.obj
-    env.data = env.data + [str(p) for p in data or []]
+    env.data = env.data + [str(_user_path(p, "--data")) for p in data or []]
     env.builtin = env.builtin and not no_builtin
     env.quiet = env.quiet or quiet
     env.wide = wide
@@ -244,7 +254,8 @@ def recs(
     topic: TopicOpt = None,
     source: SourceOpt = None,
     actor: Annotated[str | None, typer.Option(
-        "--actor", "-a", help="Who recommends (part of the name: olson).")] = None,
+        "--actor", "-a", callback=_not_empty,
+        help="Who recommends (part of the name: olson).")] = None,
     program: ProgramOpt = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -263,13 +274,16 @@ def recs(
 def funding(
     program: ProgramOpt = None,
     measure: Annotated[str | None, typer.Option(
-        "--measure", "-m", help="What a line counts: cumulative-appropriation, appropriation, "
+        "--measure", "-m", callback=_not_empty,
+        help="What a line counts: cumulative-appropriation, appropriation, "
         "request, released, delivered, share, partner-spending, domestic-spending, ...")] = None,
-    account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...")] = None,
-    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...",
+                                                   callback=_not_empty)] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico",
+                                                     callback=_not_empty)] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", metavar="DATE", help="The latest count each publisher had given by DATE.")]
-    = None,
+        "--as-of", metavar="DATE", callback=_not_empty,
+        help="The latest count each publisher had given by DATE.")] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -515,12 +529,13 @@ def diff(
 
     env = _env()
     output = pick_format(json_, fmt)
-    if Path(a).exists() and Path(b).exists():
+    path_a, path_b = _user_path(a, "A"), _user_path(b, "B")
+    if path_a.exists() and path_b.exists():
         from .packs import diff_packs
         from .render import dumps
         from .render.analysis import pack_diff_lines
 
-        result = diff_packs(Path(a), Path(b))
+        result = diff_packs(path_a, path_b)
         differ = any(result[k] for k in ("added", "removed", "changed"))
         if output is Format.json:
             env.out(dumps(result))
@@ -543,7 +558,7 @@ def diff(
 def gaps(
     program: Annotated[str | None, typer.Argument(
         help="Program (default: the top-level initiatives and frameworks).",
-        autocompletion=_complete("programs"))] = None,
+        autocompletion=_complete("programs"), callback=_not_empty)] = None,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -603,12 +618,13 @@ def brief(
     fmt: Annotated[BriefFormat, typer.Option(
         "--format", "-f", help="markdown, html (one self-contained file) or pdf "
                                "(needs the pdf extra and --output).")] = BriefFormat.markdown,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of stdout.", metavar="FILE")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout (- is stdout).",
+        metavar="FILE")] = None,
     style: Annotated[str, typer.Option(
         "--style", help="Citation style of the notes: apa, chicago (author-date), mla.",
         metavar="STYLE")] = "chicago",
-    texts: Annotated[list[Path] | None, typer.Option(
+    texts: Annotated[list[str] | None, typer.Option(
         "--texts", help="Folder of source texts (repeatable): add an appendix saying which "
                         "quotes were verified.", metavar="DIR")] = None,
 ):
@@ -621,18 +637,17 @@ def brief(
     from .brief import build_brief, render_brief
 
     env = _env()
-    for folder in texts or []:
-        if not folder.is_dir():
-            raise UsageError(f"--texts {folder}: not a directory")
+    texts = _text_folders(texts or [])
+    output = None if output in (None, "-") else _user_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
     data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
     if output is None:
         env.stdout.write(data.decode("utf-8"))
         return
-    from .packs import write_atomically
+    from .safewrite import write_output
 
-    write_atomically(output, data)
+    write_output(output, data)
     env.err(f"wrote {output}")
 
 
@@ -667,9 +682,9 @@ def validate(
                                                               for w in warnings])
     else:
         for problem in problems:
-            env.err(printable(problem))
+            env.err(_bounded(printable(problem)))
         for warning in warnings:
-            env.err(printable(f"warning: {warning}"))
+            env.err(_bounded(printable(f"warning: {warning}")))
     if problems:
         raise MeridaError(f"{len(problems)} problem(s) found")
     if warnings and strict:
@@ -677,9 +692,18 @@ def validate(
     env.err(f"ok: {total} records valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
+def _text_folders(texts: list[str]) -> list[Path]:
+    """--texts values: each a directory (exit 2 otherwise)."""
+    folders = [_user_path(t, "--texts") for t in texts]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"--texts {folder}: not a directory")
+    return folders
+
+
 @app.command()
 def verify(
-    texts: Annotated[list[Path], typer.Option(
+    texts: Annotated[list[str], typer.Option(
         "--texts", help="Folder of source texts (repeatable).", metavar="DIR")],
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
@@ -692,9 +716,7 @@ def verify(
     from .verify import verify as run_verify
 
     env = _env()
-    for folder in texts:
-        if not folder.is_dir():
-            raise UsageError(f"--texts {folder}: not a directory")
+    texts = _text_folders(texts)
     records = env.dataset().records
     with env.progress("verifying quotes") as progress:
         result = run_verify(records, texts, progress)
@@ -739,14 +761,14 @@ def export(
         "--format", "-f", help="json, yaml, csv, markdown; sqlite (needs -o FILE); datasette or "
                                "datapackage (need -o DIR).")]
     = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (or directory) instead of stdout. With csv, "
-                               "a directory (existing, or new without a suffix) gets one CSV "
-                               "per table.", metavar="PATH")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file (or directory) instead of stdout (- is "
+                               "stdout). With csv, a directory (existing, or new without a "
+                               "suffix) gets one CSV per table.", metavar="PATH")] = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", "-k", help="With csv: one typed table (a kind such as funding, or items, "
                              "citations, record_topics, record_programs, records).",
-        metavar="TABLE", autocompletion=_complete_table)] = None,
+        metavar="TABLE", autocompletion=_complete_table, callback=_not_empty)] = None,
 ):
     """Every record, complete: JSON/YAML load back as a pack; CSV/Markdown for reading.
 
@@ -760,6 +782,7 @@ def export(
     from .packs import export_text
 
     env = _env()
+    output = None if output in (None, "-") else _user_path(output, "--output")
     tabular = fmt in (ExportFormat.sqlite, ExportFormat.datasette, ExportFormat.datapackage)
     if kind is not None and fmt is not ExportFormat.csv:
         raise UsageError("--kind needs --format csv")
@@ -780,9 +803,9 @@ def export(
     if output is None:
         env.stdout.write(text)
     else:
-        from .packs import write_atomically
+        from .safewrite import write_output
 
-        write_atomically(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
         env.err(f"wrote {output}")
 
 
@@ -799,8 +822,8 @@ def schema():
 
 
 @app.command("init-pack")
-def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
-                                                        help="Directory to create.")]):
+def init_pack(directory: Annotated[str, typer.Argument(metavar="DIR",
+                                                       help="Directory to create.")]):
     """Write a commented example data pack to start your own records from.
 
     Example: merida init-pack my-pack && merida --data my-pack validate
@@ -808,15 +831,15 @@ def init_pack(directory: Annotated[Path, typer.Argument(metavar="DIR",
     from .packs import init_pack as write_pack
 
     env = _env()
-    for path in write_pack(directory):
+    for path in write_pack(_user_path(directory, "DIR")):
         env.err(f"wrote {path}")
 
 
 @app.command()
 def coverage(
     source: Annotated[str, typer.Argument(help="Source id.", autocompletion=_complete("sources"))],
-    texts: Annotated[list[Path], typer.Option("--texts", help="Folder of source texts.",
-                                              metavar="DIR")],
+    texts: Annotated[list[str], typer.Option("--texts", help="Folder of source texts.",
+                                             metavar="DIR")],
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
@@ -826,10 +849,14 @@ def coverage(
     """
     from .coverage import coverage_report
     from .render import Column, Listing
+    from .text import printable
 
     env = _env()
+    folders = _text_folders(texts)
     ds = env.dataset()
-    report = coverage_report(ds, ds.resolve_id("sources", source), texts)
+    report = coverage_report(ds, ds.resolve_id("sources", source), folders)
+    for line in report["warnings"]:
+        env.err(printable(f"warning: {line}"))
     sentences = report["uncited_sentences"]
     emit_document(env, report, pick_format(json_, fmt), [("", f"- {s}") for s in sentences],
                   [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
@@ -842,15 +869,15 @@ def coverage(
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     """Entry point: run the app, turn every error into a message and an exit code; on a
     terminal (stdin and stdout), long output goes through the pager."""
-    argv = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else argv)]
+    raw = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment.from_system()
     if not env.pageable:
-        return _run(argv, env)
+        return _run(raw, env)
     from .render.pager import page
 
     stdout, env.stdout = env.stdout, io.StringIO()
     try:
-        code = _run(argv, env)
+        code = _run(raw, env)
     finally:
         text, env.stdout = env.stdout.getvalue(), stdout
     try:
@@ -861,19 +888,24 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     return code
 
 
-def _run(argv: list[str], env: Environment) -> int:
+def _run(raw: list[str], env: Environment) -> int:
     from .text import printable
 
+    argv = [_clean_arg(a) for a in raw]
+    env.raw_args = _raw_values(_globals_first(argv), _globals_first(raw))
+    start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's
     token = _ENV.set(env)
     try:
         with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
             result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
                          obj=env)
         code = result if isinstance(result, int) else ExitStatus.OK
+        if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+            env.err("interrupted")
     except MeridaError as exc:
-        # arguments and file names in messages are escaped, so an error stays one line
+        # arguments and file names in messages are escaped and bounded: one line each
         problems = getattr(exc, "problems", None) or [exc.message]
-        lines = [printable(p) for p in problems]
+        lines = [_bounded(printable(p)) for p in problems]
         if len(lines) > 1:
             lines.insert(0, f"{len(lines)} problems in the data:")
         if not isinstance(exc, NoResults):
@@ -884,25 +916,32 @@ def _run(argv: list[str], env: Environment) -> int:
         env.err("aborted")
         code = ExitStatus.FAILURE
     except typer.TyperException as exc:  # click's usage errors and exceptions
-        env.err(f"error: {printable(exc.format_message())}")
+        env.err(_bounded(f"error: {printable(exc.format_message())}"))
         code = getattr(exc, "exit_code", ExitStatus.FAILURE)
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         code = ExitStatus.OK
-    except StoreError:
+    except OutputError as exc:
+        env.err(_bounded(f"error: cannot write output: {printable(str(exc))}"))
+        _silence_stdout()
+        return ExitStatus.FAILURE
+    except StoreError as exc:
         # a cache that breaks mid-command is deleted and the command re-run from the YAML
         if env.use_cache and env._dataset is not None:
             env._dataset.store.discard()
             env._dataset, env.use_cache = None, False
-            return _run(argv, env)
-        raise
+            env.data, env.builtin = start
+            return _run(raw, env)
+        env.err(f"error: the loaded data is unusable: {printable(str(exc))}")
+        code = ExitStatus.FAILURE
     except KeyboardInterrupt:
+        env.err("interrupted")
         code = ExitStatus.INTERRUPTED
     except Exception as exc:  # the last resort: one line, never a traceback
         if env.debug:
             raise
-        env.err(f"error: unexpected {type(exc).__name__}: {printable(exc)} "
-                "(a bug in merida; MERIDA_DEBUG=1 shows the traceback)")
+        env.err(_bounded(f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
+                         "(a bug in merida; MERIDA_DEBUG=1 shows the traceback)"))
         code = ExitStatus.FAILURE
     finally:
         _ENV.reset(token)
@@ -910,12 +949,48 @@ def _run(argv: list[str], env: Environment) -> int:
         env.stdout.flush()
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
+    except OutputError as exc:
+        env.err(_bounded(f"error: cannot write output: {printable(str(exc))}"))
+        _silence_stdout()
+        code = code or ExitStatus.FAILURE
     return int(code)
 
 
+MAX_MESSAGE_LINE = 500
+
+
+def _bounded(message: str) -> str:
+    """Messages echo what the user gave; a 100,000-character argument is cut, per line."""
+    return "\n".join(line if len(line) <= MAX_MESSAGE_LINE else
+                     f"{line[:MAX_MESSAGE_LINE]}... ({len(line) - MAX_MESSAGE_LINE} more characters)"
+                     for line in message.split("\n"))
+
+
 def _clean_arg(arg: str) -> str:
-    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD."""
+    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD (for ids and
+    words; paths get their original back through `_user_path`)."""
     return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _raw_values(cleaned: list[str], raw: list[str]) -> dict[str, list[str]]:
+    """cleaned -> the arguments as given, in command-line order, for those cleaning changed
+    (and `--opt=value` values). A list: two different paths can clean to the same text."""
+    out: dict[str, list[str]] = {}
+    for c, r in zip(cleaned, raw):
+        if c != r:
+            if c.startswith("-") and "=" in c:
+                c, r = c.split("=", 1)[1], r.split("=", 1)[1]
+            out.setdefault(c, []).append(r)
+    return out
+
+
+def _user_path(value: str, what: str) -> Path:
+    """A path argument: never empty (that would quietly mean the current directory), and
+    the bytes the user gave even when they are not UTF-8."""
+    if not value:
+        raise UsageError(f"{what}: empty path (write . for the current directory)")
+    given = _env().raw_args.get(value)
+    return Path(given.pop(0) if given else value)  # path options are read in argv order
 
 
 def _globals_first(argv: list[str]) -> list[str]:
@@ -945,5 +1020,5 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: stdout was closed (None)
         pass

@@ -80,14 +80,17 @@ def coverage_report(ds, source_id: str, folders: list[Path]) -> dict:
     from .verify import TextIndex, citations
 
     source = ds.get("sources", source_id)
-    path = TextIndex.scan(folders).find(source)
+    index = TextIndex.scan(folders)
+    path = index.find(source)
     if path is None:
         from .errors import UsageError
 
+        skipped = [w for w in index.warnings if source["file"] in w]
         raise UsageError(f"text of source '{source_id}' ({source['file']}) not found in "
-                         + ", ".join(str(f) for f in folders))
+                         + ", ".join(str(f) for f in folders)
+                         + "".join(f" ({w})" for w in skipped[:1]))
     quotes = [c["quote"] for _rid, c in citations(ds.records) if c["source"] == source_id]
-    missing = uncovered(path.read_text(encoding="utf-8"), quotes,
+    missing = uncovered(index.text(path), quotes,
                         skip_rules().get(source_id, []))
     return {"source": source_id, "file": path.name, "quotes": len(quotes),
-            "uncited_sentences": missing}
+            "uncited_sentences": missing, "warnings": index.warnings}

@@ -33,19 +33,28 @@ class Environment:
     fields: list[str] | None = None
     quiet: bool = False  # --quiet: no progress bars
     _dataset: object = None
+    # arguments as the user gave them, where the command line saw them cleaned (a path
+    # that is not UTF-8 must stay the bytes given, not become U+FFFD)
+    raw_args: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_system(cls, data=(), builtin=True, environ=None) -> Environment:
         """The real process: its streams, terminal and environment variables, read once."""
         environ = os.environ if environ is None else environ
-        is_tty = _isatty(sys.stdout)
+        _occupy_closed_fds()
+        # surrogateescape: a path that is not UTF-8 prints as the bytes it is
+        stdout = _utf8(sys.stdout, "surrogateescape") if sys.stdout is not None else \
+            ClosedStream()
+        stderr = _utf8(sys.stderr, "backslashreplace") if sys.stderr is not None else \
+            open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
+        is_tty = _isatty(stdout)
         color = is_tty and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
-        width, height = terminal_size(environ, sys.stdout)
+        width, height = terminal_size(environ, stdout)
         pager = environ.get("MERIDA_PAGER") or environ.get("PAGER") or "less -FRX"
-        return cls(PipeGuard(sys.stdout), sys.stderr, is_tty, color, width,
+        return cls(PipeGuard(stdout), stderr, is_tty, color, width,
                    _env_packs(environ) + list(data), builtin,
                    environ.get("MERIDA_NO_CACHE", "") == "", height, _isatty(sys.stdin),
-                   pager, bool(environ.get("MERIDA_DEBUG")), _isatty(sys.stderr),
+                   pager, bool(environ.get("MERIDA_DEBUG")), _isatty(stderr),
                    _seconds(environ.get("MERIDA_PROGRESS_DELAY"), 0.5))
 
     @property
@@ -93,6 +102,52 @@ class Environment:
         self.stderr.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
 
 
+def _occupy_closed_fds() -> None:
+    """A closed stdin/stdout/stderr (`>&-`) would hand its number to the next file opened
+    (the cache database would receive our output): park /dev/null there."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                opened = os.open(os.devnull, os.O_RDWR)
+                if opened != fd:
+                    os.dup2(opened, fd)
+                    os.close(opened)
+            except OSError:
+                pass
+
+
+def _utf8(stream, errors: str):
+    """Output is UTF-8 whatever the locale (LANG=C, PYTHONIOENCODING=ascii)."""
+    try:
+        stream.reconfigure(encoding="utf-8", errors=errors)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return stream
+
+
+class OutputError(Exception):
+    """stdout cannot be written (closed, a full disk): `cli.main` says so in one line."""
+
+
+class ClosedStream:
+    """Stands in for a closed stdout: any write is an OutputError."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OutputError("stdout is closed")
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 class PipeClosed(Exception):
     """stdout's reader went away (`merida export | head`): not an OSError, so no layer
     in between (typer exits 1 on EPIPE) handles it before `cli.main` ends quietly."""
@@ -109,12 +164,16 @@ class PipeGuard:
             return self.stream.write(text)
         except BrokenPipeError:
             raise PipeClosed() from None
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
 
     def flush(self) -> None:
         try:
             self.stream.flush()
         except BrokenPipeError:
             raise PipeClosed() from None
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from None
 
     def __getattr__(self, name):
         return getattr(self.stream, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 from pathlib import Path
 
 from .errors import DataError, MeridaError
@@ -35,16 +36,46 @@ def max_file_bytes() -> int:
     return int(mib * 1024 * 1024)
 
 
+class TooBig(OSError):
+    """A file over the size limit of what is being read."""
+
+
+def read_regular(path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO, a device (/dev/zero)
+    or a socket is refused without reading (opened non-blocking, checked on the open file,
+    so nothing can be swapped in between); OSError otherwise, TooBig over the limit."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "not a regular file")
+        if st.st_size > limit:
+            raise TooBig(0, f"file is {st.st_size / 1048576:.1f} MiB")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise TooBig(0, f"file is over {limit / 1048576:.1f} MiB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_text(path: Path) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
     try:
-        size = path.stat().st_size
         limit = max_file_bytes()
-        if size > limit:
-            raise DataError([(f"{path}:1: file is {size / 1048576:.1f} MiB, over the "
-                              f"{limit / 1048576:g} MiB limit for a pack file (split it, or "
-                              f"raise the limit with MERIDA_MAX_FILE_MB)")])
-        raw = path.read_bytes()
+        raw = read_regular(path, limit)
+    except TooBig as exc:
+        raise DataError([(f"{path}:1: {exc.strerror}, over the {limit / 1048576:g} MiB limit "
+                          "for a pack file (split it, or raise the limit with "
+                          "MERIDA_MAX_FILE_MB)")]) from None
     except OSError as exc:
         raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
     if b"\x00" in raw:
@@ -82,11 +113,26 @@ def _parse_json(path: Path, text: str) -> object:
         return out
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=_json_int,
+                          parse_float=_json_float)
     except json.JSONDecodeError as exc:
         raise DataError([f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"]) from None
     except RecursionError:
         raise DataError([f"{path}:1: JSON nested too deeply"]) from None
+
+
+def _json_int(text: str):
+    """An int that keeps its text; too many digits for a number stays text (and fails
+    as one with file:line, instead of Python's 4,300-digit ValueError)."""
+    from .yamlsafe import RawInt, raw_number
+
+    return raw_number(RawInt, int(text), text) if len(text) <= 30 else text
+
+
+def _json_float(text: str):
+    from .yamlsafe import RawFloat, raw_number
+
+    return raw_number(RawFloat, float(text), text)
 
 
 def _json_line(text: str, *needles: str) -> int:
@@ -133,6 +179,7 @@ class _LineFinder:
     def __init__(self, path: Path):
         self.path = path
         self.text: str | None = None
+        self.lines: dict[str, int] = {}
 
     def for_record(self, record, default: int):
         rid = record.get("id") if isinstance(record, dict) else None
@@ -140,8 +187,29 @@ class _LineFinder:
 
     def find(self, rid: str) -> int:
         if self.text is None:
-            self.text = self.path.read_text(encoding="utf-8", errors="replace")
-        return _json_line(self.text, json.dumps(rid), f"id: {rid}", rid)
+            try:
+                self.text = read_regular(self.path, max_file_bytes()).decode("utf-8", "replace")
+            except OSError:  # gone or changed since it was parsed: no line to give
+                self.text = ""
+            self.lines = _id_lines(self.text)
+        line = self.lines.get(rid)
+        return line if line is not None else _json_line(self.text, json.dumps(rid),
+                                                        f"id: {rid}", rid)
+
+
+_ID_LINE = re.compile(r"""^[ \t-]*["']?id["']?[ \t]*:[ \t]*["']?([^"'\s,}#]+)""", re.MULTILINE)
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    """Line of the first `id: X` of every id in a file, in one pass (a line per message
+    by searching the text each time is quadratic on a file with thousands of errors)."""
+    out: dict[str, int] = {}
+    line, at = 1, 0
+    for match in _ID_LINE.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        out.setdefault(match.group(1), line)
+    return out
 
 
 def read_packs(directories: list[Path], fast: bool = False) -> list[Located]:
@@ -185,6 +253,20 @@ def _prepare_file(path: Path):
     return out
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a dangling link: reported when it is read
+        return 0
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle (exit 130, one line); workers are terminated."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tuple] | None:
     """Valid packs read quickly: every record's store entry, or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
@@ -192,13 +274,13 @@ def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tupl
     from .validate import links_are_sound
 
     paths = [p for d in directories for p in pack_files(d)]
-    size = sum(p.stat().st_size for p in paths)
+    size = sum(_size(p) for p in paths)
     workers = min(len(paths), os.cpu_count() or 1)
     pool = None
     if size > PARALLEL_BYTES and workers > 1:
         import multiprocessing
 
-        pool = multiprocessing.get_context("fork").Pool(workers)
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
         results = pool.imap(_prepare_file, paths, chunksize=1)
     else:
         results = (_prepare_file(p) for p in paths)
@@ -215,6 +297,7 @@ def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tupl
     finally:
         if pool is not None:
             pool.terminate()
+            pool.join()
     return entries if links_are_sound(entries) else None
 
 
@@ -230,7 +313,13 @@ def check_packs(directories: list[Path]) -> tuple[dict, list[str]]:
 def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
     """The pack directories to load: the built-in one first, then the user's."""
     dirs = [builtin_pack()] if builtin else []
-    return dirs + [Path(p) for p in extra]
+    seen, out = set(), []
+    for path in dirs + [Path(p) for p in extra]:
+        key = os.path.realpath(path)  # the same folder twice would duplicate every id
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True,

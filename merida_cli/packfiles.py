@@ -42,4 +42,5 @@ def pack_files(directory: Path) -> list[Path]:
         entries = sorted(directory.iterdir())
     except OSError as exc:
         raise UsageError(f"{directory}: cannot read directory: {exc.strerror}") from None
-    return [p for p in entries if p.suffix in PACK_SUFFIXES and p.is_file()]
+    # not only regular files: a FIFO or a dangling link named *.yaml is reported, unread
+    return [p for p in entries if p.suffix in PACK_SUFFIXES and not p.is_dir()]

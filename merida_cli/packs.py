@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .errors import DataError, MeridaError, UsageError
@@ -21,10 +22,10 @@ def export_text(records: dict[str, list[dict]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
-        import yaml
+        from .yamlsafe import dump_yaml
 
         header = "# merida data pack (exported); load with: merida --no-builtin --data DIR\n"
-        return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return header + dump_yaml(data)
     if fmt == "csv":
         return _export_csv(data)
     if fmt == "markdown":
@@ -42,71 +43,37 @@ def _flat(rec: dict) -> dict:
 
 
 def _export_csv(data) -> str:
-    import csv
-    import io
+    from .render.formats import csv_row
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     header = ["kind", "id", "title", "summary", "date", "topics", "sources", "quote"]
-    writer.writerow(header)
+    out = [csv_row(header)]
     for kind, recs in data.items():
         for rec in recs:
             flat = _flat(rec)
-            writer.writerow([kind, rec["id"], *(flat[h] for h in header[2:])])
+            out.append(csv_row([kind, rec["id"], *(flat[h] for h in header[2:])]))
             for item in rec.get("items", []):
                 flat = _flat(item)
-                writer.writerow(["items", item["id"], *(flat[h] for h in header[2:])])
-    return buffer.getvalue()
+                out.append(csv_row(["items", item["id"], *(flat[h] for h in header[2:])]))
+    return "".join(out)
 
 
 def _export_markdown(data) -> str:
+    """Every value through md_text: a record cannot add headings, tables, links or HTML."""
+    from .render.formats import md_text as md
+
     lines = ["# merida data export", ""]
     for kind, recs in data.items():
         lines += [f"## {kind}", ""]
         for rec in recs:
-            lines.append(f"- **{title_of(kind, rec)}** (`{rec['id']}`)"
-                         + (f": {rec['summary']}" if rec.get("summary") else ""))
+            lines.append(f"- **{md(title_of(kind, rec))}** ({md(rec['id'])})"
+                         + (f": {md(rec['summary'])}" if rec.get("summary") else ""))
             for item in rec.get("items", []):
-                lines.append(f"  - {item.get('number', '')} {item['title']} (`{item['id']}`)")
+                lines.append(f"  - {md(item.get('number', ''))} {md(item['title'])} "
+                             f"({md(item['id'])})")
             for cite in rec.get("cite", []):
-                lines.append(f"  > “{cite['quote']}” ({cite['source']})")
+                lines.append(f"  > “{md(cite['quote'])}” ({md(cite['source'])})")
         lines.append("")
     return "\n".join(lines)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file through a temp file and a rename: never a half-written file."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                                   prefix=f".{path.name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MeridaError(f"{path}: cannot write: {exc.strerror}") from None
-
-
-def export_sqlite(store, path: Path) -> None:
-    """Copy the store's database (tables: records, topics_of, docs, fts...) to a file."""
-    import os
-    import sqlite3
-    import tempfile
-
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                                   prefix=f".{path.name}-", suffix=".tmp")
-        os.close(fd)
-        target = sqlite3.connect(tmp)
-        store.ensure_search().backup(target)
-        target.close()
-        os.replace(tmp, path)
-    except (OSError, sqlite3.Error) as exc:
-        raise MeridaError(f"{path}: cannot write: {exc}") from None
 
 
 # ---- JSON Schema --------------------------------------------------------------
@@ -191,23 +158,51 @@ recommendations:
 EXAMPLE_TEXT = "Notes.\nEvery seized firearm should be traced.\n"
 
 
-def init_pack(directory: Path) -> list[Path]:
-    """Write an example pack (and its source text); never overwrite a file."""
+def init_pack(directory) -> list[Path]:
+    """Write an example pack (and its source text): all of it or nothing, never over an
+    existing file and never through a link it did not create."""
+    if not os.fspath(directory):
+        raise UsageError("init-pack: empty directory name")
     directory = Path(directory)
-    targets = {directory / "example.yaml": EXAMPLE_PACK.format(dir=directory),
-               directory / "texts" / "my-notes-2026.txt": EXAMPLE_TEXT}
-    existing = [p for p in targets if p.exists()]
-    if existing:
-        raise MeridaError(f"{existing[0]}: already exists; not overwriting")
-    if directory.exists() and not directory.is_dir():
+    shown = os.fsencode(directory).decode("utf-8", "replace")  # the pack file is UTF-8
+    files = {Path("example.yaml"): EXAMPLE_PACK.format(dir=shown),
+             Path("texts") / "my-notes-2026.txt": EXAMPLE_TEXT}
+    if os.path.lexists(directory) and not directory.is_dir():
         raise UsageError(f"{directory}: exists and is not a directory")
+    for rel in [*files, Path("texts")]:
+        path = directory / rel
+        if os.path.islink(path):
+            raise MeridaError(f"{path}: is a symbolic link; not writing through it", 1)
+        if rel in files and os.path.lexists(path):
+            raise MeridaError(f"{path}: already exists; not overwriting", 1)
+    made: list[Path] = []  # what this call created, removed again on any failure
     try:
-        for path, text in targets.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MeridaError(f"{directory}: cannot write: {exc.strerror}") from None
-    return list(targets)
+        for folder in reversed([directory, *directory.parents]):
+            if not os.path.lexists(folder):
+                folder.mkdir()
+                made.append(folder)
+        for rel, text in files.items():
+            parent = directory / rel.parent
+            if not parent.is_dir():
+                parent.mkdir()
+                made.append(parent)
+            if os.path.islink(parent):  # appeared since the check above
+                raise MeridaError(f"{parent}: is a symbolic link; not writing through it", 1)
+            fd = os.open(directory / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            made.append(directory / rel)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+    except BaseException as exc:
+        for path in reversed(made):
+            try:
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+            except OSError:
+                pass
+        if isinstance(exc, OSError):
+            raise MeridaError(f"{directory}: cannot write: {exc.strerror or exc}", 1) from None
+        raise
+    return [directory / rel for rel in files]
 
 
 # ---- diff of two packs ----------------------------------------------------------

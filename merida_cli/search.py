@@ -12,7 +12,6 @@ anywhere; then by how well the words are covered, weighted by field.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -183,8 +182,8 @@ class Searcher:
             if kinds and kind not in kinds:
                 continue
             score, matched = _score(row[6:], phrase, expansions,
-                                    bool(topics & set(json.loads(doc_topics))),
-                                    doc in exact, json.loads(names) if typo else (),
+                                    bool(topics & set(doc_topics)),
+                                    doc in exact, names if typo else (),
                                     [KIND_WORDS.get(w) == kind for w in words])
             if score > 0:
                 scored.append((score, kind, rid, title, matched))
@@ -193,6 +192,10 @@ class Searcher:
 
     def _hit(self, score, kind, rid, title, matched) -> Hit:
         record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
+        if record is None:  # the search index names a record the cache does not hold
+            from .errors import StoreError
+
+            raise StoreError(f"search document {kind} '{rid}' has no record")
         return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
 
 

@@ -29,7 +29,7 @@ SCHEMA_VERSION = "5"
 # what every command needs, written on the cold load
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT);
+CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT, crc INTEGER);
 CREATE TABLE items(id TEXT, structure TEXT);
 CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
 """
@@ -81,23 +81,27 @@ def fingerprint(directories: list[Path]) -> str | None:
                 parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
     except (OSError, MeridaError):
         return None
-    return "\n".join(parts)
+    # paths that are not UTF-8 (surrogate escapes) become \xNN: the key is stored in SQLite
+    return "\n".join(parts).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def cache_path(key: str) -> Path:
     import zlib  # a builtin module: the file name only needs to spread keys, not secure them
 
-    digest = zlib.crc32(key.encode()) ^ (zlib.adler32(key.encode()) << 32)
+    raw = key.encode("utf-8", "surrogateescape")
+    digest = zlib.crc32(raw) ^ (zlib.adler32(raw) << 32)
     return cache_dir() / f"packs-{digest:016x}.sqlite"
 
 
 class Store:
     """Read access to a built database."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None,
+                 counts: dict | None = None):
         self.conn = conn
         self.path = path
         self._search: sqlite3.Connection | None = None
+        self.counts = counts if counts is not None else {}  # records per kind, as built
 
     # ---- opening and building ---------------------------------------------------
     @classmethod
@@ -107,14 +111,16 @@ class Store:
         if not path.is_file():
             return None
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            # a URI built by pathlib: '#', '?' and '%' in the path stay part of the path
+            conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             # the key holds merida's version and the schema version too (fingerprint)
-            if meta.get("key") != key or meta.get("complete") != "1":
+            counts = _counts(meta.get("counts"))
+            if meta.get("key") != key or meta.get("complete") != "1" or counts is None:
                 conn.close()
                 return None
-            return cls(conn, path)
-        except sqlite3.Error:
+            return cls(conn, path, counts)
+        except (sqlite3.Error, UnicodeDecodeError):  # a damaged text cell
             return None
 
     @classmethod
@@ -148,31 +154,40 @@ class Store:
     def _query(self, sql: str, args=()):
         try:
             return self.conn.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # damaged bytes in a cell
             raise StoreError(str(exc)) from None
 
     def kind(self, kind: str) -> list[dict]:
-        rows = self._query("SELECT body FROM records WHERE kind = ? ORDER BY seq", (kind,))
-        return [json.loads(body) for (body,) in rows]
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE kind = ? ORDER BY seq",
+                           (kind,))
+        if len(rows) != self.counts.get(kind, 0):
+            raise StoreError(f"the cache holds {len(rows)} {kind}, built with "
+                             f"{self.counts.get(kind, 0)}")
+        return [_record(*row) for row in rows]
 
     def get(self, kind: str, rid: str) -> dict | None:
-        rows = self._query("SELECT body FROM records WHERE kind = ? AND id = ?", (kind, rid))
-        return json.loads(rows[0][0]) if rows else None
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE kind = ? AND id = ?",
+                           (kind, rid))
+        return _record(*rows[0]) if rows else None
 
     def find(self, rid: str) -> list[tuple[str, dict]]:
-        rows = self._query("SELECT kind, body FROM records WHERE id = ?", (rid,))
-        return [(kind, json.loads(body)) for kind, body in rows]
+        rows = self._query("SELECT kind, id, body, crc FROM records WHERE id = ?", (rid,))
+        return [(row[0], _record(*row)) for row in rows]
 
     def ids(self) -> list[str]:
-        return [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
+        ids = [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
+        if not all(isinstance(rid, str) for rid in ids):
+            raise StoreError("a record id in the cache is not text")
+        return ids
 
     def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
-        """Records of a kind carrying any of the topics, in file order."""
-        marks = ",".join("?" * len(topics))
+        """Records of a kind carrying any of the topics, in file order (one parameter,
+        a JSON list: no limit on how many topics)."""
         rows = self._query(
-            f"SELECT body FROM records WHERE seq IN (SELECT seq FROM topics_of "
-            f"WHERE kind = ? AND topic IN ({marks})) ORDER BY seq", (kind, *topics))
-        return [json.loads(body) for (body,) in rows]
+            "SELECT kind, id, body, crc FROM records WHERE seq IN (SELECT seq FROM topics_of "
+            "WHERE kind = ? AND topic IN (SELECT value FROM json_each(?))) ORDER BY seq",
+            (kind, _dumps(sorted(topics))))
+        return [_record(*row) for row in rows]
 
     # ---- search support ---------------------------------------------------------
     def ensure_search(self) -> sqlite3.Connection:
@@ -193,10 +208,7 @@ class Store:
         has added them (for every later run too), else an in-memory copy for this run."""
         if _has_search(self.conn):
             return self.conn
-        try:
-            documents = self._documents()
-        except sqlite3.Error as exc:
-            raise StoreError(str(exc)) from None
+        documents = self._documents()
         if self.path is None:
             _fill_search(self.conn, documents)
             return self.conn
@@ -223,7 +235,7 @@ class Store:
 
         topics = self.kind("topics")
         labels = {t["id"]: fold(t["label"]) for t in topics}
-        rows = self.conn.execute("SELECT kind, body FROM records ORDER BY seq").fetchall()
+        rows = self._query("SELECT kind, id, body, crc FROM records ORDER BY seq")
         if len(rows) > PARALLEL_RECORDS and (os.cpu_count() or 1) > 1:
             import multiprocessing
 
@@ -261,9 +273,9 @@ class Store:
         return [d for (d,) in self._search_query("SELECT doc FROM names WHERE name = ?", (name,))]
 
     def docs_with_topics(self, topics: set[str], limit: int) -> list[int]:
-        marks = ",".join("?" * len(topics))
-        rows = self._search_query(f"SELECT DISTINCT doc FROM doc_topics WHERE topic IN ({marks}) "
-                           f"LIMIT ?", (*topics, limit))
+        rows = self._search_query("SELECT DISTINCT doc FROM doc_topics WHERE topic IN "
+                                  "(SELECT value FROM json_each(?)) LIMIT ?",
+                                  (_dumps(sorted(topics)), limit))
         return [d for (d,) in rows]
 
     def doc_texts(self, docs: list[int]) -> list[tuple]:
@@ -276,21 +288,110 @@ class Store:
                 f"SELECT d.doc, d.kind, d.id, d.title, d.topics, d.names, f.title, "
                 f"f.topic_labels, f.body, f.quotes FROM docs d JOIN fts f ON f.rowid = d.doc "
                 f"WHERE d.doc IN ({marks})", chunk)
-        return out
+        return [_doc_row(row) for row in out]
+
+
+def _doc_row(row: tuple) -> tuple:
+    """A search document row, its topic and name lists parsed; a broken row is StoreError."""
+    try:
+        topics, names = json.loads(row[4]), json.loads(row[5])
+    except (TypeError, ValueError):
+        raise StoreError("a cached search document is not JSON") from None
+    texts = row[6:]
+    if not (isinstance(topics, list) and isinstance(names, list) and isinstance(row[2], str)
+            and isinstance(row[3], str) and all(isinstance(t, str) for t in texts)):
+        raise StoreError("a cached search document does not match its table")
+    return (*row[:4], topics, names, *texts)
+
+
+def _crc(kind: str, rid: str, body: str) -> int:
+    import zlib
+
+    return zlib.crc32(f"{kind}\0{rid}\0{body}".encode())
+
+
+def _record(kind, rid, body, crc) -> dict:
+    """A cached row as a record. Each row carries a checksum of its kind, id and body:
+    anything else (not JSON, {}, NULL, a changed byte, a row moved to another kind) means
+    the cache is broken (StoreError: `cli.main` deletes it and reloads from the YAML)."""
+    if not (isinstance(kind, str) and isinstance(rid, str) and isinstance(body, str)
+            and crc == _crc(kind, rid, body)):
+        raise StoreError("a cached record does not match its checksum")
+    try:
+        rec = json.loads(body)
+    except ValueError:
+        raise StoreError("a cached record is not JSON") from None
+    if not isinstance(rec, dict) or rec.get("id") != rid:
+        raise StoreError("a cached record does not match its row")
+    return rec
+
+
+def _counts(text) -> dict | None:
+    try:
+        counts = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    ok = isinstance(counts, dict) and all(isinstance(v, int) for v in counts.values())
+    return counts if ok else None
 
 
 KEEP_CACHES = 4
+# every cache file carries this in its SQLite header (PRAGMA application_id, bytes 68-71):
+# pruning deletes only files merida made, never a user's own packs-*.sqlite
+APPLICATION_ID = 0x4D455244  # "MERD"
+STALE_TEMP_SECONDS = 24 * 3600
+
+
+def is_merida_cache(path: Path) -> bool:
+    import stat
+
+    try:  # non-blocking, and only a regular file: a FIFO named packs-x.sqlite never hangs
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            header = os.read(fd, 72) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        finally:
+            os.close(fd)
+    except OSError:
+        return False
+    return (len(header) == 72 and header.startswith(b"SQLite format 3\0")
+            and int.from_bytes(header[68:72], "big") == APPLICATION_ID)
 
 
 def _prune(directory: Path, keep: Path) -> None:
-    """Delete all but the most recent cache files (each pack set has its own)."""
+    """Delete all but the most recent cache files (each pack set has its own), and the
+    temp files of builds that died (killed: their process is gone, or a day old)."""
+    import time
+
     try:
-        files = sorted(directory.glob("packs-*.sqlite"), key=lambda p: p.stat().st_mtime,
-                       reverse=True)
+        files = sorted((p for p in directory.glob("packs-*.sqlite") if is_merida_cache(p)),
+                       key=lambda p: p.stat().st_mtime, reverse=True)
         for old in [f for f in files if f != keep][KEEP_CACHES - 1:]:
             old.unlink()
     except OSError:
         pass
+    for tmp in directory.glob(".packs-*.tmp"):
+        try:
+            pid = int(tmp.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        try:
+            if _alive(pid) and time.time() - tmp.stat().st_mtime < STALE_TEMP_SECONDS:
+                continue
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
 
 
 def entry(kind: str, rec: dict, body: str, refs=()) -> tuple:
@@ -306,14 +407,13 @@ def entry(kind: str, rec: dict, body: str, refs=()) -> tuple:
 
 
 def _documents_of(rows: list[tuple]) -> list[tuple]:
-    """Search documents of (kind, JSON) rows: each record and its structure items.
-
-    Pure and picklable, so big packs fold their texts on every core."""
+    """Search documents of cached (kind, id, JSON, checksum) rows: each record and its
+    structure items. Pure and picklable, so big packs fold their texts on every core."""
     from .search import document
 
     docs = []
-    for kind, body in rows:
-        rec = json.loads(body)
+    for row in rows:
+        kind, rec = row[0], _record(*row)
         for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
             d = document(doc_kind, doc_rec)
             docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []),
@@ -363,13 +463,14 @@ class Builder:
 
     def __init__(self, key: str | None):
         self.key, self.tmp, self.seq = key, None, 0
+        self.counts: dict[str, int] = {}
         self.conn = None
         if key is not None:
             try:
                 target = cache_path(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, self.tmp = tempfile.mkstemp(dir=target.parent, prefix=".packs-",
-                                                suffix=".tmp")
+                fd, self.tmp = tempfile.mkstemp(dir=target.parent,
+                                                prefix=f".packs-{os.getpid()}-", suffix=".tmp")
                 os.close(fd)
                 self.conn = sqlite3.connect(self.tmp)
                 self.conn.execute("PRAGMA journal_mode=OFF")
@@ -379,6 +480,7 @@ class Builder:
                 self.key = None
         if self.conn is None:
             self.conn = sqlite3.connect(":memory:")
+        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self.conn.executescript(SCHEMA)
 
     def add(self, entries: list[tuple]) -> None:
@@ -386,11 +488,12 @@ class Builder:
         rows, topic_rows, item_rows = [], [], []
         for kind, rid, body, topics, item_ids, _refs in entries:
             self.seq += 1
-            rows.append((self.seq, kind, rid, body))
+            rows.append((self.seq, kind, rid, body, _crc(kind, rid, body)))
+            self.counts[kind] = self.counts.get(kind, 0) + 1
             item_rows += [(item, rid) for item in item_ids]
             topic_rows += [(kind, t, self.seq) for t in topics]
         conn = self.conn
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
         conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
         conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
 
@@ -400,10 +503,10 @@ class Builder:
         conn.executescript(INDEXES)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("key", self.key or ""), ("version", __version__), ("schema", SCHEMA_VERSION),
-            ("complete", "1")])
+            ("counts", _dumps(self.counts)), ("complete", "1")])
         conn.commit()
         if self.key is None:
-            return Store(conn)
+            return Store(conn, None, self.counts)
         conn.close()
         target = cache_path(self.key)
         os.replace(self.tmp, target)

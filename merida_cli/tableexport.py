@@ -103,9 +103,11 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
 
 def csv_directory(output: Path) -> bool:
     """-o names a directory (one CSV per table) or a file: an existing directory, or a new
-    path without a suffix, is a directory."""
+    path without a suffix (not a link: a link's target is a file to write), is a directory."""
+    import os
+
     output = Path(output)
-    return output.is_dir() or (not output.exists() and not output.suffix)
+    return output.is_dir() or (not os.path.lexists(output) and not output.suffix)
 
 
 def _directory(path: Path) -> Path:
@@ -120,9 +122,9 @@ def _directory(path: Path) -> Path:
 
 
 def _write(done: Written, path: Path, data: bytes) -> Written:
-    from .packs import write_atomically  # the lead swaps in the shared safe write here
+    from .safewrite import write_output
 
-    write_atomically(path, data)
+    write_output(path, data)
     done.paths.append(path)
     return done
 

@@ -8,6 +8,7 @@ citation's source so filters by source work on every kind.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -97,12 +98,17 @@ class _Checker:
 
     def value(self, value, spec: Field, line: int, key: str):
         t = spec.type
+        raw = getattr(value, "raw", None)  # a number as written (strict YAML, JSON)
+        if raw is not None:
+            value = int(value) if isinstance(value, int) else float(value)
         if t in ("str", "text"):
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and t == "str":
+            if raw is not None:
+                value = raw
+            elif type(value) is int:  # the fast reader: only numbers str() writes as typed
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
                 return self._bad(line, key, "a non-empty string", value)
-            return value
+            return _check_text(self, line, key, value)
         if t in _PATTERNS:
             pattern, expected = _PATTERNS[t]
             if not isinstance(value, str) or not pattern.match(value):
@@ -110,7 +116,7 @@ class _Checker:
             return value
         if t == "date":
             if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
+                value = raw or str(value)
             if not isinstance(value, str) or not DATE.match(value) or not valid_date(value):
                 return self._bad(line, key, "a date like 2014, 2014-09 or 2014-09-26", value)
             return value
@@ -119,15 +125,21 @@ class _Checker:
                 return self._bad(line, key, "a finite number", value)
             if value < 0:
                 return self._bad(line, key, "a number of zero or more", value)
+            if value > MAX_NUMBER:
+                return self._bad(line, key, f"a number up to {MAX_NUMBER:.0e}", value)
             return value
         if t == "bool":
             if not isinstance(value, bool):
                 return self._bad(line, key, "true or false", value)
             return value
         if t == "label":
+            if raw is not None and isinstance(value, int) and raw != str(value):
+                value = raw  # 0o17, +3: a label is kept as written, not as a number
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 return self._bad(line, key, "a number or a short label", value)
-            return value
+            if isinstance(value, int) and abs(value) > MAX_NUMBER:
+                return self._bad(line, key, f"a number up to {MAX_NUMBER:.0e}", value)
+            return _check_text(self, line, key, value) if isinstance(value, str) else value
         if t == "enum":
             if value not in spec.choices:
                 return self._bad(line, key, "one of " + ", ".join(spec.choices), value,
@@ -153,16 +165,40 @@ class _Checker:
         if not isinstance(value, list) or not value:
             return self._bad(line, key, f"a non-empty list of {what}s", value)
         out = []
+        required = [k for k, spec in schema.items() if spec.required]
         for i, entry in enumerate(value, 1):
             checked = self.mapping(entry, schema, _lines_of(entry)[0] or line, f"{what} {i}")
-            if checked is not None:
+            # an entry missing a required field is reported and left out, so the checks
+            # after this one (ids, references) can rely on every entry being whole
+            if checked is not None and all(k in checked for k in required):
                 out.append(checked)
         return out
 
     def _bad(self, line, key, expected, value, hint=""):
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        shown = _short_repr(value)
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
 
+
+MAX_NUMBER = 10 ** 15  # a quadrillion dollars: beyond it a number is a typo, and
+# a 400-digit integer would overflow every float computation
+
+
+def _short_repr(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 60:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_text(checker, line, key, value: str):
+    """Text must be encodable: a lone surrogate (JSON "\\ud800") breaks every later read."""
+    if _SURROGATE.search(value):
+        return checker._bad(line, key, "text without lone surrogates (\\ud800-\\udfff)",
+                            value.encode("utf-8", "backslashreplace").decode("ascii"))
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # field types that are strings of one shape: (pattern, what the message says is expected)
 _PATTERNS = {
@@ -185,7 +221,8 @@ def check_record(loc: Located, problems: list[str]) -> dict | None:
     if rec is None or "id" not in rec:
         return None
     _check_quotes(checker, rec, loc)
-    if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite"):
+    if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite") \
+            and "source" in rec["cite"][0]:  # (a bad source is reported, not defaulted)
         rec = _with_default_source(loc.kind, rec)
     return rec
 
@@ -223,8 +260,9 @@ def local_references(kind: str, rec: dict) -> list[tuple[str, str]] | None:
     (an item's unknown parent, being its own parent): the fast loader's per-record part of
     the link checks, done in the worker that parsed the record."""
     if kind == "structures":
-        item_ids = {i["id"] for i in rec["items"]}
-        if any("parent" in i and i["parent"] not in item_ids for i in rec["items"]):
+        items = rec.get("items", [])
+        item_ids = {i["id"] for i in items}
+        if any("parent" in i and i["parent"] not in item_ids for i in items):
             return None
     if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
         return None
@@ -273,20 +311,34 @@ def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
                          f"(at most {MAX_QUOTE_WORDS}): '{cite['quote'][:40]}...'")
 
 
-def check_references(records: dict[str, list[dict]], where: dict, located) -> list[str]:
-    """Every referenced id (topic, source, program, parent, item parent) must exist."""
+MAX_SUGGESTIONS = 200  # distinct unknown names given a 'did you mean' (each is a fuzzy scan)
+
+
+def check_references(records: dict[str, list[dict]], where: dict, located,
+                     suggestions: bool = True) -> list[str]:
+    """Every referenced id (topic, source, program, parent, item parent) must exist.
+    A suggestion is computed once per distinct unknown name, for the first few hundred."""
     ids = {kind: {r["id"] for r in recs} for kind, recs in records.items()}
     problems = []
+    hints: dict[tuple[str, str], str] = {}
+
+    def hint(ref_kind: str, ref_id: str) -> str:
+        key = (ref_kind, ref_id)
+        if key not in hints:
+            hints[key] = (did_you_mean(ref_id, ids[ref_kind])
+                          if suggestions and len(hints) < MAX_SUGGESTIONS else "")
+        return hints[key]
+
     for kind, recs in records.items():
         for rec in recs:
             place = _Place(where[(kind, rec["id"])])
             for ref_kind, ref_id, what in _references(kind, rec):
                 if ref_id not in ids[ref_kind]:
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
-                                    f"'{ref_id}'{did_you_mean(ref_id, ids[ref_kind])}")
+                                    f"'{ref_id}'{hint(ref_kind, ref_id)}")
             if kind == "structures":
-                item_ids = {i["id"] for i in rec["items"]}
-                for item in rec["items"]:
+                item_ids = {i["id"] for i in rec.get("items", [])}
+                for item in rec.get("items", []):
                     if "parent" in item and item["parent"] not in item_ids:
                         problems.append(f"{place}: structure '{rec['id']}': item '{item['id']}' "
                                         f"has unknown parent '{item['parent']}'")
@@ -306,10 +358,13 @@ def _references(kind: str, rec: dict):
     for item in rec.get("items", []):
         for topic in item.get("topics", []):
             yield "topics", topic, "topic"
+    # a citation whose source failed its own check has none (that problem is reported)
     for cite in record_cites(rec):
-        yield "sources", cite["source"], "source"
+        if "source" in cite:
+            yield "sources", cite["source"], "source"
     for alt in rec.get("alt_dates", []):
-        yield "sources", alt["source"], "source"
+        if "source" in alt:
+            yield "sources", alt["source"], "source"
 
 
 def _ref_label(key: str, ref_kind: str) -> str:

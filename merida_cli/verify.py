@@ -3,28 +3,61 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .text import normalize_quote
 
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+def decode_text(raw: bytes) -> str:
+    """A source text: UTF-16 when it starts with a UTF-16 byte-order mark (Windows
+    exports), else UTF-8; invalid bytes become U+FFFD, so a quote around them verifies."""
+    import codecs
+
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace")
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
 
 @dataclass
 class TextIndex:
-    """Source texts found in the given folders, by sha256 and by file name."""
+    """Source texts found in the given folders, by sha256 and by file name. Only regular
+    files of a bounded size are read; any other or unreadable entry is skipped with a
+    warning (a FIFO, a device, a link to /proc/self/mem, a vanished file)."""
 
     by_hash: dict[str, Path]
     by_name: dict[str, Path]
+    texts: dict[Path, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def scan(cls, folders: list[Path]) -> TextIndex:
-        by_hash, by_name = {}, {}
+        from .load import read_regular
+
+        index = cls({}, {})
         for folder in folders:
-            for path in sorted(Path(folder).iterdir()):
-                if path.is_file():
-                    by_hash.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-                    by_name.setdefault(path.name, path)
-        return cls(by_hash, by_name)
+            try:
+                entries = sorted(Path(folder).iterdir())
+            except OSError as exc:
+                index.warnings.append(f"{folder}: cannot list: {exc.strerror}")
+                continue
+            for path in entries:
+                if path.is_dir():
+                    continue
+                try:
+                    raw = read_regular(path, MAX_TEXT_BYTES)
+                except OSError as exc:
+                    index.warnings.append(f"{path}: skipped: {exc.strerror or exc}")
+                    continue
+                index.by_hash.setdefault(hashlib.sha256(raw).hexdigest(), path)
+                index.by_name.setdefault(path.name, path)
+                index.texts.setdefault(path, decode_text(raw))
+        return index
+
+    def text(self, path: Path) -> str:
+        return self.texts[path]
 
     def find(self, source: dict) -> Path | None:
         return self.by_hash.get(source.get("sha256", "")) or self.by_name.get(source["file"])
@@ -69,8 +102,8 @@ def verify(records: dict[str, list[dict]], folders: list[Path], progress=None) -
         if source.get("sha256") and index.by_hash.get(source["sha256"]) != path:
             warnings.append(f"source '{sid}': {path.name} does not match its sha256; "
                             "checked by file name")
-        texts[sid] = normalize_quote(path.read_text(encoding="utf-8", errors="replace"))
-    result = Verification(0, [], {}, warnings)
+        texts[sid] = normalize_quote(index.text(path))
+    result = Verification(0, [], {}, index.warnings + warnings)
     for rid, cite in citations(records):
         text = texts.get(cite["source"])
         if text is None:

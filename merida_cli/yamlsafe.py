@@ -5,10 +5,17 @@ turns nodes into dicts/lists and refuses anything that is not plain data:
 tags outside the core schema (`!!python/object`, `!!binary`, `!custom`),
 anchors reused through aliases (billion laughs), merge keys and duplicate keys.
 Timestamps stay strings so dates keep the precision they were written with.
+
+One meaning per value: plain scalars are resolved by `resolve_plain`, the YAML 1.2
+core rules exactly as the fast reader (ryaml) applies them, never PyYAML's YAML 1.1
+ones (`yes`, `1:30`, `010` stay text). Numbers keep the text they were written as
+(`RawInt.raw`), so a string field holds `1e3` as written; characters whose meaning
+differs between YAML versions (U+0085, U+2028, U+2029) are refused with file:line.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import yaml
@@ -22,8 +29,67 @@ except AttributeError:  # PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 _CORE = "tag:yaml.org,2002:"
+_PLAIN = "tag:merida:plain"
 ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
-                                    "timestamp")}
+                                    "timestamp")} | {_PLAIN}
+
+
+class RawInt(int):
+    """An int that remembers the text it was written as (for string fields)."""
+
+    raw: str
+
+
+class RawFloat(float):
+    """A float that remembers the text it was written as (for string fields)."""
+
+    raw: str
+
+
+def raw_number(cls, value, raw: str):
+    out = cls(value)
+    out.raw = raw
+    return out
+
+
+_INT_MIN, _INT_MAX = -(2 ** 63), 2 ** 64 - 1  # ryaml's range; beyond it a number is text
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_BASED = re.compile(r"([-+]?)0(?:(x)([0-9a-fA-F]+)|(o)([0-7]+)|(b)([01]+))")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True,
+          "false": False, "False": False, "FALSE": False}
+# characters that are line breaks in YAML 1.1 (PyYAML) and text in YAML 1.2 (ryaml)
+VERSION_BREAKS = "\x85\u2028\u2029"
+
+
+def resolve_plain(text: str):
+    """The value of an unquoted scalar: YAML 1.2 core, as ryaml reads it."""
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    value = None
+    if _DECIMAL.fullmatch(text):
+        value = int(text)
+    else:
+        match = _BASED.fullmatch(text)
+        if match:
+            base = {"x": 16, "o": 8, "b": 2}[match.group(2) or match.group(4) or match.group(6)]
+            digits = match.group(3) or match.group(5) or match.group(7)
+            value = int(digits, base) * (-1 if match.group(1) == "-" else 1)
+    if value is not None:
+        return raw_number(RawInt, value, text) if _INT_MIN <= value <= _INT_MAX else text
+    if _INF.fullmatch(text) or _NAN.fullmatch(text):
+        number = float("nan") if _NAN.fullmatch(text) else \
+            float("-inf" if text.startswith("-") else "inf")
+        return raw_number(RawFloat, number, text)
+    if _FLOAT.fullmatch(text) and ("." in text or "e" in text or "E" in text):
+        number = float(text)
+        return text if math.isinf(number) else raw_number(RawFloat, number, text)
+    return text
 
 
 class _Reject(Exception):
@@ -64,13 +130,37 @@ class StrictLoader(_Base):
     def construct_plain_string(self, node):
         return self.construct_scalar(node)
 
+    def construct_plain(self, node):
+        return resolve_plain(self.construct_scalar(node))
 
+    def construct_typed(self, node):
+        """An explicit !!int, !!float, !!bool or !!null: the plain rules, and the type."""
+        value = resolve_plain(self.construct_scalar(node))
+        want = {"int": int, "float": (float, int), "bool": bool,
+                "null": type(None)}[node.tag.replace(_CORE, "")]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise _Reject(node, f"'{node.value}' is not a valid {node.tag.replace(_CORE, '!!')}")
+        return value
+
+
+# every plain scalar resolves through resolve_plain (no YAML 1.1 implicit resolvers)
+StrictLoader.yaml_implicit_resolvers = {}
+StrictLoader.add_implicit_resolver(_PLAIN, re.compile(r"(?s).*"), None)
 StrictLoader.add_constructor(_CORE + "map", StrictLoader.construct_lined_mapping)
 StrictLoader.add_constructor(_CORE + "timestamp", StrictLoader.construct_plain_string)
+StrictLoader.add_constructor(_PLAIN, StrictLoader.construct_plain)
+for _tag in ("int", "float", "bool", "null"):
+    StrictLoader.add_constructor(_CORE + _tag, StrictLoader.construct_typed)
 
 
 def parse_yaml(text: str, name: str) -> object:
     """Parse one YAML document; any problem becomes a DataError naming file and line."""
+    for char in VERSION_BREAKS:
+        if char in text:
+            line = text.count("\n", 0, text.index(char)) + 1
+            raise DataError([(f"{name}:{line}: character U+{ord(char):04X} means a line break "
+                             "to some YAML readers and text to others; write it as "
+                             f"\\u{ord(char):04x} inside double quotes")])
     loader = StrictLoader(text)
     try:
         document = loader.get_single_node()
@@ -111,7 +201,14 @@ def _needs_strict(text: str) -> bool:
     if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text \
             or "\n..." in text:
         return True  # a directive or more than one document
+    if _ODD_NUMBER.search(text) or any(c in text for c in VERSION_BREAKS):
+        return True  # a number not written as str(int) would write it, or a U+0085
     return "<<" in text  # a merge key, or the merge tag PyYAML gives a bare <<
+
+
+# a sign before a digit, or a 0x/0o/0b prefix: the strict reader keeps such numbers'
+# text, the fast one cannot (a string field must hold `+1` or `0x1F` as written)
+_ODD_NUMBER = re.compile(r"(?<![\w.+-])[-+]\.?[0-9]|(?<![\w.])0[xob][0-9a-fA-F]")
 
 
 def parse_yaml_fast(text: str) -> object | None:
@@ -132,3 +229,25 @@ def parse_yaml_fast(text: str) -> object | None:
         return ryaml.loads(text)
     except Exception:  # noqa: BLE001 - any failure means: let the strict reader explain
         return None
+
+
+class _ExportDumper(yaml.SafeDumper):
+    """Quotes every string that any YAML reader (1.1 or 1.2) would read as anything
+    else, and escapes the characters YAML versions disagree on."""
+
+    def represent_str(self, data):
+        style = None
+        if not isinstance(resolve_plain(data), str) or data != data.strip():
+            style = "'"
+        if any(c in data for c in VERSION_BREAKS):
+            style = '"'
+        return self.represent_scalar(_CORE + "str", data, style=style)
+
+
+_ExportDumper.add_representer(str, _ExportDumper.represent_str)
+
+
+def dump_yaml(data) -> str:
+    """YAML that loads back to DATA, with one meaning, through either reader."""
+    return yaml.dump(data, Dumper=_ExportDumper, sort_keys=False, allow_unicode=True,
+                     width=100)

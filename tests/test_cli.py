@@ -22,9 +22,19 @@ def test_help_lists_commands_with_examples(cli):
     assert "merida recs --topic firearms" in result.out
 
 
-@pytest.mark.parametrize("command", ["pillars", "programs", "show", "recs", "funding", "timeline",
-                                     "topics", "sources", "figures", "search", "compare", "diff",
-                                     "gaps", "validate", "verify", "export", "coverage"])
+def _command_names():
+    from typer.main import get_command
+
+    from merida_cli.cli import app
+
+    return list(get_command(app).commands)
+
+
+def test_the_command_registry_is_read():
+    assert {"pillars", "export", "init-pack", "schema"} <= set(_command_names())
+
+
+@pytest.mark.parametrize("command", _command_names())
 def test_every_command_help_has_an_example(cli, command):
     result = cli(command, "--help")
     assert result.code == 0

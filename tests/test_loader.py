@@ -192,14 +192,15 @@ def test_unreadable_file(tmp_path):
 
 def test_unreadable_file_as_root_via_directory(tmp_path, monkeypatch):
     """Even root gets a clean message when reading fails (simulated OSError)."""
-    import pathlib
-
     pack = write_pack(tmp_path / "pack", {"a.yaml": GOOD})
+    real_open = os.open
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied")
+    def refuse(path, *args, **kwargs):
+        if os.fspath(path).endswith("a.yaml"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code == 1
     assert "a.yaml:1: cannot read file: Permission denied" in result.err

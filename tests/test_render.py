@@ -299,10 +299,13 @@ def test_markup_and_escapes_are_shown_literally_when_piped(pack, args, fmt):
     result = fixture_run(pack, *args, "--format", fmt)
     assert result.code == 0, result.err
     assert_safe(result.out)
+    out = result.out
+    if fmt == "markdown":  # what a Markdown reader shows: its backslash escapes undone
+        out = re.sub(r"\\([\\`*_\[\]|~<>])", r"\1", out.replace("&lt;", "<").replace("&gt;", ">"))
     if args == ("show", "evil"):
-        assert "\\x1b[2J" in result.out and "\\u202e" in result.out
+        assert "\\x1b[2J" in out and "\\u202e" in out
     else:
-        assert any(h in result.out for h in HOSTILE)
+        assert any(h in out for h in HOSTILE)
 
 
 def test_a_colour_terminal_does_not_style_data(pack):

@@ -227,9 +227,9 @@ def emit_report(env, report: Report, fmt, data) -> None:
         env.stdout.write(to_csv(report.csv.columns, report.csv.records))
         return
     if fmt is Format.markdown:
-        from .formats import _md, to_markdown
+        from .formats import md_text, to_markdown
 
-        env.out("\n\n".join([_md(report.method)] + [to_markdown(lst.columns, lst.records,
+        env.out("\n\n".join([md_text(report.method)] + [to_markdown(lst.columns, lst.records,
                                                                 lst.title)
                                                     for lst in report.listings]))
         return

@@ -1,12 +1,38 @@
-"""Text formats of a listing: plain (tab-separated), CSV and Markdown."""
+"""Text formats of a listing: plain (tab-separated), CSV and Markdown.
+
+CSV and Markdown are read by other programs, so data is made inert for them here, in one
+place each: `csv_row` neutralises spreadsheet formulas and quotes every line break (a bare
+CR too), `md_text` escapes Markdown and HTML so a value never adds headings, tables, links
+or raw HTML. Exports (packs.py) use the same two functions.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 
 from ..text import printable
 from . import cell
+
+# OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
+# (and the full-width forms, which some spreadsheets read as the ASCII ones)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$')
+
+
+def csv_cell(value) -> str:
+    """One CSV field: formula-leading text gets a leading ' (numbers stay numbers),
+    then quoted when it holds a comma, a quote or any line break."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        text = "'" + text
+    if _NEEDS_QUOTES.search(text):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_row(cells) -> str:
+    return ",".join(csv_cell(c) for c in cells) + "\n"
 
 
 def plain_value(value) -> str:
@@ -23,22 +49,29 @@ def plain_rows(columns, rows) -> str:
 
 
 def to_csv(columns, rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in columns])
-    for row in rows:
-        writer.writerow([cell(c.get(row)) for c in columns])
-    return buffer.getvalue()
+    return csv_row(c.header for c in columns) + "".join(
+        csv_row(cell(c.get(row)) for c in columns) for row in rows)
 
 
-def _md(text: str) -> str:
-    return printable(text).replace("|", "\\|")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline only: values never start a line
+_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)\s*:")
+
+
+def md_text(value) -> str:
+    """Text as inert inline Markdown: one line, HTML escaped (no raw tags), every character
+    that could start emphasis, code, a link or image (`[`) or a table cell escaped, and
+    the colon of a `javascript:`-style scheme escaped so nothing links it. (`#` and list
+    markers matter only at a line's start, where no value is ever put.)"""
+    text = printable(" ".join(("" if value is None else str(value)).split()))
+    # & and < are all HTML needs to start an entity or a tag ('->' stays readable)
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    return _SCHEME.sub(lambda m: m.group(0)[:-1] + "\\:", text)
 
 
 def to_markdown(columns, rows, title: str | None = None) -> str:
-    lines = [f"## {printable(title)}", ""] if title else []
-    lines.append("| " + " | ".join(_md(c.header) for c in columns) + " |")
+    lines = [f"## {md_text(title)}", ""] if title else []
+    lines.append("| " + " | ".join(md_text(c.header) for c in columns) + " |")
     lines.append("|" + "|".join("---" for _ in columns) + "|")
     for row in rows:
-        lines.append("| " + " | ".join(_md(cell(c.get(row))) for c in columns) + " |")
+        lines.append("| " + " | ".join(md_text(cell(c.get(row))) for c in columns) + " |")
     return "\n".join(lines)

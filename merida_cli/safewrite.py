@@ -1,0 +1,112 @@
+"""Write a file where the user points, and nowhere else: `write_output(path, data)`.
+
+- a regular file (new or existing) is written atomically: a temp file beside it, then a
+  rename; an existing file keeps its mode (and owner, where allowed), a new one follows
+  the umask; a read-only file is refused;
+- a symlink is followed: its target is written (atomically), the link itself is kept;
+- a special file (a device such as /dev/null, a FIFO) is written as a stream, never
+  replaced by a regular file;
+- the temp file is removed on every failure, Ctrl-C included.
+
+Failures raise MeridaError (exit 1) with one line: `PATH: cannot write: reason`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+
+from .errors import MeridaError
+
+Data = bytes | bytearray | memoryview | Iterable[bytes]
+
+
+def write_output(path, data: Data) -> None:
+    """Write DATA (bytes, or an iterable of byte chunks) to PATH; see the module doc."""
+    shown = os.fsdecode(path)
+    target = os.path.realpath(os.fsdecode(path))  # through every symlink; a link is kept
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _error(shown, exc) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise MeridaError(f"{shown}: cannot write: is a directory", 1)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_stream(shown, target, data)
+        return
+    if st is not None and (not os.access(target, os.W_OK) or not st.st_mode & 0o222):
+        raise MeridaError(f"{shown}: cannot write: the file is read-only; not overwriting", 1)
+    _write_atomic(shown, target, data, st)
+
+
+def _chunks(data: Data) -> Iterable[bytes]:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return (data,)
+    return data
+
+
+def _write_all(fd: int, data: Data) -> None:
+    for chunk in _chunks(data):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view):]
+
+
+def _write_stream(shown: str, target: str, data: Data) -> None:
+    """A device or FIFO: open it for writing (never create, never replace) and stream."""
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _error(shown, exc) from None
+    try:
+        _write_all(fd, data)
+    except OSError as exc:
+        raise _error(shown, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_atomic(shown: str, target: str, data: Data, st: os.stat_result | None) -> None:
+    directory, name = os.path.split(target)
+    tmp = None
+    try:
+        # a short prefix: a 250-byte file name must not make the temp name too long
+        fd, tmp = tempfile.mkstemp(dir=directory or ".", prefix=f".{name[:32]}-",
+                                   suffix=".tmp")
+        try:
+            if st is not None:
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                try:
+                    os.fchown(fd, st.st_uid, st.st_gid)
+                except OSError:
+                    pass  # not allowed to give it away: the new file is ours
+            else:
+                os.fchmod(fd, 0o666 & ~_umask())
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise _error(shown, exc) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _error(shown: str, exc: OSError) -> MeridaError:
+    return MeridaError(f"{shown}: cannot write: {exc.strerror or exc}", 1)

@@ -1,0 +1,219 @@
+"""`write_output` and `export -o`: writes go where the user points, and nowhere else.
+
+Only temporary folders, FIFOs made here and symlinks in tmp; the one real device used is
+/dev/null, checked to stay a character device before and after."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+
+import pytest
+from conftest import run_cli
+
+from merida_cli.errors import MeridaError
+from merida_cli.safewrite import write_output
+
+
+def _leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def umask():
+    """Set a umask for one test and restore the old one."""
+    saved = os.umask(0o022)
+    yield os.umask
+    os.umask(saved)
+
+
+@pytest.mark.parametrize("mask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)],
+                         ids=["umask-022", "umask-077", "umask-002"])
+def test_a_new_file_follows_the_umask(tmp_path, umask, mask, mode):
+    umask(mask)
+    write_output(tmp_path / "out.json", b"{}\n")
+    assert stat.S_IMODE((tmp_path / "out.json").stat().st_mode) == mode
+    assert (tmp_path / "out.json").read_bytes() == b"{}\n"
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path):
+    path = tmp_path / "out.json"
+    path.write_text("old")
+    path.chmod(0o640)
+    write_output(path, b"new")
+    assert path.read_text() == "new" and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("link", ["absolute", "relative", "chain", "dangling"])
+def test_a_symlink_is_kept_and_its_target_written(tmp_path, link):
+    real = tmp_path / "real" / "data.json"
+    real.parent.mkdir()
+    if link != "dangling":
+        real.write_text("old")
+    path = tmp_path / "link.json"
+    if link == "relative":
+        path.symlink_to(os.path.join("real", "data.json"))
+    elif link == "chain":
+        (tmp_path / "hop.json").symlink_to(real)
+        path.symlink_to(tmp_path / "hop.json")
+    else:
+        path.symlink_to(real)
+    write_output(path, [b"new ", b"text"])
+    assert path.is_symlink() and real.read_text() == "new text"
+    assert _leftovers(tmp_path) == [] and _leftovers(real.parent) == []
+
+
+def test_a_fifo_is_written_as_a_stream(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, [b"a" * 100_000, b"b"])
+    reader.join(timeout=30)
+    assert got == [b"a" * 100_000 + b"b"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and _leftovers(tmp_path) == []
+
+
+def test_dev_null_stays_a_character_device(tmp_path):
+    before = os.stat("/dev/null")
+    assert stat.S_ISCHR(before.st_mode)
+    write_output("/dev/null", b"x" * 10_000)
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_a_symlink_to_dev_null_is_written_through(tmp_path):
+    (tmp_path / "sink").symlink_to("/dev/null")
+    write_output(tmp_path / "sink", b"x")
+    assert (tmp_path / "sink").is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o000], ids=["r--r--r--", "r--------", "none"])
+def test_a_read_only_file_is_refused_even_as_root(tmp_path, mode):
+    path = tmp_path / "keep.json"
+    path.write_text("precious")
+    path.chmod(mode)
+    try:
+        with pytest.raises(MeridaError, match="read-only"):
+            write_output(path, b"overwritten")
+        path.chmod(0o600)
+        assert path.read_text() == "precious"
+    finally:
+        path.chmod(0o600)
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("case", ["directory", "missing-parent", "parent-is-file", "link-loop"])
+def test_impossible_targets_are_one_clear_error(tmp_path, case):
+    if case == "directory":
+        path = tmp_path
+    elif case == "missing-parent":
+        path = tmp_path / "no" / "such" / "out.json"
+    elif case == "parent-is-file":
+        (tmp_path / "file").write_text("x")
+        path = tmp_path / "file" / "out.json"
+    else:
+        (tmp_path / "a").symlink_to(tmp_path / "b")
+        (tmp_path / "b").symlink_to(tmp_path / "a")
+        path = tmp_path / "a"
+    with pytest.raises(MeridaError, match="cannot write") as exc:
+        write_output(path, b"x")
+    assert exc.value.exit_code == 1 and "\n" not in exc.value.message
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, "No space left on device"),
+                                     KeyboardInterrupt(), ValueError("bad chunk")],
+                         ids=["disk-full", "ctrl-c", "producer-error"])
+def test_the_temp_file_is_removed_on_every_failure(tmp_path, failure):
+    path = tmp_path / "out.json"
+    path.write_text("old")
+
+    def chunks():
+        yield b"half"
+        raise failure
+
+    with pytest.raises((MeridaError, type(failure))):
+        write_output(path, chunks())
+    assert path.read_text() == "old" and _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_on_write_is_a_clean_error(tmp_path, monkeypatch):
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(MeridaError, match="No space left on device"):
+        write_output(tmp_path / "out.json", b"x")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---- through the command line ---------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "markdown", "sqlite"])
+def test_export_to_a_symlink_writes_its_target(tmp_path, fmt):
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    result = run_cli("export", "--format", fmt, "-o", tmp_path / "link")
+    assert result.code == 0, result.err
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real").stat().st_size > 0
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "sqlite"])
+def test_export_to_dev_null_keeps_the_device(fmt):
+    before = os.stat("/dev/null")
+    result = run_cli("export", "--format", fmt, "-o", "/dev/null")
+    after = os.stat("/dev/null")
+    assert result.code == 0, result.err
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+def test_export_refuses_a_read_only_file(tmp_path):
+    path = tmp_path / "keep.json"
+    path.write_text("precious")
+    path.chmod(0o444)
+    result = run_cli("export", "-o", path)
+    path.chmod(0o600)
+    assert result.code == 1 and "read-only" in result.err and path.read_text() == "precious"
+
+
+def test_a_socket_is_a_clean_error_and_stays_a_socket(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(path))
+        with pytest.raises(MeridaError, match="cannot write"):
+            write_output(path, b"x")
+        assert stat.S_ISSOCK(os.lstat(path).st_mode) and _leftovers(tmp_path) == []
+    finally:
+        server.close()
+
+
+def test_a_folder_reached_through_a_link_is_written_in_its_target(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    write_output(tmp_path / "via" / "out.json", b"{}")
+    assert (tmp_path / "real" / "out.json").read_bytes() == b"{}"
+    assert (tmp_path / "via").is_symlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_an_existing_file_keeps_its_owner(tmp_path):
+    path = tmp_path / "theirs.json"
+    path.write_text("old")
+    os.chown(path, 4321, 4321)
+    write_output(path, b"new")
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, path.read_text()) == (4321, 4321, "new")
+
+
+def test_a_file_name_at_the_length_limit_is_written(tmp_path):
+    name = "n" * 250 + ".json"  # 255 bytes: the longest a name may be
+    write_output(tmp_path / name, b"{}")
+    assert (tmp_path / name).read_bytes() == b"{}" and _leftovers(tmp_path) == []
