@@ -354,7 +354,7 @@ def test_builtin_pack_passes_strict_validation(cli):
       "first-hlsd-2021-10-08"]),
     ("ganseg-installation-2021-12-14", ["bicentennial-official-start-insightcrime"]),
     ("merida-joint-statement-2007-10-22",
-     ["merida-agreement-2007", "merida-formed-2007-garza-leutert", "merida-launched-insightcrime",
+     ["merida-formed-2007-garza-leutert", "merida-launched-insightcrime",
       "merida-created-2008-news-2017", "merida-partnership-formalized-2008"]),
     ("merida-four-pillars-adopted-2011",
      ["obama-administration-reorients-merida-2009",
