@@ -4,14 +4,17 @@ Usable from Python without the CLI::
 
     from merida_cli import load_data
     data = load_data()
-    data.recommendations(topic="firearms")
+    recs = data.recommendations(topic="firearms")   # a list of records, and a result:
+    recs.to_json(), recs.exit_status                # what `merida recs --topic firearms --json` prints
 """
 
 __version__ = "0.1.0"
 
 
 def load_data(paths=(), builtin=True):
-    """Load the built-in pack plus any extra pack directories into a Dataset."""
+    """The built-in pack plus any extra pack directories, as a Catalog: every question
+    merida answers is a method returning a result value (`to_json()`, `exit_status`)."""
+    from .catalog import Catalog
     from .load import load_dataset
 
-    return load_dataset(list(paths), builtin=builtin)
+    return Catalog(load_dataset(list(paths), builtin=builtin))

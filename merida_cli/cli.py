@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
+from .model import SEARCH_KINDS
 from .render import Format, emit, emit_all, emit_document, pick_format
 
 EXAMPLES = """
@@ -152,12 +153,8 @@ def root(
 
 # ---- browse ------------------------------------------------------------------
 
-def _list_filtered(kind: str, make_listing, output: Format, **filters) -> None:
-    """The listing commands that are one filtered kind: filter, build the view, emit."""
-    from . import query
-
-    env = _env()
-    emit(env, make_listing(query.filter_records(env.dataset(), kind, **filters)), output)
+def _catalog():
+    return _env().catalog()
 
 
 @app.command()
@@ -172,23 +169,19 @@ def pillars(
 
     Examples: merida pillars | merida pillars bicentennial | merida pillars --all --json
     """
-    from . import query
     from .render.views import structure_listing
 
     env = _env()
-    ds = env.dataset()
-    pid = ds.resolve_program(program)
-    structures = query.structures_of(ds, pid) if all_ else [query.current_structure(ds, pid)]
-    structures = [s for s in structures if s]
-    if not structures:
-        raise NoResults(f"program '{pid}' has no recorded structure "
-                        f"(try: merida show {pid})")
+    result = env.catalog().structures(program, all_)
+    if not result.structures:
+        pid = result.program["id"]
+        raise NoResults(f"program '{pid}' has no recorded structure (try: merida show {pid})")
     output = pick_format(json_, fmt)
-    listings = [structure_listing(ds, s, ds.get("programs", pid)) for s in structures]
+    listings = [structure_listing(env.dataset(), s, result.program) for s in result.structures]
     if not all_:
         emit(env, listings[0], output)
         return
-    emit_all(env, listings, output, data=structures)
+    emit_all(env, listings, output, data=result.to_json())
 
 
 @app.command()
@@ -197,14 +190,14 @@ def programs(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida programs --format csv
     """
-    from . import query
     from .render.views import program_listing
 
-    env = _env()
-    listing = program_listing(query.program_rows(env.dataset()))
-    if pick_format(json_, fmt) is Format.json:
-        listing.records = env.dataset().records["programs"]
-    emit(env, listing, pick_format(json_, fmt))
+    env, output = _env(), pick_format(json_, fmt)
+    catalog = env.catalog()
+    listing = program_listing(catalog.program_rows())
+    if output is Format.json:
+        listing.records = catalog.programs().to_json()
+    emit(env, listing, output)
 
 
 @app.command()
@@ -217,36 +210,20 @@ def show(
 
     Examples: merida show merida-pillar-4 | merida show olson --json
     """
-    from . import query
-    from .render.views import show_data, show_lines
-    from .text import did_you_mean, printable
+    from .render.views import show_lines
+    from .text import printable
 
     env = _env()
-    ds = env.dataset()
-    found = ds.find(record_id.strip())
-    if not found:
-        found = query.replaced_by(ds, record_id.strip())
-        for _kind, rec in found:
-            env.err(printable(f"note: '{record_id.strip()}' was merged into '{rec['id']}'; "
-                              f"showing '{rec['id']}'"))
-    if not found:
-        names = {rid: rid for rid in ds.all_ids()}
-        names.update({old: old for old in query.merged_ids(ds)})
-        raise UsageError(f"unknown id '{record_id}'{did_you_mean(record_id, names)}")
-    documents, lines = [], []
-    for kind, rec in found:
-        context = None
-        if kind == "items":
-            _item, structure = ds.items[rec["id"]]
-            context = {"structure": structure["id"], "program": structure["program"]}
-            links = {"programs": [structure["program"]]}
-        else:
-            links = query.related(ds, kind, rec)
-        documents.append(show_data(kind, rec, links, context))
-        lines += ([("", "")] if lines else []) + show_lines(ds, kind, rec, links, context)
+    view = env.catalog().record(record_id)
+    if view.merged_into:
+        env.err(printable(f"note: '{view.asked}' was merged into '{view.merged_into}'; "
+                          f"showing '{view.merged_into}'"))
+    lines = []
+    for kind, rec, links, context in view.found:
+        lines += ([("", "")] if lines else []) + show_lines(env.dataset(), kind, rec, links,
+                                                            context)
     # one JSON document: the record, or a list when several kinds share the id
-    emit_document(env, documents[0] if len(documents) == 1 else documents,
-                  pick_format(json_, fmt), lines)
+    emit_document(env, view.to_json(), pick_format(json_, fmt), lines)
 
 
 @app.command()
@@ -266,8 +243,9 @@ def recs(
     """
     from .render.views import recs_listing
 
-    _list_filtered("recommendations", recs_listing, pick_format(json_, fmt), topic=topic,
-                   source=source, actor=actor, program=program)
+    result = _catalog().recommendations(topic=topic, source=source, actor=actor,
+                                        program=program)
+    emit(_env(), recs_listing(result.records), pick_format(json_, fmt))
 
 
 @app.command()
@@ -292,35 +270,29 @@ def funding(
     On a terminal a bar chart draws one measure (default: cumulative-appropriation).
     Examples: merida funding --program merida | merida funding --measure request --json
     """
-    from . import query
     from .render.views import funding_chart, funding_listing, funding_listings
 
-    env = _env()
-    ds = env.dataset()
-    as_of = query.parse_date_option(as_of, "--as-of")
-    lines = query.funding_lines(ds, program, measure, account, recipient, as_of)
-    output = pick_format(json_, fmt)
-    gap = query.unanswerable(ds, lines, program, measure)
-    if gap and output is not Format.json:
-        env.err(f"note: {gap}")
-    if not lines:
+    env, output = _env(), pick_format(json_, fmt)
+    result = env.catalog().funding(program, measure, account, recipient, as_of)
+    if not result.records:
         if output is Format.json:
             env.out("[]")
-        raise NoResults(query.no_funding_message(ds, program, measure, account, recipient, as_of))
-    groups = query.funding_groups(lines)
+        raise NoResults(result.note)
+    if result.note and output is not Format.json:
+        env.err(f"note: {result.note}")
     if output is Format.json:
-        lines = [query.funding_json(x) for _name, group in groups for x in group]
-        emit(env, funding_listing(lines), output)
+        emit(env, funding_listing(result.to_json()), output)
         return
-    charted = measure or query.CUMULATIVE
+    lines = [x for _name, group in result.groups for x in group]
     chart = None
     if output is Format.table and env.is_tty:
-        chart = funding_chart(lines, env.console().width, charted)
+        chart = funding_chart(lines, env.console().width, result.charted)
         if chart is None and not measure:
             env.err("note: no running totals to chart; --measure M charts another measure")
     # tools get one stream (groups in order, one header); readers one table per measure
     grouped = output is Format.markdown or (output is Format.table and env.is_tty)
-    for i, listing in enumerate(funding_listings(groups, grouped, chart, charted)):
+    for i, listing in enumerate(funding_listings(result.groups, grouped, chart,
+                                                 result.charted)):
         if i:
             env.out()
         emit(env, listing, output)
@@ -345,20 +317,11 @@ def timeline(
     date not printed in the source.
     Examples: merida timeline --from 2021-10 --program bicentennial | merida timeline --on 2014
     """
-    from . import query
     from .render.views import events_listing
 
-    env = _env()
-    if on is not None and (from_ is not None or to is not None):
-        raise UsageError("--on cannot be combined with --from or --to")
-    start = query.parse_date_option(from_, "--from")
-    end = query.parse_date_option(to, "--to")
-    on = query.parse_date_option(on, "--on")
-    events = query.timeline(env.dataset(), start, end, topic, program, on)
-    listing, output = events_listing(events), pick_format(json_, fmt)
-    if output is Format.json:  # every event says whether its date is inferred
-        listing.records = [{"date_inferred": False, "alt_dates": [], **e} for e in events]
-    emit(env, listing, output)
+    result = _catalog().timeline(from_, to, topic, program, on)
+    listing, output = events_listing(result.records), pick_format(json_, fmt)
+    emit(_env(), listing, output)
 
 
 @app.command()
@@ -367,11 +330,9 @@ def topics(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida topics --json
     """
-    from . import query
     from .render.views import topics_listing
 
-    env = _env()
-    emit(env, topics_listing(query.topic_rows(env.dataset())), pick_format(json_, fmt))
+    emit(_env(), topics_listing(_catalog().topics().records), pick_format(json_, fmt))
 
 
 @app.command()
@@ -380,11 +341,9 @@ def sources(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida sources --json
     """
-    from . import query
     from .render.views import sources_listing
 
-    env = _env()
-    emit(env, sources_listing(query.source_rows(env.dataset())), pick_format(json_, fmt))
+    emit(_env(), sources_listing(_catalog().sources().records), pick_format(json_, fmt))
 
 
 @app.command()
@@ -396,8 +355,8 @@ def figures(topic: TopicOpt = None, program: ProgramOpt = None, source: SourceOp
     """
     from .render.views import figures_listing
 
-    _list_filtered("figures", figures_listing, pick_format(json_, fmt), topic=topic,
-                   program=program, source=source)
+    result = _catalog().figures(topic=topic, program=program, source=source)
+    emit(_env(), figures_listing(result.records), pick_format(json_, fmt))
 
 
 @app.command()
@@ -409,14 +368,12 @@ def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: Sour
     """
     from .render.views import assessments_listing
 
-    _list_filtered("assessments", assessments_listing, pick_format(json_, fmt), topic=topic,
-                   program=program, source=source)
+    result = _catalog().assessments(program=program, topic=topic, source=source)
+    emit(_env(), assessments_listing(result.records), pick_format(json_, fmt))
 
 
 # ---- analysis ------------------------------------------------------------------
 
-SEARCH_KINDS = ("sources", "topics", "programs", "structures", "items", "funding",
-                "recommendations", "events", "figures", "assessments")
 
 
 @app.command()
@@ -434,16 +391,9 @@ def search(
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
     from .render.analysis import highlight_hits, search_listing
-    from .search import Searcher
-    from .text import did_you_mean
 
     env = _env()
-    for k in kind or []:
-        if k not in SEARCH_KINDS:
-            raise UsageError(f"unknown kind '{k}'{did_you_mean(k, SEARCH_KINDS)}")
-    if not query.strip():
-        raise UsageError("empty search query")
-    hits = Searcher(env.dataset()).search(query, set(kind or []), limit)
+    hits = env.catalog().search(query, kind or [], limit).hits
     output = pick_format(json_, fmt)
     if output is Format.table and env.is_tty and hits and not env.fields:
         from .render.terminal import print_view
@@ -499,15 +449,14 @@ def compare(
     merida compare merida bicentennial --by component --structure merida-pillars
     --structure bicentennial-goals | merida compare merida bicentennial --as-of 2021-12 --json
     """
-    from . import align
     from .render.analysis import compare_report, crosswalk_report
 
-    ds = _env().dataset()
+    catalog = _catalog()
     if by is CompareBy.component:
-        _report(crosswalk_report, align.crosswalk(ds, a, b, structure, as_of),
+        _report(crosswalk_report, catalog.crosswalk(a, b, structure or (), as_of).data,
                 pick_format(json_, fmt))
     else:
-        _report(compare_report, align.compare(ds, a, b, structure, as_of),
+        _report(compare_report, catalog.compare(a, b, structure or (), as_of).data,
                 pick_format(json_, fmt))
 
 
@@ -542,12 +491,11 @@ def diff(
         else:
             print_lines(env, pack_diff_lines(result))
     else:
-        from . import align
         from .render.analysis import diff_report, emit_report
 
         ds = env.dataset()
-        result = align.diff(ds, a, b, structure, as_of)
-        differ = align.differ(result)
+        done = env.catalog().diff(a, b, structure or (), as_of)
+        result, differ = done.data, done.differ
         multiline = output is Format.table and env.is_tty
         emit_report(env, diff_report(result, ds.by_id["structures"], multiline, env.color),
                     output, result)
@@ -568,11 +516,10 @@ def gaps(
 
     Example: merida gaps bicentennial
     """
-    from . import align
     from .render.analysis import gaps_report
 
     _report(lambda result, _labels, multiline: gaps_report(result, multiline),
-            align.gaps(_env().dataset(), program), pick_format(json_, fmt))
+            _catalog().gaps(program).data, pick_format(json_, fmt))
 
 
 # ---- hand it over ----------------------------------------------------------------
@@ -599,11 +546,8 @@ def cite(
     Examples: merida cite olson --style chicago | merida cite olson-firearms-working-group
     --quote | merida cite crs-r41349-2011-07-22 --style bibtex
     """
-    from .cite import cite as make_citation
-
     env = _env()
-    env.out(make_citation(env.dataset(), record_id, "csl-json" if json_ else style,
-                          quote).text())
+    env.out(env.catalog().cite(record_id, "csl-json" if json_ else style, quote).text())
 
 
 class BriefFormat(str, Enum):
@@ -665,21 +609,17 @@ def validate(
     Exit 1 with file:line messages (with --strict, on warnings too).
     Example: merida --data ./my-pack validate --strict
     """
-    from .load import validate_packs
+    from .catalog import validate as check
     from .text import printable
-    from .validate import duplicate_warnings
 
     env = _env()
     with env.progress("validating packs") as progress:
-        records, problems = validate_packs(env.data, env.builtin, env.use_cache, progress)
-    warnings = duplicate_warnings(records) if not problems else []
-    total = sum(len(v) for v in records.values())
+        result = check(env.data, env.builtin, strict, env.use_cache, progress)
+    problems, warnings = result.problems, result.warnings
     output = pick_format(json_, fmt)
     if output is not Format.table:
-        emit_document(env, {"ok": not problems and not (strict and warnings), "records": total,
-                            "problems": problems, "warnings": warnings},
-                      output, [("", p) for p in problems] + [("", f"warning: {w}")
-                                                              for w in warnings])
+        emit_document(env, result.to_json(), output,
+                      [("", p) for p in problems] + [("", f"warning: {w}") for w in warnings])
     else:
         for problem in problems:
             env.err(_bounded(printable(problem)))
@@ -689,7 +629,8 @@ def validate(
         raise MeridaError(f"{len(problems)} problem(s) found")
     if warnings and strict:
         raise MeridaError(f"{len(warnings)} warning(s) found (--strict)")
-    env.err(f"ok: {total} records valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    env.err(f"ok: {result.records} records valid"
+            + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 def _text_folders(texts: list[str]) -> list[Path]:
@@ -713,22 +654,20 @@ def verify(
     Quotes whose source text is in none of the folders are skipped and counted.
     Example: merida verify --texts ../shared/seeds --texts ../shared/sources
     """
-    from .verify import verify as run_verify
-
     env = _env()
     texts = _text_folders(texts)
-    records = env.dataset().records
+    catalog = env.catalog()
+    records = catalog.records
     with env.progress("verifying quotes") as progress:
-        result = run_verify(records, texts, progress)
+        result = catalog.verify(texts, progress)
     for line in result.warnings:
         env.err(f"warning: {line}")
     files = {s["id"]: s["file"] for s in records["sources"]}
     for sid, count in result.skipped.items():
         env.err(f"skipped: {count} quote(s) of '{sid}': {files.get(sid, sid)} is not in "
                 + ", ".join(str(f) for f in texts))
-    emit_document(env, {"checked": result.checked, "failures": result.failures,
-                        "skipped": result.skipped, "warnings": result.warnings},
-                  pick_format(json_, fmt), [("", line) for line in result.failures])
+    emit_document(env, result.to_json(), pick_format(json_, fmt),
+                  [("", line) for line in result.failures])
     if result.failures:
         raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified")
     if not result.checked:
@@ -847,14 +786,12 @@ def coverage(
 
     Example: merida coverage olson --texts ../shared/seeds
     """
-    from .coverage import coverage_report
     from .render import Column, Listing
     from .text import printable
 
     env = _env()
     folders = _text_folders(texts)
-    ds = env.dataset()
-    report = coverage_report(ds, ds.resolve_id("sources", source), folders)
+    report = env.catalog().coverage(source, folders).to_json()
     for line in report["warnings"]:
         env.err(printable(f"warning: {line}"))
     sentences = report["uncited_sentences"]

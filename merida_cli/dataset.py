@@ -45,14 +45,6 @@ class Dataset:
         self.records = PerKind(store.kind)
         self.directories = list(directories)
 
-    def __getattr__(self, name):
-        # data.recommendations(topic="firearms") etc.: the library API of STYLE.md
-        if name in KIND_ORDER:
-            from . import query
-
-            return lambda **filters: query.filter_records(self, name, **filters)
-        raise AttributeError(name)
-
     # ---- indices ---------------------------------------------------------
     @cached_property
     def by_id(self) -> PerKind:

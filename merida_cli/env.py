@@ -79,6 +79,12 @@ class Environment:
                                              progress)
         return self._dataset
 
+    def catalog(self):
+        """The loaded packs as the library's Catalog (loaded once per process)."""
+        from .catalog import Catalog
+
+        return Catalog(self.dataset())
+
     def console(self, stderr: bool = False, width: int | None = None):
         """A Rich console: colour only on a colour terminal, never ANSI codes otherwise;
         no markup, no emoji codes, no highlighting: data is printed as text."""

@@ -206,6 +206,9 @@ KINDS: dict[str, dict[str, Field]] = {
 }
 
 KIND_ORDER = tuple(KINDS)
+# what `search --kind` takes: every kind, and structure items on their own
+SEARCH_KINDS = ("sources", "topics", "programs", "structures", "items", "funding",
+                "recommendations", "events", "figures", "assessments")
 SINGULAR = {
     "sources": "source", "topics": "topic", "programs": "program", "structures": "structure",
     "funding": "funding line", "recommendations": "recommendation", "events": "event",

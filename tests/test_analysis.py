@@ -62,7 +62,7 @@ def test_what_bicentennial_did_add_has_evidence(cli):
 def test_every_evidence_id_resolves(cli):
     from merida_cli import load_data
 
-    ds = load_data()
+    ds = load_data().dataset
     topics = compare_topics(cli)
     evidence = {ev["id"] for row in topics.values() for ev in row["a"] + row["b"]}
     assert len(evidence) > 60
@@ -186,7 +186,7 @@ def test_gaps_json(cli):
             "components_without_recommendations"} <= set(data)
     from merida_cli import align, load_data
 
-    ds = load_data()
+    ds = load_data().dataset
     covered = set()
     for _ev, topics in align.side(ds, "bicentennial").components:
         for tid in topics:

@@ -198,8 +198,7 @@ def test_structure_item_cites_its_own_sources():
     assert ids
     from merida_cli import load_data
 
-    ds = load_data()
-    item, _structure = ds.items["merida-pillar-1"]
+    item = load_data().record("merida-pillar-1").found[0][1]
     assert ids == list(dict.fromkeys(c["source"] for c in item["cite"]))
 
 

@@ -102,7 +102,7 @@ DATA = None
 def searcher():
     global DATA
     if DATA is None:
-        DATA = load_data()
+        DATA = load_data().dataset
     return Searcher(DATA)
 
 

@@ -1,0 +1,203 @@
+"""The library: every question merida answers, as a method returning a result value.
+
+    from merida_cli import load_data
+    data = load_data()                       # the built-in pack (and any extra packs)
+    recs = data.recommendations(topic="firearms")
+    recs.to_json(), recs.exit_status         # what `merida recs --topic firearms --json` prints
+
+Each CLI command parses its options, calls one of these methods and hands the result to
+the renderer; `--json` prints the result's `to_json()`. Unknown names raise UsageError
+(with a "did you mean"), as the commands report them.
+"""
+
+from __future__ import annotations
+
+from . import query
+from .errors import UsageError
+from .model import SEARCH_KINDS
+from .results import (
+    Analysis,
+    Coverage,
+    FundingLines,
+    Hits,
+    Problems,
+    Records,
+    RecordView,
+    Structures,
+    Verification,
+)
+
+
+class Catalog:
+    """The loaded packs, asked questions."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    @property
+    def records(self):
+        """Every record by kind (a read-only mapping of lists)."""
+        return self.dataset.records
+
+    # ---- browse ---------------------------------------------------------------------
+    def structures(self, program: str = "merida", every: bool = False) -> Structures:
+        ds = self.dataset
+        pid = ds.resolve_program(program)
+        found = query.structures_of(ds, pid) if every else [query.current_structure(ds, pid)]
+        return Structures(ds.get("programs", pid), [s for s in found if s], every)
+
+    def programs(self) -> Records:
+        return Records("programs", list(self.dataset.records["programs"]))
+
+    def program_rows(self) -> list[dict]:
+        """Programs with their period, parent and record counts (the table's rows)."""
+        return query.program_rows(self.dataset)
+
+    def topics(self) -> Records:
+        return Records("topics", query.topic_rows(self.dataset))
+
+    def sources(self) -> Records:
+        return Records("sources", query.source_rows(self.dataset))
+
+    def recommendations(self, topic=None, source=None, actor=None, program=None) -> Records:
+        return self._filtered("recommendations", topic=topic, source=source, actor=actor,
+                              program=program)
+
+    def figures(self, topic=None, program=None, source=None) -> Records:
+        return self._filtered("figures", topic=topic, program=program, source=source)
+
+    def assessments(self, program=None, topic=None, source=None) -> Records:
+        return self._filtered("assessments", program=program, topic=topic, source=source)
+
+    def events(self, topic=None, program=None, source=None) -> Records:
+        return self._filtered("events", topic=topic, program=program, source=source)
+
+    def _filtered(self, kind: str, **filters) -> Records:
+        return Records(kind, query.filter_records(self.dataset, kind, **filters))
+
+    def funding(self, program=None, measure=None, account=None, recipient=None,
+                as_of=None) -> FundingLines:
+        """How much, by whose count, as of when: the lines grouped by measure, running
+        totals first; `note` says when the data cannot answer the question asked."""
+        ds = self.dataset
+        as_of = query.parse_date_option(as_of, "--as-of")
+        lines = query.funding_lines(ds, program, measure, account, recipient, as_of)
+        note = query.unanswerable(ds, lines, program, measure)
+        if not lines:
+            note = query.no_funding_message(ds, program, measure, account, recipient, as_of)
+        groups = query.funding_groups(lines)
+        ordered = [query.funding_json(x) for _name, group in groups for x in group]
+        return FundingLines("funding", ordered, note, groups, measure or query.CUMULATIVE)
+
+    def timeline(self, start=None, end=None, topic=None, program=None, on=None) -> Records:
+        """Events in date order; each says whether its date is inferred and which other
+        dates other sources give."""
+        if on is not None and (start is not None or end is not None):
+            raise UsageError("--on cannot be combined with --from or --to")
+        start = query.parse_date_option(start, "--from")
+        end = query.parse_date_option(end, "--to")
+        on = query.parse_date_option(on, "--on")
+        events = query.timeline(self.dataset, start, end, topic, program, on)
+        return Records("events", [{"date_inferred": False, "alt_dates": [], **e}
+                                  for e in events])
+
+    def record(self, record_id: str) -> RecordView:
+        """Any id, structure items included; an id merged into another record shows the
+        record it was merged into (`merged_into`)."""
+        from .text import did_you_mean
+
+        ds = self.dataset
+        rid = record_id.strip()
+        found, merged_into = ds.find(rid), None
+        if not found:
+            found = query.replaced_by(ds, rid)
+            merged_into = found[0][1]["id"] if found else None
+        if not found:
+            names = {i: i for i in ds.all_ids()}
+            names.update({old: old for old in query.merged_ids(ds)})
+            raise UsageError(f"unknown id '{record_id}'{did_you_mean(record_id, names)}")
+        shown = []
+        for kind, rec in found:
+            context = None
+            if kind == "items":
+                _item, structure = ds.items[rec["id"]]
+                context = {"structure": structure["id"], "program": structure["program"]}
+                links = {"programs": [structure["program"]]}
+            else:
+                links = query.related(ds, kind, rec)
+            shown.append((kind, rec, links, context))
+        return RecordView([show_document(*entry) for entry in shown], shown, rid, merged_into)
+
+    # ---- analysis -------------------------------------------------------------------
+    def search(self, text: str, kinds=(), limit: int = 10) -> Hits:
+        from .search import Searcher
+        from .text import did_you_mean
+
+        for k in kinds:
+            if k not in SEARCH_KINDS:
+                raise UsageError(f"unknown kind '{k}'{did_you_mean(k, SEARCH_KINDS)}")
+        if not text.strip():
+            raise UsageError("empty search query")
+        return Hits(Searcher(self.dataset).search(text, set(kinds), limit))
+
+    def compare(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
+        """Two programs aligned by topic over every structure each had, with evidence."""
+        from . import align
+
+        return Analysis(align.compare(self.dataset, a, b, structures, as_of))
+
+    def crosswalk(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
+        """Each component of A with the components of B sharing its topics, and back."""
+        from . import align
+
+        return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of))
+
+    def diff(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
+        """What B added, dropped and continued relative to A; exit 1 when they differ."""
+        from . import align
+
+        result = align.diff(self.dataset, a, b, structures, as_of)
+        return Analysis(result, align.differ(result))
+
+    def gaps(self, program=None) -> Analysis:
+        from . import align
+
+        return Analysis(align.gaps(self.dataset, program))
+
+    # ---- integrity -------------------------------------------------------------------
+    def verify(self, folders, progress=None) -> Verification:
+        from .verify import verify
+
+        done = verify(self.dataset.records, list(folders), progress)
+        return Verification(done.checked, done.failures, done.skipped, done.warnings)
+
+    def coverage(self, source: str, folders) -> Coverage:
+        from .coverage import coverage_report
+
+        ds = self.dataset
+        return Coverage(coverage_report(ds, ds.resolve_id("sources", source), list(folders)))
+
+    def cite(self, record_id: str, style: str = "apa", quotes: bool = False):
+        from .cite import cite
+
+        return cite(self.dataset, record_id, style, quotes)
+
+
+def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bool = True,
+             progress=None) -> Problems:
+    """Every problem in the packs (file:line: message) and every probable duplicate; valid
+    packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
+    from .load import validate_packs
+    from .validate import duplicate_warnings
+
+    records, problems = validate_packs(list(paths), builtin, use_cache, progress)
+    warnings = duplicate_warnings(records) if not problems else []
+    return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
+
+
+def show_document(kind: str, rec: dict, links: dict, context: dict | None) -> dict:
+    """The JSON form of one shown record: the record, its kind, links and what it is part of."""
+    out = {"kind": kind, "id": rec["id"], "record": rec, "links": links}
+    if context:
+        out["part_of"] = context
+    return out

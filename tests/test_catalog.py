@@ -1,0 +1,100 @@
+"""The library and the CLI give one answer: for every command, `--json` is the Catalog
+method's result, and the result's exit status is the command's exit code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import test_compare
+import test_render
+from conftest import SEEDS, needs_shared, run_cli, write_pack
+
+from merida_cli import load_data
+from merida_cli.catalog import validate
+from merida_cli.errors import ExitStatus, UsageError
+
+RENDER_PROGRAM = test_render.PROGRAM
+
+
+@pytest.fixture
+def packs(tmp_path):
+    return {"render": write_pack(tmp_path / "render", {"pack.yaml": test_render.PACK}),
+            "compare": write_pack(tmp_path / "compare", {"pack.yaml": test_compare.PACK})}
+
+
+# (id, pack, CLI arguments, the Catalog call that must give the same JSON)
+CASES = [
+    ("recs", "render", ["recs"], lambda c: c.recommendations()),
+    ("recs-topic", "render", ["recs", "--topic", "intelligence-sharing"],
+     lambda c: c.recommendations(topic="intelligence-sharing")),
+    ("figures", "render", ["figures"], lambda c: c.figures()),
+    ("assessments", "render", ["assessments"], lambda c: c.assessments()),
+    ("programs", "render", ["programs"], lambda c: c.programs()),
+    ("topics", "render", ["topics"], lambda c: c.topics()),
+    ("sources", "render", ["sources"], lambda c: c.sources()),
+    ("funding", "render", ["funding"], lambda c: c.funding()),
+    ("timeline", "render", ["timeline"], lambda c: c.timeline()),
+    ("pillars", "render", ["pillars", RENDER_PROGRAM],
+     lambda c: c.structures(RENDER_PROGRAM)),
+    ("pillars-all", "render", ["pillars", RENDER_PROGRAM, "--all"],
+     lambda c: c.structures(RENDER_PROGRAM, every=True)),
+    ("show", "render", ["show", RENDER_PROGRAM], lambda c: c.record(RENDER_PROGRAM)),
+    ("search", "render", ["search", "intelligence"], lambda c: c.search("intelligence")),
+    ("compare", "compare", ["compare", "old", "new"], lambda c: c.compare("old", "new")),
+    ("crosswalk", "compare", ["compare", "old", "new", "--by", "component"],
+     lambda c: c.crosswalk("old", "new")),
+    ("diff", "compare", ["diff", "old", "new"], lambda c: c.diff("old", "new")),
+    ("gaps", "compare", ["gaps"], lambda c: c.gaps()),
+    ("gaps-program", "compare", ["gaps", "new"], lambda c: c.gaps("new")),
+]
+
+
+@pytest.mark.parametrize("pack,args,call", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cli_json_is_the_library_result(packs, pack, args, call):
+    cli = run_cli("--no-builtin", "--data", packs[pack], *args, "--json")
+    result = call(load_data([packs[pack]], builtin=False))
+    assert cli.json() == json.loads(json.dumps(result.to_json()))
+    assert cli.code == result.exit_status
+
+
+def test_validate_json_is_the_library_result(packs):
+    cli = run_cli("--no-builtin", "--data", packs["render"], "validate", "--json")
+    result = validate([packs["render"]], builtin=False)
+    assert cli.json() == result.to_json() and cli.code == result.exit_status == 0
+    assert result.records > 5 and result.problems == []
+
+
+@needs_shared
+def test_verify_and_coverage_json_are_the_library_results():
+    catalog = load_data()
+    cli = run_cli("verify", "--texts", SEEDS, "--json")
+    result = catalog.verify([SEEDS])
+    assert cli.json() == result.to_json() and cli.code == result.exit_status == 0
+    cli = run_cli("coverage", "olson", "--texts", SEEDS, "--json")
+    result = catalog.coverage("olson", [SEEDS])
+    assert cli.json() == result.to_json() and cli.code == result.exit_status
+
+
+def test_a_listing_result_reads_like_a_list_and_says_how_it_ended(packs):
+    catalog = load_data([packs["render"]], builtin=False)
+    recs = catalog.recommendations()
+    assert len(recs) == len(recs.to_json()) >= 1 and recs[0]["id"] == recs.to_json()[0]["id"]
+    assert recs.exit_status is ExitStatus.OK
+    none = catalog.recommendations(actor="nobody at all")
+    assert list(none) == [] and none.exit_status is ExitStatus.FAILURE
+
+
+def test_unknown_names_raise_the_usage_error_the_cli_reports(packs):
+    catalog = load_data([packs["render"]], builtin=False)
+    with pytest.raises(UsageError, match="did you mean"):
+        catalog.recommendations(topic="intelligence-sharin")
+    cli = run_cli("--no-builtin", "--data", packs["render"], "recs", "--topic",
+                  "intelligence-sharin")
+    assert cli.code == 2 and "did you mean" in cli.err
+
+
+def test_a_diff_that_differs_exits_1_in_both(packs):
+    result = load_data([packs["compare"]], builtin=False).diff("old", "new")
+    assert result.differ and result.exit_status is ExitStatus.FAILURE
+    assert set(result.to_json()) >= {"added", "dropped", "continued"}
