@@ -150,19 +150,19 @@ class Catalog:
         """Each component of A with the components of B sharing its topics, and back."""
         from . import align
 
-        return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of))
+        return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of), "crosswalk")
 
     def diff(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
         """What B added, dropped and continued relative to A; exit 1 when they differ."""
         from . import align
 
         result = align.diff(self.dataset, a, b, structures, as_of)
-        return Analysis(result, align.differ(result))
+        return Analysis(result, "diff", align.differ(result))
 
     def gaps(self, program=None) -> Analysis:
         from . import align
 
-        return Analysis(align.gaps(self.dataset, program))
+        return Analysis(align.gaps(self.dataset, program), "gaps")
 
     # ---- integrity -------------------------------------------------------------------
     def verify(self, folders, progress=None) -> Verification:

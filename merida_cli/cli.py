@@ -23,7 +23,7 @@ from . import __version__
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
 from .model import SEARCH_KINDS
-from .render import Format, emit, emit_all, emit_document, pick_format
+from .render import Format, emit_document, pick_format
 
 EXAMPLES = """
 \b
@@ -157,6 +157,13 @@ def _catalog():
     return _env().catalog()
 
 
+def _show(result, json_: bool, fmt) -> None:
+    """Every query command ends here: its result, through the one render registry."""
+    from .render.registry import show
+
+    show(_env(), result, pick_format(json_, fmt))
+
+
 @app.command()
 def pillars(
     program: Annotated[str, typer.Argument(help="Program id or name.",
@@ -169,19 +176,7 @@ def pillars(
 
     Examples: merida pillars | merida pillars bicentennial | merida pillars --all --json
     """
-    from .render.views import structure_listing
-
-    env = _env()
-    result = env.catalog().structures(program, all_)
-    if not result.structures:
-        pid = result.program["id"]
-        raise NoResults(f"program '{pid}' has no recorded structure (try: merida show {pid})")
-    output = pick_format(json_, fmt)
-    listings = [structure_listing(env.dataset(), s, result.program) for s in result.structures]
-    if not all_:
-        emit(env, listings[0], output)
-        return
-    emit_all(env, listings, output, data=result.to_json())
+    _show(_catalog().structures(program, all_), json_, fmt)
 
 
 @app.command()
@@ -190,14 +185,7 @@ def programs(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida programs --format csv
     """
-    from .render.views import program_listing
-
-    env, output = _env(), pick_format(json_, fmt)
-    catalog = env.catalog()
-    listing = program_listing(catalog.program_rows())
-    if output is Format.json:
-        listing.records = catalog.programs().to_json()
-    emit(env, listing, output)
+    _show(_catalog().programs(), json_, fmt)
 
 
 @app.command()
@@ -210,20 +198,7 @@ def show(
 
     Examples: merida show merida-pillar-4 | merida show olson --json
     """
-    from .render.views import show_lines
-    from .text import printable
-
-    env = _env()
-    view = env.catalog().record(record_id)
-    if view.merged_into:
-        env.err(printable(f"note: '{view.asked}' was merged into '{view.merged_into}'; "
-                          f"showing '{view.merged_into}'"))
-    lines = []
-    for kind, rec, links, context in view.found:
-        lines += ([("", "")] if lines else []) + show_lines(env.dataset(), kind, rec, links,
-                                                            context)
-    # one JSON document: the record, or a list when several kinds share the id
-    emit_document(env, view.to_json(), pick_format(json_, fmt), lines)
+    _show(_catalog().record(record_id), json_, fmt)
 
 
 @app.command()
@@ -241,11 +216,8 @@ def recs(
 
     Examples: merida recs --topic firearms | merida recs --topic guns --json
     """
-    from .render.views import recs_listing
-
-    result = _catalog().recommendations(topic=topic, source=source, actor=actor,
-                                        program=program)
-    emit(_env(), recs_listing(result.records), pick_format(json_, fmt))
+    _show(_catalog().recommendations(topic=topic, source=source, actor=actor,
+                                     program=program), json_, fmt)
 
 
 @app.command()
@@ -270,32 +242,7 @@ def funding(
     On a terminal a bar chart draws one measure (default: cumulative-appropriation).
     Examples: merida funding --program merida | merida funding --measure request --json
     """
-    from .render.views import funding_chart, funding_listing, funding_listings
-
-    env, output = _env(), pick_format(json_, fmt)
-    result = env.catalog().funding(program, measure, account, recipient, as_of)
-    if not result.records:
-        if output is Format.json:
-            env.out("[]")
-        raise NoResults(result.note)
-    if result.note and output is not Format.json:
-        env.err(f"note: {result.note}")
-    if output is Format.json:
-        emit(env, funding_listing(result.to_json()), output)
-        return
-    lines = [x for _name, group in result.groups for x in group]
-    chart = None
-    if output is Format.table and env.is_tty:
-        chart = funding_chart(lines, env.console().width, result.charted)
-        if chart is None and not measure:
-            env.err("note: no running totals to chart; --measure M charts another measure")
-    # tools get one stream (groups in order, one header); readers one table per measure
-    grouped = output is Format.markdown or (output is Format.table and env.is_tty)
-    for i, listing in enumerate(funding_listings(result.groups, grouped, chart,
-                                                 result.charted)):
-        if i:
-            env.out()
-        emit(env, listing, output)
+    _show(_catalog().funding(program, measure, account, recipient, as_of), json_, fmt)
 
 
 @app.command()
@@ -317,11 +264,7 @@ def timeline(
     date not printed in the source.
     Examples: merida timeline --from 2021-10 --program bicentennial | merida timeline --on 2014
     """
-    from .render.views import events_listing
-
-    result = _catalog().timeline(from_, to, topic, program, on)
-    listing, output = events_listing(result.records), pick_format(json_, fmt)
-    emit(_env(), listing, output)
+    _show(_catalog().timeline(from_, to, topic, program, on), json_, fmt)
 
 
 @app.command()
@@ -330,9 +273,7 @@ def topics(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida topics --json
     """
-    from .render.views import topics_listing
-
-    emit(_env(), topics_listing(_catalog().topics().records), pick_format(json_, fmt))
+    _show(_catalog().topics(), json_, fmt)
 
 
 @app.command()
@@ -341,9 +282,7 @@ def sources(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida sources --json
     """
-    from .render.views import sources_listing
-
-    emit(_env(), sources_listing(_catalog().sources().records), pick_format(json_, fmt))
+    _show(_catalog().sources(), json_, fmt)
 
 
 @app.command()
@@ -353,10 +292,7 @@ def figures(topic: TopicOpt = None, program: ProgramOpt = None, source: SourceOp
 
     Example: merida figures --topic violence
     """
-    from .render.views import figures_listing
-
-    result = _catalog().figures(topic=topic, program=program, source=source)
-    emit(_env(), figures_listing(result.records), pick_format(json_, fmt))
+    _show(_catalog().figures(topic=topic, program=program, source=source), json_, fmt)
 
 
 @app.command()
@@ -366,10 +302,7 @@ def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: Sour
 
     Example: merida assessments --program bicentennial
     """
-    from .render.views import assessments_listing
-
-    result = _catalog().assessments(program=program, topic=topic, source=source)
-    emit(_env(), assessments_listing(result.records), pick_format(json_, fmt))
+    _show(_catalog().assessments(program=program, topic=topic, source=source), json_, fmt)
 
 
 # ---- analysis ------------------------------------------------------------------
@@ -390,17 +323,7 @@ def search(
 
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
-    from .render.analysis import highlight_hits, search_listing
-
-    env = _env()
-    hits = env.catalog().search(query, kind or [], limit).hits
-    output = pick_format(json_, fmt)
-    if output is Format.table and env.is_tty and hits and not env.fields:
-        from .render.terminal import print_view
-
-        print_view(env, highlight_hits(env, hits))
-        return
-    emit(env, search_listing(hits), output)
+    _show(_catalog().search(query, kind or [], limit), json_, fmt)
 
 
 class CompareBy(str, Enum):
@@ -415,16 +338,6 @@ StructureOpt = Annotated[list[str] | None, typer.Option(
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Only structures adopted by this date (2012, 2012-06 or 2012-06-30).",
     metavar="DATE")]
-
-
-def _report(build, result, output: Format) -> None:
-    """Render an alignment result: its report (method line and tables) or its JSON."""
-    from .render.analysis import emit_report
-
-    env = _env()
-    multiline = output is Format.table and env.is_tty
-    emit_report(env, build(result, env.dataset().by_id["structures"], multiline), output,
-                result)
 
 
 @app.command()
@@ -449,15 +362,9 @@ def compare(
     merida compare merida bicentennial --by component --structure merida-pillars
     --structure bicentennial-goals | merida compare merida bicentennial --as-of 2021-12 --json
     """
-    from .render.analysis import compare_report, crosswalk_report
-
     catalog = _catalog()
-    if by is CompareBy.component:
-        _report(crosswalk_report, catalog.crosswalk(a, b, structure or (), as_of).data,
-                pick_format(json_, fmt))
-    else:
-        _report(compare_report, catalog.compare(a, b, structure or (), as_of).data,
-                pick_format(json_, fmt))
+    ask = catalog.crosswalk if by is CompareBy.component else catalog.compare
+    _show(ask(a, b, structure or (), as_of), json_, fmt)
 
 
 @app.command()
@@ -491,14 +398,9 @@ def diff(
         else:
             print_lines(env, pack_diff_lines(result))
     else:
-        from .render.analysis import diff_report, emit_report
-
-        ds = env.dataset()
         done = env.catalog().diff(a, b, structure or (), as_of)
-        result, differ = done.data, done.differ
-        multiline = output is Format.table and env.is_tty
-        emit_report(env, diff_report(result, ds.by_id["structures"], multiline, env.color),
-                    output, result)
+        _show(done, json_, fmt)
+        differ = done.differ
     raise typer.Exit(ExitStatus.FAILURE if differ else ExitStatus.OK)
 
 
@@ -516,10 +418,7 @@ def gaps(
 
     Example: merida gaps bicentennial
     """
-    from .render.analysis import gaps_report
-
-    _report(lambda result, _labels, multiline: gaps_report(result, multiline),
-            _catalog().gaps(program).data, pick_format(json_, fmt))
+    _show(_catalog().gaps(program), json_, fmt)
 
 
 # ---- hand it over ----------------------------------------------------------------

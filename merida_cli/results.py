@@ -89,6 +89,7 @@ class Analysis(Result):
     A diff exits 1 when the two sides differ."""
 
     data: dict
+    view: str = "compare"  # compare, crosswalk, diff or gaps: which report shows it
     differ: bool = False
 
     def to_json(self):

@@ -1,0 +1,123 @@
+"""One registry: result type -> view. `show(env, result, fmt)` is how every query command
+prints its answer; the format dispatch (table on a terminal, plain when piped, JSON, CSV,
+Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and `emit_report`."""
+
+from __future__ import annotations
+
+from ..errors import NoResults
+from ..results import Analysis, FundingLines, Hits, Records, RecordView, Structures
+from . import Format, emit, emit_all, emit_document
+
+# listing results: the view of each record kind
+_LISTINGS = {
+    "recommendations": "recs_listing", "figures": "figures_listing",
+    "assessments": "assessments_listing", "events": "events_listing",
+    "topics": "topics_listing", "sources": "sources_listing",
+}
+
+
+def show(env, result, fmt: Format) -> None:
+    """Print a Catalog result in the chosen format."""
+    for kind, view in _VIEWS.items():
+        if type(result) is kind:
+            view(env, result, fmt)
+            return
+    raise TypeError(f"no view for {type(result).__name__}")
+
+
+def _records(env, result: Records, fmt: Format) -> None:
+    from . import views
+
+    if result.kind == "programs":  # a table of periods and counts; JSON the records
+        listing = views.program_listing(env.catalog().program_rows())
+        if fmt is Format.json:
+            listing.records = result.to_json()
+    else:
+        listing = getattr(views, _LISTINGS[result.kind])(result.records)
+    emit(env, listing, fmt)
+
+
+def _funding(env, result: FundingLines, fmt: Format) -> None:
+    from .views import funding_chart, funding_listing, funding_listings
+
+    if not result.records:
+        if fmt is Format.json:
+            env.out("[]")
+        raise NoResults(result.note)
+    if result.note and fmt is not Format.json:
+        env.err(f"note: {result.note}")
+    if fmt is Format.json:
+        emit(env, funding_listing(result.to_json()), fmt)
+        return
+    chart = None
+    if fmt is Format.table and env.is_tty:
+        lines = [x for _name, group in result.groups for x in group]
+        chart = funding_chart(lines, env.console().width, result.charted)
+        if chart is None and result.charted == "cumulative-appropriation":
+            env.err("note: no running totals to chart; --measure M charts another measure")
+    # tools get one stream (groups in order, one header); readers one table per measure
+    grouped = fmt is Format.markdown or (fmt is Format.table and env.is_tty)
+    for i, listing in enumerate(funding_listings(result.groups, grouped, chart,
+                                                 result.charted)):
+        if i:
+            env.out()
+        emit(env, listing, fmt)
+
+
+def _hits(env, result: Hits, fmt: Format) -> None:
+    from .analysis import highlight_hits, search_listing
+
+    if fmt is Format.table and env.is_tty and result.hits and not env.fields:
+        from .terminal import print_view
+
+        print_view(env, highlight_hits(env, result.hits))
+        return
+    emit(env, search_listing(result.hits), fmt)
+
+
+def _structures(env, result: Structures, fmt: Format) -> None:
+    from .views import structure_listing
+
+    pid = result.program["id"]
+    if not result.structures:
+        raise NoResults(f"program '{pid}' has no recorded structure (try: merida show {pid})")
+    listings = [structure_listing(env.dataset(), s, result.program) for s in result.structures]
+    if not result.every:
+        emit(env, listings[0], fmt)
+        return
+    emit_all(env, listings, fmt, data=result.to_json())
+
+
+def _record_view(env, result: RecordView, fmt: Format) -> None:
+    from ..text import printable
+    from .views import show_lines
+
+    if result.merged_into:
+        env.err(printable(f"note: '{result.asked}' was merged into '{result.merged_into}'; "
+                          f"showing '{result.merged_into}'"))
+    lines = []
+    for kind, rec, links, context in result.found:
+        lines += ([("", "")] if lines else []) + show_lines(env.dataset(), kind, rec, links,
+                                                            context)
+    # one JSON document: the record, or a list when several kinds share the id
+    emit_document(env, result.to_json(), fmt, lines)
+
+
+def _analysis(env, result: Analysis, fmt: Format) -> None:
+    from . import analysis
+
+    multiline = fmt is Format.table and env.is_tty
+    labels = env.dataset().by_id["structures"]
+    builders = {
+        "compare": lambda: analysis.compare_report(result.data, labels, multiline),
+        "crosswalk": lambda: analysis.crosswalk_report(result.data, labels, multiline),
+        "diff": lambda: analysis.diff_report(result.data, labels, multiline, env.color),
+        "gaps": lambda: analysis.gaps_report(result.data, multiline),
+    }
+    analysis.emit_report(env, builders[result.view](), fmt, result.data)
+
+
+_VIEWS = {
+    Records: _records, FundingLines: _funding, Hits: _hits, Structures: _structures,
+    RecordView: _record_view, Analysis: _analysis,
+}
