@@ -464,7 +464,9 @@ def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
 
+    # text.parse_math off: a '$' in a label is a dollar sign, never TeX
     with matplotlib.rc_context({"svg.hashsalt": "merida", "svg.fonttype": "none",
+                                "text.parse_math": False,
                                 "font.family": "DejaVu Sans", "font.size": 8}):
         labels = [f"{line.get('fiscal_years') or line.get('period') or 'period not stated'}"
                   f"\n{line.get('source') or record_cites(line)[0]['source']}, {line['as_of']}"
@@ -499,12 +501,20 @@ def to_pdf(brief: Brief) -> bytes:
     except OSError as exc:  # weasyprint is there but pango is not
         raise MeridaError(f"PDF output needs the pango library for weasyprint ({exc}); "
                           "on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
-    return HTML(string=to_html(brief)).write_pdf()
+    return HTML(string=inert(to_html(brief))).write_pdf()
 
 
 def render_brief(brief: Brief, fmt: str) -> bytes:
     if fmt == "markdown":
-        return to_markdown(brief).encode("utf-8")
+        return inert(to_markdown(brief)).encode("utf-8")
     if fmt == "html":
-        return to_html(brief).encode("utf-8")
+        return inert(to_html(brief)).encode("utf-8")
     return to_pdf(brief)
+
+
+def inert(document: str) -> str:
+    """A control character from the data (ESC, CR, BEL, a bidi override) written as an
+    escape, line by line: the brief can neither drive a terminal nor hide text."""
+    from .text import printable
+
+    return "\n".join(printable(line) for line in document.split("\n"))

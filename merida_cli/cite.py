@@ -74,9 +74,16 @@ def date_parts(value: str) -> list[int]:
     return [int(g) for g in m.groups() if g] if m else []
 
 
+def one_line(value):
+    """A text field as one line: a newline or CR in a title or an author would split a
+    RIS or BibTeX record (or a pasted reference) in two."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def csl_item(source: dict) -> dict:
     """A source record as one CSL-JSON item. A work with no personal author has its
     publisher as corporate author (the CRS, the White House), as the styles expect."""
+    source = {key: one_line(value) for key, value in source.items()}
     csl_type, genre = CSL_TYPES.get(source.get("type", ""), ("document", None))
     item: dict = {"id": source["id"], "type": csl_type, "title": source["title"]}
     if ": " in source["title"]:  # the short title (MLA's in-text form) drops the subtitle
@@ -355,6 +362,13 @@ class CiteResult:
     quotes: list[dict] = field(default_factory=list)  # {quote, page, source, in_text, ...}
 
     def text(self) -> str:
+        """The printed form; a control character from the data is shown escaped (\\x1b),
+        so a reference can neither drive a terminal nor split a line it is pasted into."""
+        from .text import printable
+
+        return "\n".join(printable(line) for line in self._text().split("\n"))
+
+    def _text(self) -> str:
         if self.style == "csl-json":
             import json
 
@@ -362,8 +376,8 @@ class CiteResult:
                 return json.dumps(self.quotes, ensure_ascii=False, indent=2)
             return json.dumps(self.items, ensure_ascii=False, indent=2)
         if self.quotes:
-            return "\n\n".join(f"\u201c{q['quote']}\u201d {q['in_text']}\n{q['reference']}"
-                               for q in self.quotes)
+            return "\n\n".join(f"\u201c{one_line(q['quote'])}\u201d {q['in_text']}\n"
+                                 f"{q['reference']}" for q in self.quotes)
         if self.style == "bibtex":
             return "\n\n".join(bibtex(i) for i in self.items)
         if self.style == "ris":

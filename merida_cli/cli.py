@@ -23,7 +23,7 @@ from . import __version__
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
 from .model import SEARCH_KINDS
-from .render import Format, emit_document, pick_format
+from .render import Format, emit_document, pick_format, refuse_fields
 
 EXAMPLES = """
 \b
@@ -387,6 +387,11 @@ def diff(
     output = pick_format(json_, fmt)
     path_a, path_b = _user_path(a, "A"), _user_path(b, "B")
     if path_a.exists() and path_b.exists():
+        if structure or as_of:
+            raise UsageError("--structure and --as-of narrow a program diff; "
+                             "A and B are pack files")
+        if output not in (Format.json, Format.table, Format.plain):
+            raise UsageError("a diff of pack files prints text or --json")
         from .packs import diff_packs
         from .render import dumps
         from .render.analysis import pack_diff_lines
@@ -446,6 +451,7 @@ def cite(
     --quote | merida cite crs-r41349-2011-07-22 --style bibtex
     """
     env = _env()
+    refuse_fields(env)
     env.out(env.catalog().cite(record_id, "csl-json" if json_ else style, quote).text())
 
 
@@ -480,8 +486,9 @@ def brief(
     from .brief import build_brief, render_brief
 
     env = _env()
+    refuse_fields(env)
     texts = _text_folders(texts or [])
-    output = None if output in (None, "-") else _user_path(output, "--output")
+    output = _file_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
     data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
@@ -512,6 +519,7 @@ def validate(
     from .text import printable
 
     env = _env()
+    refuse_fields(env)
     with env.progress("validating packs") as progress:
         result = check(env.data, env.builtin, strict, env.use_cache, progress)
     problems, warnings = result.problems, result.warnings
@@ -620,7 +628,10 @@ def export(
     from .packs import export_text
 
     env = _env()
-    output = None if output in (None, "-") else _user_path(output, "--output")
+    refuse_fields(env)
+    to_folder = fmt in (ExportFormat.csv, ExportFormat.datasette, ExportFormat.datapackage)
+    output = (None if output in (None, "-") else _user_path(output, "--output")) if to_folder \
+        else _file_path(output, "--output")
     tabular = fmt in (ExportFormat.sqlite, ExportFormat.datasette, ExportFormat.datapackage)
     if kind is not None and fmt is not ExportFormat.csv:
         raise UsageError("--kind needs --format csv")
@@ -827,6 +838,16 @@ def _user_path(value: str, what: str) -> Path:
         raise UsageError(f"{what}: empty path (write . for the current directory)")
     given = _env().raw_args.get(value)
     return Path(given.pop(0) if given else value)  # path options are read in argv order
+
+
+def _file_path(value: str | None, what: str) -> Path | None:
+    """An output file: None for stdout ('-' or no option); 'name/' names a directory, so
+    it is refused rather than written as a file called 'name'."""
+    if value in (None, "-"):
+        return None
+    if value.endswith(os.sep):
+        raise UsageError(f"{what} {value}: names a directory; give a file name")
+    return _user_path(value, what)
 
 
 def _globals_first(argv: list[str]) -> list[str]:

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-FISCAL_YEARS = re.compile(r"^FY(\d{4})(?:-FY(\d{4}))?$")
+# ASCII digits only: \d would take '２０１４', which then sorts after every real date
+DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+FISCAL_YEARS = re.compile(r"^FY([0-9]{4})(?:-FY([0-9]{4}))?$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_QUOTE_WORDS = 45
 
@@ -235,7 +236,7 @@ def title_of(kind: str, record: dict) -> str:
 def valid_date(value: str) -> bool:
     """A date string with year, year-month or full precision that exists."""
     m = DATE.match(value)
-    if not m:
+    if not m or m.group(1) == "0000":
         return False
     month, day = m.group(2), m.group(3)
     if month and not 1 <= int(month) <= 12:

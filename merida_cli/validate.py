@@ -210,6 +210,10 @@ _PATTERNS = {
 
 
 def type_name(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):  # the YAML readers' number types too
+        return "a number"
     return {dict: "a mapping", list: "a list", str: "a string", type(None): "nothing"}.get(
         type(value), type(value).__name__)
 
@@ -266,7 +270,10 @@ def local_references(kind: str, rec: dict) -> list[tuple[str, str]] | None:
             return None
     if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
         return None
-    return [(ref_kind, ref_id) for ref_kind, ref_id, _what in _references(kind, rec)]
+    refs = [(ref_kind, ref_id) for ref_kind, ref_id, _what in _references(kind, rec)]
+    if kind in ("topics", "programs") and "parent" in rec:
+        refs.append(("parent", rec["parent"]))  # for the cycle check; not an id of a kind
+    return refs
 
 
 def links_are_sound(entries: list[tuple]) -> bool:
@@ -283,7 +290,15 @@ def links_are_sound(entries: list[tuple]) -> bool:
             if item in item_ids:
                 return False
             item_ids.add(item)
-    return all(ref_id in ids[ref_kind] for *_head, refs in entries for ref_kind, ref_id in refs)
+    if not all(ref_kind == "parent" or ref_id in ids[ref_kind]
+               for *_head, refs in entries for ref_kind, ref_id in refs):
+        return False
+    for kind in ("topics", "programs"):
+        parents = [{"id": rid, "parent": ref_id} for k, rid, *_mid, refs in entries if k == kind
+                   for ref_kind, ref_id in refs if ref_kind == "parent"]
+        if parent_cycles(parents):
+            return False
+    return True
 
 
 def _item_line(loc: Located, index: int) -> int:
@@ -344,7 +359,27 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
                                         f"has unknown parent '{item['parent']}'")
             if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
                 problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}' is its own parent")
+    for kind in ("topics", "programs"):
+        for rid in parent_cycles(records.get(kind, [])):
+            place = _Place(where[(kind, rid)])
+            problems.append(f"{place}: {SINGULAR[kind]} '{rid}' is its own ancestor "
+                            "(a cycle of parents)")
     return problems
+
+
+def parent_cycles(recs: list[dict]) -> list[str]:
+    """Ids whose chain of parents comes back to them, longer than one step (a record that
+    is its own parent is reported on its own)."""
+    parent = {r["id"]: r.get("parent") for r in recs}
+    cycles = []
+    for rid in parent:
+        seen, node = {rid}, parent.get(rid)
+        while node is not None and node != rid and node not in seen and node in parent:
+            seen.add(node)
+            node = parent.get(node)
+        if node == rid and parent.get(rid) != rid:
+            cycles.append(rid)
+    return cycles
 
 
 def _references(kind: str, rec: dict):

@@ -135,6 +135,7 @@ def emit_document(env, data, fmt: Format, lines, listings=()) -> None:
     """A result that is not one list of records (show, diff, coverage, validate, verify):
     JSON prints `data`; table, plain and Markdown print its (style, text) lines; CSV
     prints its listings, if it has any."""
+    refuse_fields(env)
     if fmt is Format.json:
         env.out(dumps(data))
     elif fmt is Format.csv:
@@ -146,6 +147,14 @@ def emit_document(env, data, fmt: Format, lines, listings=()) -> None:
         from .terminal import print_lines
 
         print_lines(env, lines, plain=fmt is not Format.table)
+
+
+def refuse_fields(env) -> None:
+    """--fields picks the columns of a listing; a document (show, validate, a citation,
+    a brief, an export) has none, and a silently ignored option would mislead."""
+    if getattr(env, "fields", None):
+        raise UsageError("--fields picks the columns of a listing; this command prints a "
+                         "document (use --json and pick the keys you need)")
 
 
 def with_fields(listing: Listing, fields: list[str] | None, fmt: Format) -> Listing:
