@@ -743,9 +743,9 @@ def _run(raw: list[str], env: Environment) -> int:
     start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's
     token = _ENV.set(env)
     try:
-        with redirect_stdout(env.stdout), redirect_stderr(env.stderr):  # click writes to sys.*
-            result = app(args=_globals_first(argv), prog_name="merida", standalone_mode=False,
-                         obj=env)
+        args = _globals_first(argv)
+        with redirect_stdout(env.stdout), redirect_stderr(env.stderr), _only(_command(args)):
+            result = app(args=args, prog_name="merida", standalone_mode=False, obj=env)
         code = result if isinstance(result, int) else ExitStatus.OK
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
             env.err("interrupted")
@@ -840,6 +840,49 @@ def _user_path(value: str, what: str) -> Path:
     return Path(given.pop(0) if given else value)  # path options are read in argv order
 
 
+def _command_name(info) -> str:
+    return info.name or info.callback.__name__.replace("_", "-")
+
+
+def _command(args: list[str]) -> str | None:
+    """The subcommand a command line names after the global options, or None (root
+    --help, --version, completion options, or no command at all)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("--data", "-d", "--fields"):
+            i += 2
+        elif arg.startswith(("--data=", "--fields=")) or arg in (
+                "--no-builtin", "--no-pager", "--wide", "--quiet", "-q"):
+            i += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+class _only:
+    """Typer turns every registered command into a Click command on each run (about 5 ms
+    for two dozen commands, more than any query takes on a warm cache). When the command
+    line names one command, only that one is built; --help, completion, a typo (for its
+    did-you-mean) and the root options still see them all."""
+
+    def __init__(self, name: str | None):
+        self.name = name
+        self.saved = None
+
+    def __enter__(self):
+        chosen = [c for c in app.registered_commands if _command_name(c) == self.name]
+        if self.name and chosen and not os.environ.get("_MERIDA_COMPLETE"):
+            self.saved, app.registered_commands = app.registered_commands, chosen
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            app.registered_commands = self.saved
+
+
 def _file_path(value: str | None, what: str) -> Path | None:
     """An output file: None for stdout ('-' or no option); 'name/' names a directory, so
     it is refused rather than written as a file called 'name'."""
@@ -863,8 +906,9 @@ def _globals_first(argv: list[str]) -> list[str]:
             front += [arg, argv[i + 1]]
             i += 2
             continue
+        # not -q: after a command it is that command's own (cite -q is --quote)
         if arg.startswith(("--data=", "--fields=")) or arg in ("--no-builtin", "--no-pager",
-                                                                 "--wide", "--quiet", "-q"):
+                                                                 "--wide", "--quiet"):
             front.append(arg)
         else:
             rest.append(arg)

@@ -18,8 +18,8 @@ from .model import KINDS
 
 # re-exported: callers import the pack discovery from here too
 from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
-from .text import did_you_mean
-from .validate import Located, check_records
+
+# the validator and its messages are imported only when a pack is read (not on a warm run)
 
 DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
 
@@ -144,8 +144,10 @@ def _json_line(text: str, *needles: str) -> int:
     return 1
 
 
-def locate_records(path: Path, document: object) -> list[Located]:
-    """Split a parsed file into records of known kinds, with their lines."""
+def locate_records(path: Path, document: object) -> list:
+    """Split a parsed file into records of known kinds, with their lines (`Located`)."""
+    from .validate import Located
+
     name = str(path)
     if not isinstance(document, dict):
         raise DataError([(f"{name}:1: expected a mapping of record kinds "
@@ -156,7 +158,10 @@ def locate_records(path: Path, document: object) -> list[Located]:
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
-            problems.append(f"{name}:{line}: unknown record kind '{kind}'{did_you_mean(kind, list(KINDS))}")
+            from .text import did_you_mean
+
+            problems.append(f"{name}:{line}: unknown record kind '{kind}'"
+                            f"{did_you_mean(kind, list(KINDS))}")
             continue
         if records is None:
             continue
@@ -212,9 +217,9 @@ def _id_lines(text: str) -> dict[str, int]:
     return out
 
 
-def read_packs(directories: list[Path], fast: bool = False) -> list[Located]:
+def read_packs(directories: list[Path], fast: bool = False) -> list:
     """All records of all packs, in order; every file's problems are collected."""
-    located: list[Located] = []
+    located: list = []
     problems: list[str] = []
     for directory in directories:
         for path in pack_files(directory):
@@ -304,6 +309,8 @@ def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tupl
 def check_packs(directories: list[Path]) -> tuple[dict, list[str]]:
     """The strict reader: every problem reported with its file and line."""
     try:
+        from .validate import check_records
+
         records, _where, problems = check_records(read_packs(directories))
     except DataError as exc:
         return {}, exc.problems

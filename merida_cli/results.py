@@ -9,13 +9,18 @@ like a list from Python.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from .errors import ExitStatus
 
 
 class Result:
-    """Base: `to_json()` is the `--json` form; `exit_status` what the command exits with."""
+    """Base: `to_json()` is the `--json` form; `exit_status` what the command exits with.
+
+    Plain classes, not dataclasses: every command imports this module, and generating
+    dataclass methods costs startup time (about 2 ms here)."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.to_json()!r})"
 
     def to_json(self):
         raise NotImplementedError
@@ -25,15 +30,13 @@ class Result:
         return ExitStatus.OK
 
 
-@dataclass
 class Records(Result, Sequence):
     """A list of records of one kind (recommendations, events, funding lines, ...): exit 1
-    when nothing matched, like grep. `rows` are the table's rows when they differ from the
-    records (topics and sources with their counts)."""
+    when nothing matched, like grep. `note`: something the reader should know (a question
+    the data cannot answer)."""
 
-    kind: str
-    records: list = field(default_factory=list)
-    note: str | None = None  # something the reader should know (a question the data cannot answer)
+    def __init__(self, kind: str, records: list, note: str | None = None):
+        self.kind, self.records, self.note = kind, records, note
 
     def to_json(self):
         return self.records
@@ -49,48 +52,46 @@ class Records(Result, Sequence):
         return len(self.records)
 
 
-@dataclass
 class FundingLines(Records):
-    """Funding lines grouped by measure (running totals first), each line with every field."""
+    """Funding lines grouped by measure (running totals first), each line with every field;
+    `groups` is [(measure, [line, ...]), ...], `charted` the measure a chart draws."""
 
-    groups: list = field(default_factory=list)  # [(measure, [line, ...]), ...]
-    charted: str = "cumulative-appropriation"
+    def __init__(self, kind: str, records: list, note: str | None, groups: list,
+                 charted: str = "cumulative-appropriation"):
+        super().__init__(kind, records, note)
+        self.groups, self.charted = groups, charted
 
 
-@dataclass
 class Structures(Result):
     """A program's structure, or all of them over time (`every`)."""
 
-    program: dict
-    structures: list
-    every: bool = False
+    def __init__(self, program: dict, structures: list, every: bool = False):
+        self.program, self.structures, self.every = program, structures, every
 
     def to_json(self):
         return self.structures if self.every else self.structures[0]["items"]
 
 
-@dataclass
 class RecordView(Result):
-    """One id shown: the record (or, when two kinds share the id, each), its links and
-    context; `merged_into` when the id was merged into another record."""
+    """One id shown: the record (or, when two kinds share the id, each) as `documents`,
+    `found` as (kind, record, links, context); `merged_into` when the id was merged into
+    another record."""
 
-    documents: list  # show_data documents
-    found: list  # (kind, record, links, context)
-    asked: str
-    merged_into: str | None = None
+    def __init__(self, documents: list, found: list, asked: str,
+                 merged_into: str | None = None):
+        self.documents, self.found, self.asked = documents, found, asked
+        self.merged_into = merged_into
 
     def to_json(self):
         return self.documents[0] if len(self.documents) == 1 else self.documents
 
 
-@dataclass
 class Analysis(Result):
-    """compare, the crosswalk, diff and gaps: one alignment document (see align.py).
-    A diff exits 1 when the two sides differ."""
+    """compare, the crosswalk, diff and gaps: one alignment document (see align.py);
+    `view` says which report shows it. A diff exits 1 when the two sides differ."""
 
-    data: dict
-    view: str = "compare"  # compare, crosswalk, diff or gaps: which report shows it
-    differ: bool = False
+    def __init__(self, data: dict, view: str = "compare", differ: bool = False):
+        self.data, self.view, self.differ = data, view, differ
 
     def to_json(self):
         return self.data
@@ -100,11 +101,11 @@ class Analysis(Result):
         return ExitStatus.FAILURE if self.differ else ExitStatus.OK
 
 
-@dataclass
 class Hits(Result, Sequence):
     """Search hits, best first."""
 
-    hits: list
+    def __init__(self, hits: list):
+        self.hits = hits
 
     def to_json(self):
         return [h.as_json() for h in self.hits]
@@ -120,14 +121,12 @@ class Hits(Result, Sequence):
         return len(self.hits)
 
 
-@dataclass
 class Problems(Result):
     """validate: every problem (file:line: message) and duplicate warning."""
 
-    records: int
-    problems: list
-    warnings: list
-    strict: bool = False
+    def __init__(self, records: int, problems: list, warnings: list, strict: bool = False):
+        self.records, self.problems, self.warnings = records, problems, warnings
+        self.strict = strict
 
     @property
     def ok(self) -> bool:
@@ -142,14 +141,12 @@ class Problems(Result):
         return ExitStatus.OK if self.ok else ExitStatus.FAILURE
 
 
-@dataclass
 class Verification(Result):
     """verify: quotes checked against their texts, failures, and what could not be checked."""
 
-    checked: int
-    failures: list
-    skipped: dict
-    warnings: list
+    def __init__(self, checked: int, failures: list, skipped: dict, warnings: list):
+        self.checked, self.failures = checked, failures
+        self.skipped, self.warnings = skipped, warnings
 
     def to_json(self):
         return {"checked": self.checked, "failures": self.failures, "skipped": self.skipped,
@@ -160,11 +157,11 @@ class Verification(Result):
         return ExitStatus.OK if self.checked and not self.failures else ExitStatus.FAILURE
 
 
-@dataclass
 class Coverage(Result):
     """coverage: the sentences of a source with a number or date that no record cites."""
 
-    report: dict
+    def __init__(self, report: dict):
+        self.report = report
 
     def to_json(self):
         return self.report

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -469,6 +468,8 @@ class Builder:
             try:
                 target = cache_path(key)
                 target.parent.mkdir(parents=True, exist_ok=True)
+                import tempfile  # only a build writes a file
+
                 fd, self.tmp = tempfile.mkstemp(dir=target.parent,
                                                 prefix=f".packs-{os.getpid()}-", suffix=".tmp")
                 os.close(fd)

@@ -146,3 +146,19 @@ def test_an_output_path_ending_in_a_slash_names_a_directory(tmp_path):
     result = fixture("export", "-f", "json", "-o", target, pack=pack_of(tmp_path))
     assert result.code == 2 and "names a directory" in result.err
     assert not (tmp_path / "newdir").exists()
+
+
+def test_a_commands_own_short_option_is_not_taken_for_a_global_one(tmp_path):
+    pack = pack_of(tmp_path, quote="trace guns")
+    quoted = fixture("cite", "r1", "-q", pack=pack)  # cite's -q is --quote, not --quiet
+    assert quoted.code == 0 and "\u201ctrace guns\u201d" in quoted.out
+    assert fixture("-q", "recs", pack=pack).code == 0  # before the command: --quiet
+
+
+def test_building_only_the_named_command_leaves_every_command_registered(tmp_path):
+    from merida_cli.cli import app
+
+    before = list(app.registered_commands)
+    assert fixture("recs", pack=pack_of(tmp_path)).code == 0
+    assert app.registered_commands == before and len(before) > 20
+    assert "did you mean 'recs'" in run_cli("recz").err
