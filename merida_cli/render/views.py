@@ -109,12 +109,16 @@ def _links_cell(line: dict) -> str:
 
 
 def funding_listing(lines: list[dict], title: str | None = None, chart=None) -> Listing:
+    """A titled table is one measure's (its title names it): no Measure column, which
+    leaves the room for the amounts, dates and ids on an 80- or 100-column terminal."""
+    measure = [] if title else [Column("Measure", lambda r: r["measure"], no_wrap=True)]
     return Listing("funding lines", lines, [
-        Column("Measure", lambda r: r["measure"], no_wrap=True),
+        *measure,
         Column("Amount", fmt_amount, no_wrap=True, priority=0),
         Column("Years", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
         Column("Recipient", lambda r: r.get("recipient", ""), ratio=1),
-        Column("Source", lambda r: r.get("source", ""), ratio=1),
+        # by whose count: the source is never hidden
+        Column("Source", lambda r: r.get("source", ""), ratio=1, priority=0),
         Column("As of", lambda r: r["as_of"], no_wrap=True, priority=0),
         Column("Id", lambda r: r["id"], ratio=2),
         Column("Links", _links_cell, ratio=1),
