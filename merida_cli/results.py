@@ -101,24 +101,18 @@ class Analysis(Result):
         return ExitStatus.FAILURE if self.differ else ExitStatus.OK
 
 
-class Hits(Result, Sequence):
-    """Search hits, best first."""
+class Hits(Records):
+    """Search hits, best first (a list of hits; JSON: each hit's kind, id, title, score)."""
 
     def __init__(self, hits: list):
-        self.hits = hits
-
-    def to_json(self):
-        return [h.as_json() for h in self.hits]
+        super().__init__("hits", hits)
 
     @property
-    def exit_status(self) -> ExitStatus:
-        return ExitStatus.OK if self.hits else ExitStatus.FAILURE
+    def hits(self) -> list:
+        return self.records
 
-    def __getitem__(self, index):
-        return self.hits[index]
-
-    def __len__(self) -> int:
-        return len(self.hits)
+    def to_json(self):
+        return [h.as_json() for h in self.records]
 
 
 class Problems(Result):
