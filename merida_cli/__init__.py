@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 def load_data(paths=(), builtin=True):
     """The built-in pack plus any extra pack directories, as a Catalog: every question
     merida answers is a method returning a result value (`to_json()`, `exit_status`)."""
-    from .catalog import Catalog
-    from .load import load_dataset
+    from .env import Environment
 
-    return Catalog(load_dataset(list(paths), builtin=builtin))
+    # an Environment reads the cache folder and limits from the process environment, once
+    return Environment(data=[str(p) for p in paths], builtin=builtin).catalog()

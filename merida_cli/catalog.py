@@ -169,7 +169,9 @@ class Catalog:
         from .verify import verify
 
         done = verify(self.dataset.records, list(folders), progress)
-        return Verification(done.checked, done.failures, done.skipped, done.warnings)
+        files = {src["id"]: src["file"] for src in self.dataset.records["sources"]}
+        return Verification(done.checked, done.failures, done.skipped, done.warnings,
+                            folders, files)
 
     def coverage(self, source: str, folders) -> Coverage:
         from .coverage import coverage_report
@@ -184,13 +186,14 @@ class Catalog:
 
 
 def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bool = True,
-             progress=None) -> Problems:
+             progress=None, cache_dir=None, limit: int | None = None) -> Problems:
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
     packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
-    from .load import validate_packs
+    from .load import DEFAULT_MAX_FILE_BYTES, validate_packs
     from .validate import duplicate_warnings
 
-    records, problems = validate_packs(list(paths), builtin, use_cache, progress)
+    records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
+                                       limit or DEFAULT_MAX_FILE_BYTES)
     warnings = duplicate_warnings(records) if not problems else []
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
 

@@ -23,7 +23,7 @@ from . import __version__
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
 from .model import SEARCH_KINDS
-from .render import Format, emit_document, pick_format, refuse_fields
+from .render import Format, pick_format, refuse_fields
 
 EXAMPLES = """
 \b
@@ -396,7 +396,7 @@ def diff(
         from .render import dumps
         from .render.analysis import pack_diff_lines
 
-        result = diff_packs(path_a, path_b)
+        result = diff_packs(path_a, path_b, env.max_file_bytes)
         differ = any(result[k] for k in ("added", "removed", "changed"))
         if output is Format.json:
             env.out(dumps(result))
@@ -450,9 +450,8 @@ def cite(
     Examples: merida cite olson --style chicago | merida cite olson-firearms-working-group
     --quote | merida cite crs-r41349-2011-07-22 --style bibtex
     """
-    env = _env()
-    refuse_fields(env)
-    env.out(env.catalog().cite(record_id, "csl-json" if json_ else style, quote).text())
+    refuse_fields(_env())
+    _show(_catalog().cite(record_id, "csl-json" if json_ else style, quote), False, None)
 
 
 class BriefFormat(str, Enum):
@@ -516,28 +515,13 @@ def validate(
     Example: merida --data ./my-pack validate --strict
     """
     from .catalog import validate as check
-    from .text import printable
 
     env = _env()
     refuse_fields(env)
     with env.progress("validating packs") as progress:
-        result = check(env.data, env.builtin, strict, env.use_cache, progress)
-    problems, warnings = result.problems, result.warnings
-    output = pick_format(json_, fmt)
-    if output is not Format.table:
-        emit_document(env, result.to_json(), output,
-                      [("", p) for p in problems] + [("", f"warning: {w}") for w in warnings])
-    else:
-        for problem in problems:
-            env.err(_bounded(printable(problem)))
-        for warning in warnings:
-            env.err(_bounded(printable(f"warning: {warning}")))
-    if problems:
-        raise MeridaError(f"{len(problems)} problem(s) found")
-    if warnings and strict:
-        raise MeridaError(f"{len(warnings)} warning(s) found (--strict)")
-    env.err(f"ok: {result.records} records valid"
-            + (f", {len(warnings)} warning(s)" if warnings else ""))
+        result = check(env.data, env.builtin, strict, env.use_cache, progress, env.cache_dir,
+                       env.max_file_bytes)
+    _show(result, json_, fmt)
 
 
 def _text_folders(texts: list[str]) -> list[Path]:
@@ -562,27 +546,10 @@ def verify(
     Example: merida verify --texts ../shared/seeds --texts ../shared/sources
     """
     env = _env()
-    texts = _text_folders(texts)
-    catalog = env.catalog()
-    records = catalog.records
+    folders = _text_folders(texts)
     with env.progress("verifying quotes") as progress:
-        result = catalog.verify(texts, progress)
-    for line in result.warnings:
-        env.err(f"warning: {line}")
-    files = {s["id"]: s["file"] for s in records["sources"]}
-    for sid, count in result.skipped.items():
-        env.err(f"skipped: {count} quote(s) of '{sid}': {files.get(sid, sid)} is not in "
-                + ", ".join(str(f) for f in texts))
-    emit_document(env, result.to_json(), pick_format(json_, fmt),
-                  [("", line) for line in result.failures])
-    if result.failures:
-        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified")
-    if not result.checked:
-        raise MeridaError("no quote could be checked: none of their source texts is in "
-                          + ", ".join(str(f) for f in texts))
-    skipped = sum(result.skipped.values())
-    env.err(f"ok: {result.checked} quotes verified"
-            + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
+        result = env.catalog().verify(folders, progress)
+    _show(result, json_, fmt)
 
 
 def _complete_table(incomplete: str):
@@ -696,21 +663,8 @@ def coverage(
 
     Example: merida coverage olson --texts ../shared/seeds
     """
-    from .render import Column, Listing
-    from .text import printable
 
-    env = _env()
-    folders = _text_folders(texts)
-    report = env.catalog().coverage(source, folders).to_json()
-    for line in report["warnings"]:
-        env.err(printable(f"warning: {line}"))
-    sentences = report["uncited_sentences"]
-    emit_document(env, report, pick_format(json_, fmt), [("", f"- {s}") for s in sentences],
-                  [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
-    env.err(f"{len(report['uncited_sentences'])} uncited sentence(s) with a number or date "
-            f"in {report['file']} ({report['quotes']} quotes)")
-    if report["uncited_sentences"]:
-        raise typer.Exit(ExitStatus.FAILURE)
+    _show(_catalog().coverage(source, _text_folders(texts)), json_, fmt)
 
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
@@ -736,7 +690,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _run(raw: list[str], env: Environment) -> int:
-    from .text import printable
+    from .text import bounded, printable
 
     argv = [_clean_arg(a) for a in raw]
     env.raw_args = _raw_values(_globals_first(argv), _globals_first(raw))
@@ -752,7 +706,7 @@ def _run(raw: list[str], env: Environment) -> int:
     except MeridaError as exc:
         # arguments and file names in messages are escaped and bounded: one line each
         problems = getattr(exc, "problems", None) or [exc.message]
-        lines = [_bounded(printable(p)) for p in problems]
+        lines = [bounded(printable(p)) for p in problems]
         if len(lines) > 1:
             lines.insert(0, f"{len(lines)} problems in the data:")
         if not isinstance(exc, NoResults):
@@ -763,13 +717,13 @@ def _run(raw: list[str], env: Environment) -> int:
         env.err("aborted")
         code = ExitStatus.FAILURE
     except typer.TyperException as exc:  # click's usage errors and exceptions
-        env.err(_bounded(f"error: {printable(exc.format_message())}"))
+        env.err(bounded(f"error: {printable(exc.format_message())}"))
         code = getattr(exc, "exit_code", ExitStatus.FAILURE)
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         code = ExitStatus.OK
     except OutputError as exc:
-        env.err(_bounded(f"error: cannot write output: {printable(str(exc))}"))
+        env.err(bounded(f"error: cannot write output: {printable(str(exc))}"))
         _silence_stdout()
         return ExitStatus.FAILURE
     except StoreError as exc:
@@ -787,7 +741,7 @@ def _run(raw: list[str], env: Environment) -> int:
     except Exception as exc:  # the last resort: one line, never a traceback
         if env.debug:
             raise
-        env.err(_bounded(f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
+        env.err(bounded(f"error: unexpected {type(exc).__name__}: {printable(str(exc))} "
                          "(a bug in merida; MERIDA_DEBUG=1 shows the traceback)"))
         code = ExitStatus.FAILURE
     finally:
@@ -797,20 +751,10 @@ def _run(raw: list[str], env: Environment) -> int:
     except (BrokenPipeError, PipeClosed):
         _silence_stdout()
     except OutputError as exc:
-        env.err(_bounded(f"error: cannot write output: {printable(str(exc))}"))
+        env.err(bounded(f"error: cannot write output: {printable(str(exc))}"))
         _silence_stdout()
         code = code or ExitStatus.FAILURE
     return int(code)
-
-
-MAX_MESSAGE_LINE = 500
-
-
-def _bounded(message: str) -> str:
-    """Messages echo what the user gave; a 100,000-character argument is cut, per line."""
-    return "\n".join(line if len(line) <= MAX_MESSAGE_LINE else
-                     f"{line[:MAX_MESSAGE_LINE]}... ({len(line) - MAX_MESSAGE_LINE} more characters)"
-                     for line in message.split("\n"))
 
 
 def _clean_arg(arg: str) -> str:
@@ -874,7 +818,7 @@ class _only:
 
     def __enter__(self):
         chosen = [c for c in app.registered_commands if _command_name(c) == self.name]
-        if self.name and chosen and not os.environ.get("_MERIDA_COMPLETE"):
+        if self.name and chosen and not _env().completing:
             self.saved, app.registered_commands = app.registered_commands, chosen
         return self
 

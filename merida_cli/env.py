@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 
@@ -32,6 +33,11 @@ class Environment:
     wide: bool = False
     fields: list[str] | None = None
     quiet: bool = False  # --quiet: no progress bars
+    # where the cache lives and how big a pack file may be (MERIDA_CACHE_DIR /
+    # XDG_CACHE_HOME, MERIDA_MAX_FILE_MB): an Environment made in a test reads them too
+    cache_dir: Path = field(default_factory=lambda: cache_dir_from(os.environ))
+    max_file_bytes: int = field(default_factory=lambda: max_file_bytes_from(os.environ))
+    completing: bool = False  # the shell is asking for completions (_MERIDA_COMPLETE)
     _dataset: object = None
     # arguments as the user gave them, where the command line saw them cleaned (a path
     # that is not UTF-8 must stay the bytes given, not become U+FFFD)
@@ -55,7 +61,10 @@ class Environment:
                    _env_packs(environ) + list(data), builtin,
                    environ.get("MERIDA_NO_CACHE", "") == "", height, _isatty(sys.stdin),
                    pager, bool(environ.get("MERIDA_DEBUG")), _isatty(stderr),
-                   _seconds(environ.get("MERIDA_PROGRESS_DELAY"), 0.5))
+                   _seconds(environ.get("MERIDA_PROGRESS_DELAY"), 0.5),
+                   cache_dir=cache_dir_from(environ),
+                   max_file_bytes=max_file_bytes_from(environ),
+                   completing=bool(environ.get("_MERIDA_COMPLETE")))
 
     @property
     def pageable(self) -> bool:
@@ -76,7 +85,7 @@ class Environment:
 
             with self.progress("reading packs") as progress:
                 self._dataset = load_dataset(self.data, self.builtin, self.use_cache,
-                                             progress)
+                                             progress, self.cache_dir, self.max_file_bytes)
         return self._dataset
 
     def catalog(self):
@@ -183,6 +192,29 @@ class PipeGuard:
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
+
+
+def cache_dir_from(environ) -> Path:
+    """MERIDA_CACHE_DIR, else $XDG_CACHE_HOME/merida, else ~/.cache/merida."""
+    base = environ.get("MERIDA_CACHE_DIR") or os.path.join(
+        environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "merida")
+    return Path(base)
+
+
+DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
+
+
+def max_file_bytes_from(environ) -> int:
+    """The per-file cap: MERIDA_MAX_FILE_MB (MiB) when it is a positive number, else 256 MiB."""
+    raw = environ.get("MERIDA_MAX_FILE_MB", "")
+    try:
+        mib = float(raw) if raw else DEFAULT_MAX_FILE_MIB
+    except ValueError:
+        mib = DEFAULT_MAX_FILE_MIB
+    if not 0 < mib < float("inf"):  # also false for nan
+        mib = DEFAULT_MAX_FILE_MIB
+    return int(mib * 1024 * 1024)
 
 
 def _seconds(value: str | None, default: float) -> float:

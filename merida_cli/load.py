@@ -13,27 +13,16 @@ import os
 import re
 from pathlib import Path
 
+# the validator and its messages are imported only when a pack is read (not on a warm run)
+from .env import DEFAULT_MAX_FILE_MIB
 from .errors import DataError, MeridaError
 from .model import KINDS
 
 # re-exported: callers import the pack discovery from here too
 from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
 
-# the validator and its messages are imported only when a pack is read (not on a warm run)
+DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 1024 * 1024  # for library callers
 
-DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
-
-
-def max_file_bytes() -> int:
-    """The per-file cap: MERIDA_MAX_FILE_MB (MiB) when it is a positive number, else 256 MiB."""
-    raw = os.environ.get("MERIDA_MAX_FILE_MB", "")
-    try:
-        mib = float(raw) if raw else DEFAULT_MAX_FILE_MIB
-    except ValueError:
-        mib = DEFAULT_MAX_FILE_MIB
-    if not 0 < mib < float("inf"):  # also false for nan
-        mib = DEFAULT_MAX_FILE_MIB
-    return int(mib * 1024 * 1024)
 
 
 class TooBig(OSError):
@@ -67,10 +56,9 @@ def read_regular(path, limit: int) -> bytes:
         os.close(fd)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
     try:
-        limit = max_file_bytes()
         raw = read_regular(path, limit)
     except TooBig as exc:
         raise DataError([(f"{path}:1: {exc.strerror}, over the {limit / 1048576:g} MiB limit "
@@ -89,9 +77,9 @@ def read_text(path: Path) -> str:
     return text.lstrip("\ufeff")
 
 
-def parse_file(path: Path, fast: bool = False) -> object:
+def parse_file(path: Path, fast: bool = False, limit: int = DEFAULT_MAX_FILE_BYTES) -> object:
     """Parse one YAML or JSON file into plain data, with line information unless `fast`."""
-    text = read_text(path)
+    text = read_text(path, limit)
     if not text.strip():
         raise DataError([f"{path}:1: file is empty; expected a mapping of record kinds"])
     if path.suffix == ".json":
@@ -144,7 +132,7 @@ def _json_line(text: str, *needles: str) -> int:
     return 1
 
 
-def locate_records(path: Path, document: object) -> list:
+def locate_records(path: Path, document: object, limit: int = DEFAULT_MAX_FILE_BYTES) -> list:
     """Split a parsed file into records of known kinds, with their lines (`Located`)."""
     from .validate import Located
 
@@ -154,7 +142,7 @@ def locate_records(path: Path, document: object) -> list:
                           f"({', '.join(KINDS)}), got {type(document).__name__}")])
     keylines = getattr(document, "keylines", {})
     out, problems = [], []
-    finder = _LineFinder(path)
+    finder = _LineFinder(path, limit)
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
@@ -181,8 +169,8 @@ def locate_records(path: Path, document: object) -> list:
 class _LineFinder:
     """Finds a record's line in its file by its id, for files read without line numbers."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, limit: int):
+        self.path, self.limit = path, limit
         self.text: str | None = None
         self.lines: dict[str, int] = {}
 
@@ -193,7 +181,7 @@ class _LineFinder:
     def find(self, rid: str) -> int:
         if self.text is None:
             try:
-                self.text = read_regular(self.path, max_file_bytes()).decode("utf-8", "replace")
+                self.text = read_regular(self.path, self.limit).decode("utf-8", "replace")
             except OSError:  # gone or changed since it was parsed: no line to give
                 self.text = ""
             self.lines = _id_lines(self.text)
@@ -217,14 +205,15 @@ def _id_lines(text: str) -> dict[str, int]:
     return out
 
 
-def read_packs(directories: list[Path], fast: bool = False) -> list:
+def read_packs(directories: list[Path], fast: bool = False,
+               limit: int = DEFAULT_MAX_FILE_BYTES) -> list:
     """All records of all packs, in order; every file's problems are collected."""
     located: list = []
     problems: list[str] = []
     for directory in directories:
         for path in pack_files(directory):
             try:
-                located += locate_records(path, parse_file(path, fast))
+                located += locate_records(path, parse_file(path, fast, limit), limit)
             except DataError as exc:
                 problems += exc.problems
     if problems:
@@ -235,14 +224,14 @@ def read_packs(directories: list[Path], fast: bool = False) -> list:
 PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs more
 
 
-def _prepare_file(path: Path):
+def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES):
     """Read, check and prepare one file on the fast path: its store entries, or None if
     anything is wrong (the strict reader then explains it)."""
     from .store import _dumps, entry
     from .validate import check_record, local_references
 
     try:
-        located = locate_records(path, parse_file(path, fast=True))
+        located = locate_records(path, parse_file(path, True, limit), limit)
     except (DataError, MeridaError):
         return None
     problems: list[str] = []
@@ -272,7 +261,8 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tuple] | None:
+def fast_read(directories: list[Path], on_file=None, progress=None,
+              limit: int = DEFAULT_MAX_FILE_BYTES) -> list[tuple] | None:
     """Valid packs read quickly: every record's store entry, or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
     receives each file's entries as they arrive, so the store fills meanwhile."""
@@ -286,9 +276,11 @@ def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tupl
         import multiprocessing
 
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
-        results = pool.imap(_prepare_file, paths, chunksize=1)
+        from functools import partial
+
+        results = pool.imap(partial(_prepare_file, limit=limit), paths, chunksize=1)
     else:
-        results = (_prepare_file(p) for p in paths)
+        results = (_prepare_file(p, limit) for p in paths)
     entries: list[tuple] = []
     try:
         for done, result in enumerate(results, 1):
@@ -306,12 +298,13 @@ def fast_read(directories: list[Path], on_file=None, progress=None) -> list[tupl
     return entries if links_are_sound(entries) else None
 
 
-def check_packs(directories: list[Path]) -> tuple[dict, list[str]]:
+def check_packs(directories: list[Path],
+                limit: int = DEFAULT_MAX_FILE_BYTES) -> tuple[dict, list[str]]:
     """The strict reader: every problem reported with its file and line."""
     try:
         from .validate import check_records
 
-        records, _where, problems = check_records(read_packs(directories))
+        records, _where, problems = check_records(read_packs(directories, limit=limit))
     except DataError as exc:
         return {}, exc.problems
     return records, problems
@@ -330,29 +323,33 @@ def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
 
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True,
-                 progress=None):
+                 progress=None, cache_dir: Path | None = None,
+                 limit: int = DEFAULT_MAX_FILE_BYTES):
     """Load, validate and merge packs into a Dataset, through the cache when possible.
 
-    `progress(done, total)` is called as files are read on a cold load."""
+    `progress(done, total)` is called as files are read on a cold load; `cache_dir` (no
+    cache without one) and `limit` (bytes per pack file) come from the Environment
+    (MERIDA_CACHE_DIR, MERIDA_MAX_FILE_MB), which reads them once."""
     from .dataset import Dataset
     from .store import Store, fingerprint
 
     directories = resolve_packs(list(extra), builtin)
-    key = fingerprint(directories) if use_cache else None
+    key = fingerprint(directories, cache_dir) if use_cache and cache_dir else None
     if key is not None:
         store = Store.open(key)
         if store is not None:
             return Dataset(store, directories)
-    store = _fast_build(directories, key, progress)
+    store = _fast_build(directories, key, progress, limit)
     if store is not None:
         return Dataset(store, directories)
-    records, problems = check_packs(directories)
+    records, problems = check_packs(directories, limit)
     if problems:
         raise DataError(problems)
     return Dataset(Store.build(records, key), directories)
 
 
-def _fast_build(directories: list[Path], key: str | None, progress=None):
+def _fast_build(directories: list[Path], key: str | None, progress=None,
+                limit: int = DEFAULT_MAX_FILE_BYTES):
     """Read valid packs on the fast path while filling the store: the store, or None when
     the strict reader must explain a problem. A cache that cannot be written becomes an
     in-memory store for this run."""
@@ -364,7 +361,7 @@ def _fast_build(directories: list[Path], key: str | None, progress=None):
     try:
         builder = Builder(key)
         try:
-            entries = fast_read(directories, builder.add, progress)
+            entries = fast_read(directories, builder.add, progress, limit)
         except BaseException:
             builder.discard()
             raise
@@ -383,18 +380,18 @@ def _fast_build(directories: list[Path], key: str | None, progress=None):
 
 
 def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
-                   use_cache: bool = True, progress=None) -> tuple[dict, list[str]]:
+                   use_cache: bool = True, progress=None, cache_dir: Path | None = None,
+                   limit: int = DEFAULT_MAX_FILE_BYTES) -> tuple[dict, list[str]]:
     """Every problem in the packs. Valid packs leave the cache that the next command opens,
     so validating a new pack does not make the first real command parse it again."""
     from .store import fingerprint
 
     directories = resolve_packs(list(extra), builtin)
-    key = fingerprint(directories) if use_cache else None
-    store = _fast_build(directories, key, progress)
+    key = fingerprint(directories, cache_dir) if use_cache and cache_dir else None
+    store = _fast_build(directories, key, progress, limit)
     if store is not None:
         records = {kind: store.kind(kind) for kind in KINDS}
         store.conn.close()
         return records, []
-    records, problems = check_packs(directories)
+    records, problems = check_packs(directories, limit)
     return records, problems
-

@@ -208,16 +208,19 @@ def init_pack(directory) -> list[Path]:
 # ---- diff of two packs ----------------------------------------------------------
 
 
-def read_pack_records(path: Path) -> dict[tuple[str, str], dict]:
-    """Records of a pack file or directory by (kind, id), schema-checked but not linked."""
-    from .load import locate_records, parse_file
+def read_pack_records(path: Path, limit: int | None = None) -> dict[tuple[str, str], dict]:
+    """Records of a pack file or directory by (kind, id), schema-checked but not linked;
+    `limit` is the size cap of a pack file (the Environment's)."""
+    from .load import DEFAULT_MAX_FILE_BYTES, locate_records, parse_file
+
+    limit = limit or DEFAULT_MAX_FILE_BYTES
     from .packfiles import pack_files
     from .validate import _Checker
 
     files = pack_files(path) if path.is_dir() else [path]
     out, problems = {}, []
     for file in files:
-        for loc in locate_records(file, parse_file(file)):
+        for loc in locate_records(file, parse_file(file, False, limit), limit):
             rec = _Checker(loc, problems).mapping(loc.record, KINDS[loc.kind], None, "record")
             if rec and "id" in rec:
                 out[(loc.kind, rec["id"])] = rec
@@ -226,9 +229,9 @@ def read_pack_records(path: Path) -> dict[tuple[str, str], dict]:
     return out
 
 
-def diff_packs(a: Path, b: Path) -> dict:
+def diff_packs(a: Path, b: Path, limit: int | None = None) -> dict:
     """Records added, removed and changed (field by field) from pack A to pack B."""
-    left, right = read_pack_records(a), read_pack_records(b)
+    left, right = read_pack_records(a, limit), read_pack_records(b, limit)
     result = {"a": str(a), "b": str(b), "added": [], "removed": [], "changed": []}
     for key in sorted(set(left) | set(right), key=lambda k: (KIND_ORDER.index(k[0]), k[1])):
         kind, rid = key

@@ -138,9 +138,11 @@ class Problems(Result):
 class Verification(Result):
     """verify: quotes checked against their texts, failures, and what could not be checked."""
 
-    def __init__(self, checked: int, failures: list, skipped: dict, warnings: list):
+    def __init__(self, checked: int, failures: list, skipped: dict, warnings: list,
+                 folders=(), files: dict | None = None):
         self.checked, self.failures = checked, failures
         self.skipped, self.warnings = skipped, warnings
+        self.folders, self.files = list(folders), files or {}  # for the 'skipped' messages
 
     def to_json(self):
         return {"checked": self.checked, "failures": self.failures, "skipped": self.skipped,

@@ -59,14 +59,19 @@ CREATE INDEX names_name ON names(name);
 PARALLEL_RECORDS = 20000  # below this, worker processes cost more than they save
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("MERIDA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "merida")
-    return Path(base)
+class CacheKey(str):
+    """A cache key (the text stored in the database and compared whole) that also knows
+    the folder its file lives in (the Environment's cache folder)."""
+
+    directory: Path
+
+    def __new__(cls, text: str, directory: Path):
+        key = super().__new__(cls, text)
+        key.directory = Path(directory)
+        return key
 
 
-def fingerprint(directories: list[Path]) -> str | None:
+def fingerprint(directories: list[Path], cache_dir: Path) -> CacheKey | None:
     """A key that changes when any pack file is added, removed or modified: the list of
     files with their sizes and mtimes itself, stored in the cache and compared whole."""
     from .packfiles import pack_files
@@ -81,15 +86,16 @@ def fingerprint(directories: list[Path]) -> str | None:
     except (OSError, MeridaError):
         return None
     # paths that are not UTF-8 (surrogate escapes) become \xNN: the key is stored in SQLite
-    return "\n".join(parts).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = "\n".join(parts).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return CacheKey(text, cache_dir)
 
 
-def cache_path(key: str) -> Path:
+def cache_path(key: CacheKey) -> Path:
     import zlib  # a builtin module: the file name only needs to spread keys, not secure them
 
     raw = key.encode("utf-8", "surrogateescape")
     digest = zlib.crc32(raw) ^ (zlib.adler32(raw) << 32)
-    return cache_dir() / f"packs-{digest:016x}.sqlite"
+    return key.directory / f"packs-{digest:016x}.sqlite"
 
 
 class Store:

@@ -116,3 +116,13 @@ def did_you_mean(word: str, names) -> str:
     """' (did you mean 'x'?)' for the closest name, or '': every 'unknown ...' message."""
     best = closest(word, names)
     return f" (did you mean '{best}'?)" if best else ""
+
+
+MAX_MESSAGE_LINE = 500
+
+
+def bounded(message: str) -> str:
+    """Messages echo what the user gave; a 100,000-character argument is cut, per line."""
+    return "\n".join(line if len(line) <= MAX_MESSAGE_LINE else
+                     f"{line[:MAX_MESSAGE_LINE]}... ({len(line) - MAX_MESSAGE_LINE} more characters)"
+                     for line in message.split("\n"))

@@ -1045,8 +1045,8 @@ def test_a_pack_file_that_vanishes_before_its_lines_are_found(tmp_path, monkeypa
     pack = write_pack(tmp_path / "p", {"a.json": json.dumps(body, indent=1)})
     real = load.parse_file
 
-    def parse_then_delete(path, fast=False):
-        document = real(path, fast)
+    def parse_then_delete(path, fast=False, limit=load.DEFAULT_MAX_FILE_BYTES):
+        document = real(path, fast, limit)
         if not fast:  # the strict read: its messages look up lines afterwards
             path.unlink()
         return document

@@ -4,8 +4,18 @@ Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and `emit_rep
 
 from __future__ import annotations
 
-from ..errors import NoResults
-from ..results import Analysis, FundingLines, Hits, Records, RecordView, Structures
+from ..errors import MeridaError, NoResults
+from ..results import (
+    Analysis,
+    Coverage,
+    FundingLines,
+    Hits,
+    Problems,
+    Records,
+    RecordView,
+    Structures,
+    Verification,
+)
 from . import Format, emit, emit_all, emit_document
 
 # listing results: the view of each record kind
@@ -18,11 +28,11 @@ _LISTINGS = {
 
 def show(env, result, fmt: Format) -> None:
     """Print a Catalog result in the chosen format."""
-    for kind, view in _VIEWS.items():
-        if type(result) is kind:
-            view(env, result, fmt)
-            return
-    raise TypeError(f"no view for {type(result).__name__}")
+    kind = type(result)
+    view = _VIEWS.get(kind) or _BY_NAME.get(f"{kind.__module__}.{kind.__qualname__}")
+    if view is None:
+        raise TypeError(f"no view for {kind.__name__}")
+    view(env, result, fmt)
 
 
 def _records(env, result: Records, fmt: Format) -> None:
@@ -117,7 +127,69 @@ def _analysis(env, result: Analysis, fmt: Format) -> None:
     analysis.emit_report(env, builders[result.view](), fmt, result.data)
 
 
+def _problems(env, result: Problems, fmt: Format) -> None:
+    """validate: the problems and warnings (on stderr for a reader), then the verdict."""
+    from ..text import bounded, printable
+
+    lines = result.problems + [f"warning: {w}" for w in result.warnings]
+    if fmt is not Format.table:
+        emit_document(env, result.to_json(), fmt, [("", line) for line in lines])
+    else:
+        for line in lines:
+            env.err(bounded(printable(line)))
+    if result.problems:
+        raise MeridaError(f"{len(result.problems)} problem(s) found")
+    if result.warnings and result.strict:
+        raise MeridaError(f"{len(result.warnings)} warning(s) found (--strict)")
+    env.err(f"ok: {result.records} records valid"
+            + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+
+
+def _verification(env, result: Verification, fmt: Format) -> None:
+    from ..text import printable
+
+    where = ", ".join(str(f) for f in result.folders)
+    for line in result.warnings:
+        env.err(printable(f"warning: {line}"))
+    for sid, count in result.skipped.items():
+        env.err(printable(f"skipped: {count} quote(s) of '{sid}': "
+                          f"{result.files.get(sid, sid)} is not in {where}"))
+    emit_document(env, result.to_json(), fmt, [("", line) for line in result.failures])
+    if result.failures:
+        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified")
+    if not result.checked:
+        raise MeridaError(f"no quote could be checked: none of their source texts is in {where}")
+    skipped = sum(result.skipped.values())
+    env.err(f"ok: {result.checked} quotes verified"
+            + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
+
+
+def _coverage(env, result: Coverage, fmt: Format) -> None:
+    from ..text import printable
+    from . import Column, Listing
+
+    report = result.report
+    for line in report["warnings"]:
+        env.err(printable(f"warning: {line}"))
+    sentences = report["uncited_sentences"]
+    emit_document(env, report, fmt, [("", f"- {s}") for s in sentences],
+                  [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
+    summary = (f"{len(sentences)} uncited sentence(s) with a number or date in "
+               f"{report['file']} ({report['quotes']} quotes)")
+    if sentences:
+        raise NoResults(summary)  # exit 1, like grep when it found what it looks for
+    env.err(summary)
+
+
+def _citation(env, result, fmt: Format) -> None:
+    env.out(result.text())
+
+
 _VIEWS = {
     Records: _records, FundingLines: _funding, Hits: _hits, Structures: _structures,
-    RecordView: _record_view, Analysis: _analysis,
+    RecordView: _record_view, Analysis: _analysis, Problems: _problems,
+    Verification: _verification, Coverage: _coverage,
 }
+
+# results of modules imported only by their own command (citeproc for `cite`), by name
+_BY_NAME = {"merida_cli.cite.CiteResult": _citation}
