@@ -95,7 +95,8 @@ def _not_empty(value):
     return value
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable array of records).")]
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Print JSON: what the library returns (a list for listings).")]
 FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="Output format: table (default; tab-separated plain when piped), "
     "plain, json, csv, markdown.")]
