@@ -42,5 +42,7 @@ def pack_files(directory: Path) -> list[Path]:
         entries = sorted(directory.iterdir())
     except OSError as exc:
         raise UsageError(f"{directory}: cannot read directory: {exc.strerror}") from None
-    # not only regular files: a FIFO or a dangling link named *.yaml is reported, unread
-    return [p for p in entries if p.suffix in PACK_SUFFIXES and not p.is_dir()]
+    # not only regular files: a FIFO or a dangling link named *.yaml is reported, unread;
+    # hidden files are not records (an editor's .#notes.yaml lock, a .~backup.yaml)
+    return [p for p in entries if p.suffix in PACK_SUFFIXES and not p.name.startswith(".")
+            and not p.is_dir()]

@@ -82,7 +82,10 @@ def fingerprint(directories: list[Path], cache_dir: Path) -> CacheKey | None:
             parts.append(str(Path(directory).resolve()))
             for path in pack_files(directory):
                 st = path.stat()
-                parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}")
+                # ctime and inode too: an edit that keeps size and mtime (touch -r, a copy
+                # with its times) still changes them, so a stale cache is never served
+                parts.append(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+                             f"\0{st.st_ino}")
     except (OSError, MeridaError):
         return None
     # paths that are not UTF-8 (surrogate escapes) become \xNN: the key is stored in SQLite

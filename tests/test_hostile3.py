@@ -162,3 +162,22 @@ def test_building_only_the_named_command_leaves_every_command_registered(tmp_pat
     assert fixture("recs", pack=pack_of(tmp_path)).code == 0
     assert app.registered_commands == before and len(before) > 20
     assert "did you mean 'recs'" in run_cli("recz").err
+
+
+def test_hidden_files_in_a_pack_are_not_records(tmp_path):
+    pack = pack_of(tmp_path)
+    (pack / ".#a.yaml").symlink_to(tmp_path / "lock-owned-by-an-editor")  # an Emacs lock
+    (pack / ".backup.yaml").write_text("not: [valid", encoding="utf-8")
+    assert fixture("validate", pack=pack).code == 0
+    assert [r["id"] for r in fixture("recs", "--json", pack=pack).json()] == ["r1"]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path):
+    pack = pack_of(tmp_path, actor="Alpha")
+    path = pack / "a.yaml"
+    assert fixture("recs", "--json", pack=pack).json()[0]["actor"] == "Alpha"
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Alpha", "Omega"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # what touch -r does
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert fixture("recs", "--json", pack=pack).json()[0]["actor"] == "Omega"
