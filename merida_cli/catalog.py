@@ -47,11 +47,9 @@ class Catalog:
         return Structures(ds.get("programs", pid), [s for s in found if s], every)
 
     def programs(self) -> Records:
-        return Records("programs", list(self.dataset.records["programs"]))
-
-    def program_rows(self) -> list[dict]:
-        """Programs with their period, parent and record counts (the table's rows)."""
-        return query.program_rows(self.dataset)
+        """The program records; a table shows each with its period, parent and counts."""
+        return Records("programs", list(self.dataset.records["programs"]),
+                       rows=query.program_rows(self.dataset))
 
     def topics(self) -> Records:
         return Records("topics", query.topic_rows(self.dataset))

@@ -488,7 +488,7 @@ def brief(
     env = _env()
     refuse_fields(env)
     texts = _text_folders(texts or [])
-    output = _file_path(output, "--output")
+    output = _output_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
     data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
@@ -597,9 +597,8 @@ def export(
 
     env = _env()
     refuse_fields(env)
-    to_folder = fmt in (ExportFormat.csv, ExportFormat.datasette, ExportFormat.datapackage)
-    output = (None if output in (None, "-") else _user_path(output, "--output")) if to_folder \
-        else _file_path(output, "--output")
+    output = _output_path(output, "--output", folder=fmt in (
+        ExportFormat.csv, ExportFormat.datasette, ExportFormat.datapackage))
     tabular = fmt in (ExportFormat.sqlite, ExportFormat.datasette, ExportFormat.datapackage)
     if kind is not None and fmt is not ExportFormat.csv:
         raise UsageError("--kind needs --format csv")
@@ -789,16 +788,25 @@ def _command_name(info) -> str:
     return info.name or info.callback.__name__.replace("_", "-")
 
 
+# the root's options that may also follow the command: those taking a value, the flags
+# (not -q: after a command it is that command's own, cite -q is --quote)
+GLOBAL_WITH_VALUE = ("--data", "-d", "--fields")
+GLOBAL_FLAGS = ("--no-builtin", "--no-pager", "--wide", "--quiet")
+
+
+def _is_global(arg: str) -> bool:
+    return arg.startswith(("--data=", "--fields=")) or arg in GLOBAL_FLAGS
+
+
 def _command(args: list[str]) -> str | None:
     """The subcommand a command line names after the global options, or None (root
     --help, --version, completion options, or no command at all)."""
     i = 0
     while i < len(args):
         arg = args[i]
-        if arg in ("--data", "-d", "--fields"):
+        if arg in GLOBAL_WITH_VALUE:
             i += 2
-        elif arg.startswith(("--data=", "--fields=")) or arg in (
-                "--no-builtin", "--no-pager", "--wide", "--quiet", "-q"):
+        elif _is_global(arg) or arg == "-q":
             i += 1
         elif arg.startswith("-"):
             return None
@@ -828,12 +836,12 @@ class _only:
             app.registered_commands = self.saved
 
 
-def _file_path(value: str | None, what: str) -> Path | None:
-    """An output file: None for stdout ('-' or no option); 'name/' names a directory, so
-    it is refused rather than written as a file called 'name'."""
+def _output_path(value: str | None, what: str, folder: bool = False) -> Path | None:
+    """Where to write: None for stdout ('-' or no option). For a file, 'name/' names a
+    directory, so it is refused rather than written as a file called 'name'."""
     if value in (None, "-"):
         return None
-    if value.endswith(os.sep):
+    if value.endswith(os.sep) and not folder:
         raise UsageError(f"{what} {value}: names a directory; give a file name")
     return _user_path(value, what)
 
@@ -847,13 +855,11 @@ def _globals_first(argv: list[str]) -> list[str]:
         if arg == "--":
             rest += argv[i:]
             break
-        if arg in ("--data", "-d", "--fields") and i + 1 < len(argv):
+        if arg in GLOBAL_WITH_VALUE and i + 1 < len(argv):
             front += [arg, argv[i + 1]]
             i += 2
             continue
-        # not -q: after a command it is that command's own (cite -q is --quote)
-        if arg.startswith(("--data=", "--fields=")) or arg in ("--no-builtin", "--no-pager",
-                                                                 "--wide", "--quiet"):
+        if _is_global(arg):
             front.append(arg)
         else:
             rest.append(arg)

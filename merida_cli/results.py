@@ -33,10 +33,12 @@ class Result:
 class Records(Result, Sequence):
     """A list of records of one kind (recommendations, events, funding lines, ...): exit 1
     when nothing matched, like grep. `note`: something the reader should know (a question
-    the data cannot answer)."""
+    the data cannot answer); `rows`: what a table shows when it is not the records
+    themselves (programs with their periods and counts)."""
 
-    def __init__(self, kind: str, records: list, note: str | None = None):
-        self.kind, self.records, self.note = kind, records, note
+    def __init__(self, kind: str, records: list, note: str | None = None,
+                 rows: list | None = None):
+        self.kind, self.records, self.note, self.rows = kind, records, note, rows
 
     def to_json(self):
         return self.records

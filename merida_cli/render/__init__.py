@@ -102,11 +102,6 @@ def emit_all(env, listings: list[Listing], fmt: Format, data=None) -> None:
         shown += 1
 
 
-def as_listing(view, noun: str = "rows") -> Listing:
-    """A table view built for the terminal (compare) as a Listing, for every format."""
-    return Listing(noun, view.rows, view.columns, view.title, view.caption)
-
-
 def _emit_rows(env, listing: Listing, fmt: Format, titled: bool) -> None:
     rows = listing.table_rows
     if fmt is Format.csv:

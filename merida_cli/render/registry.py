@@ -39,9 +39,8 @@ def _records(env, result: Records, fmt: Format) -> None:
     from . import views
 
     if result.kind == "programs":  # a table of periods and counts; JSON the records
-        listing = views.program_listing(env.catalog().program_rows())
-        if fmt is Format.json:
-            listing.records = result.to_json()
+        listing = views.program_listing(result.rows)
+        listing.records, listing.rows = result.to_json(), result.rows
     else:
         listing = getattr(views, _LISTINGS[result.kind])(result.records)
     emit(env, listing, fmt)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import Column, Listing, cell, dumps
+from . import Column, Listing, cell
 
 
 def fmt_usd(amount, qualifier: str | None = None) -> str:
@@ -271,15 +271,3 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
         for name, ids in links.items():
             lines.append(("", f"  {name}: {', '.join(ids)}"))
     return lines
-
-
-def show_data(kind: str, rec: dict, links: dict, context: dict | None) -> dict:
-    """The JSON form of `show`: the record, its kind, links and what it is part of."""
-    out = {"kind": kind, "id": rec["id"], "record": rec, "links": links}
-    if context:
-        out["part_of"] = context
-    return out
-
-
-def show_json(kind: str, rec: dict, links: dict, context: dict | None) -> str:
-    return dumps(show_data(kind, rec, links, context))
