@@ -225,26 +225,59 @@ PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs 
 
 
 def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES):
-    """Read, check and prepare one file on the fast path: its store entries, or None if
-    anything is wrong (the strict reader then explains it)."""
-    from .store import _dumps, entry
-    from .validate import check_record, local_references
+    """Read, check and encode one file on the fast path: its store rows (a `Chunk`), or
+    None if anything is wrong (the strict reader then explains it). A plain file is checked
+    by msgspec; one the fast parser or msgspec does not take (an anchor-like `&` in prose,
+    a null field) is validated in Python, on its own."""
+    from .fastcheck import prepare
 
     try:
+        document = _parse_plain(path, limit)
+        chunk = prepare(document) if document is not None else None
+        if chunk is not None:
+            return chunk
         located = locate_records(path, parse_file(path, True, limit), limit)
     except (DataError, MeridaError):
         return None
+    from .validate import check_record
+
     problems: list[str] = []
-    out = []
+    checked: dict[str, list] = {}
     for loc in located:
         rec = check_record(loc, problems)
         if problems or rec is None:
             return None
-        refs = local_references(loc.kind, rec)
-        if refs is None:
-            return None
-        out.append(entry(loc.kind, rec, _dumps(rec), refs))
+        checked.setdefault(loc.kind, []).append(rec)
+    return prepare(checked)
+
+
+def _parse_plain(path: Path, limit: int):
+    """A file as plain data for msgspec, or None: YAML through the fast reader (None when it
+    has anything unusual), JSON through json.loads refusing duplicate keys and integers that
+    are not written as Python writes them (`-0` keeps its text in a label)."""
+    text = read_text(path, limit)
+    if path.suffix != ".json":
+        from .yamlsafe import parse_yaml_fast
+
+        return parse_yaml_fast(text)
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_plain_int)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None
+
+
+def _unique_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise ValueError("duplicate key")
     return out
+
+
+def _plain_int(text: str) -> int:
+    value = int(text) if len(text) <= 30 else None
+    if value is None or str(value) != text:
+        raise ValueError("an integer the strict reader keeps as written")
+    return value
 
 
 def _size(path: Path) -> int:
@@ -262,11 +295,11 @@ def _quiet_worker() -> None:
 
 
 def fast_read(directories: list[Path], on_file=None, progress=None,
-              limit: int = DEFAULT_MAX_FILE_BYTES) -> list[tuple] | None:
-    """Valid packs read quickly: every record's store entry, or None when the strict
+              limit: int = DEFAULT_MAX_FILE_BYTES) -> list | None:
+    """Valid packs read quickly: every file's `Chunk` of store rows, or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
-    receives each file's entries as they arrive, so the store fills meanwhile."""
-    from .validate import links_are_sound
+    receives each file's chunk as it arrives, so the store fills meanwhile."""
+    from .fastcheck import links_are_sound
 
     paths = [p for d in directories for p in pack_files(d)]
     size = sum(_size(p) for p in paths)
@@ -281,21 +314,21 @@ def fast_read(directories: list[Path], on_file=None, progress=None,
         results = pool.imap(partial(_prepare_file, limit=limit), paths, chunksize=1)
     else:
         results = (_prepare_file(p, limit) for p in paths)
-    entries: list[tuple] = []
+    chunks: list = []
     try:
-        for done, result in enumerate(results, 1):
+        for done, chunk in enumerate(results, 1):
             if progress is not None:
                 progress(done, len(paths))
-            if result is None:
+            if chunk is None:
                 return None
-            entries += result
+            chunks.append(chunk)
             if on_file is not None:
-                on_file(result)
+                on_file(chunk)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-    return entries if links_are_sound(entries) else None
+    return chunks if links_are_sound(chunks) else None
 
 
 def check_packs(directories: list[Path],
@@ -361,11 +394,11 @@ def _fast_build(directories: list[Path], key: str | None, progress=None,
     try:
         builder = Builder(key)
         try:
-            entries = fast_read(directories, builder.add, progress, limit)
+            chunks = fast_read(directories, builder.add, progress, limit)
         except BaseException:
             builder.discard()
             raise
-        if entries is None:
+        if chunks is None:
             builder.discard()
             return None
         if progress is not None:
@@ -374,7 +407,7 @@ def _fast_build(directories: list[Path], key: str | None, progress=None,
             return builder.finish()
         except (OSError, sqlite3.Error):
             builder.discard()
-            return Store.from_entries(entries, None)
+            return Store.from_chunks(chunks, None)
     finally:
         gc.enable()
 

@@ -23,12 +23,12 @@ from pathlib import Path
 from . import __version__
 from .errors import MeridaError, StoreError
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 # what every command needs, written on the cold load
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body TEXT, crc INTEGER);
+CREATE TABLE records(seq INTEGER PRIMARY KEY, kind TEXT, id TEXT, body BLOB, crc INTEGER);
 CREATE TABLE items(id TEXT, structure TEXT);
 CREATE TABLE topics_of(kind TEXT, topic TEXT, seq INTEGER);
 """
@@ -133,17 +133,22 @@ class Store:
 
     @classmethod
     def build(cls, records: dict[str, list[dict]], key: str | None) -> Store:
-        """Write the database to the cache (atomically) and open it; in memory if that fails."""
-        entries = [entry(kind, rec, _dumps(rec)) for kind, recs in records.items()
-                   for rec in recs]
-        return cls.from_entries(entries, key)
+        """Write the validated records to the cache (atomically) and open it; in memory if
+        that fails."""
+        from .fastcheck import prepare
+
+        chunk = prepare(records)
+        if chunk is None:  # tests/test_fastcheck.py: what validate accepts, prepare takes
+            raise StoreError("the validated records could not be encoded for the cache")
+        return cls.from_chunks([chunk], key)
 
     @classmethod
-    def from_entries(cls, entries: list[tuple], key: str | None) -> Store:
+    def from_chunks(cls, chunks: list, key: str | None) -> Store:
         for attempt_key in ([key] if key is not None else []) + [None]:
             builder = Builder(attempt_key)
             try:
-                builder.add(entries)
+                for chunk in chunks:
+                    builder.add(chunk)
                 return builder.finish()
             except (OSError, sqlite3.Error):
                 builder.discard()
@@ -312,18 +317,19 @@ def _doc_row(row: tuple) -> tuple:
     return (*row[:4], topics, names, *texts)
 
 
-def _crc(kind: str, rid: str, body: str) -> int:
+def checksum(kind: str, rid: str, body: bytes) -> int:
+    """What a cached row carries of its kind, id and body (a changed byte, a row moved)."""
     import zlib
 
-    return zlib.crc32(f"{kind}\0{rid}\0{body}".encode())
+    return zlib.crc32(body, zlib.crc32(f"{kind}\0{rid}\0".encode()))
 
 
 def _record(kind, rid, body, crc) -> dict:
     """A cached row as a record. Each row carries a checksum of its kind, id and body:
     anything else (not JSON, {}, NULL, a changed byte, a row moved to another kind) means
     the cache is broken (StoreError: `cli.main` deletes it and reloads from the YAML)."""
-    if not (isinstance(kind, str) and isinstance(rid, str) and isinstance(body, str)
-            and crc == _crc(kind, rid, body)):
+    if not (isinstance(kind, str) and isinstance(rid, str) and isinstance(body, bytes)
+            and crc == checksum(kind, rid, body)):
         raise StoreError("a cached record does not match its checksum")
     try:
         rec = json.loads(body)
@@ -400,18 +406,6 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True
     return True
-
-
-def entry(kind: str, rec: dict, body: str, refs=()) -> tuple:
-    """What the store keeps of a record: (kind, id, JSON, topics, item ids, references).
-
-    Topics include the structure items'; references let the loader check links without
-    decoding every record again."""
-    topics = set(rec.get("topics", ()))
-    items = rec.get("items", ())
-    for item in items:
-        topics.update(item.get("topics", ()))
-    return kind, rec["id"], body, topics, [i["id"] for i in items], refs
 
 
 def _documents_of(rows: list[tuple]) -> list[tuple]:
@@ -493,19 +487,18 @@ class Builder:
         self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self.conn.executescript(SCHEMA)
 
-    def add(self, entries: list[tuple]) -> None:
-        """Insert a file's worth of `entry` tuples."""
-        rows, topic_rows, item_rows = [], [], []
-        for kind, rid, body, topics, item_ids, _refs in entries:
-            self.seq += 1
-            rows.append((self.seq, kind, rid, body, _crc(kind, rid, body)))
-            self.counts[kind] = self.counts.get(kind, 0) + 1
-            item_rows += [(item, rid) for item in item_ids]
-            topic_rows += [(kind, t, self.seq) for t in topics]
+    def add(self, chunk) -> None:
+        """Insert a file's `fastcheck.Chunk`: its rows are numbered from 1, so they are
+        numbered on from the rows already in (in SQL: no Python loop over them here)."""
+        base = self.seq
         conn = self.conn
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO items VALUES (?, ?)", item_rows)
-        conn.executemany("INSERT INTO topics_of VALUES (?, ?, ?)", topic_rows)
+        conn.executemany(f"INSERT INTO records VALUES (? + {base:d}, ?, ?, ?, ?)", chunk.rows)
+        conn.executemany("INSERT INTO items VALUES (?, ?)", chunk.item_rows)
+        conn.executemany(f"INSERT INTO topics_of VALUES (?, ?, ? + {base:d})",
+                         chunk.topic_rows)
+        self.seq += len(chunk.rows)
+        for kind, count in chunk.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + count
 
     def finish(self) -> Store:
         """Create the indexes, mark the database complete, rename it into place, open it."""

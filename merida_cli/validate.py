@@ -259,48 +259,6 @@ def check_records(located: list[Located]) -> tuple[dict[str, list[dict]], dict, 
     return records, where, problems
 
 
-def local_references(kind: str, rec: dict) -> list[tuple[str, str]] | None:
-    """The (kind, id) references a record makes, or None when it breaks a rule of its own
-    (an item's unknown parent, being its own parent): the fast loader's per-record part of
-    the link checks, done in the worker that parsed the record."""
-    if kind == "structures":
-        items = rec.get("items", [])
-        item_ids = {i["id"] for i in items}
-        if any("parent" in i and i["parent"] not in item_ids for i in items):
-            return None
-    if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
-        return None
-    refs = [(ref_kind, ref_id) for ref_kind, ref_id, _what in _references(kind, rec)]
-    if kind in ("topics", "programs") and "parent" in rec:
-        refs.append(("parent", rec["parent"]))  # for the cycle check; not an id of a kind
-    return refs
-
-
-def links_are_sound(entries: list[tuple]) -> bool:
-    """Ids unique and every reference resolved, over store entries (kind, id, body, topics,
-    item ids, references): the cross-record checks, without messages (the fast loading path
-    re-reads strictly to explain any failure)."""
-    ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
-    item_ids: set[str] = set()
-    for kind, rid, _body, _topics, items, _refs in entries:
-        if rid in ids[kind]:
-            return False
-        ids[kind].add(rid)
-        for item in items:
-            if item in item_ids:
-                return False
-            item_ids.add(item)
-    if not all(ref_kind == "parent" or ref_id in ids[ref_kind]
-               for *_head, refs in entries for ref_kind, ref_id in refs):
-        return False
-    for kind in ("topics", "programs"):
-        parents = [{"id": rid, "parent": ref_id} for k, rid, *_mid, refs in entries if k == kind
-                   for ref_kind, ref_id in refs if ref_kind == "parent"]
-        if parent_cycles(parents):
-            return False
-    return True
-
-
 def _item_line(loc: Located, index: int) -> int:
     items = loc.record.get("items") if isinstance(loc.record, dict) else None
     if isinstance(items, list) and index < len(items):

@@ -1,0 +1,214 @@
+"""The cold load's record check and cache encoding, in C: msgspec structs made from model.py.
+
+`prepare` takes a parsed file (or the strict validator's records) and returns what the
+store keeps of it, a `Chunk`. msgspec checks types, patterns, ranges, required and
+unknown fields, and writes each record's JSON, several times faster than walking the
+schema in Python (BENCHMARKS.md). It only ever accepts: whatever it does not take (a
+null, a bare string for a list, a number where text is expected, ...) returns None, and
+the loader hands the packs to the strict validator in validate.py, which explains or
+accepts them. tests/test_fastcheck.py checks that the two agree on every record this
+one takes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from .model import ALT_DATE, CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SLUG
+from .model import valid_date as _valid_date
+from .store import checksum
+
+MAX_NUMBER = 10 ** 15  # validate.MAX_NUMBER (not imported: validate is not loaded on this path)
+
+_SLUG = Annotated[str, Meta(pattern=SLUG.pattern)]
+_TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agree
+_NUMBER = (Annotated[int, Meta(ge=0, le=MAX_NUMBER)]
+           | Annotated[float, Meta(ge=0, le=MAX_NUMBER)])  # NaN fails `ge`, inf `le`
+
+_SCALARS = {
+    "slug": _SLUG, "ref": _SLUG, "str": _TEXT, "text": _TEXT,
+    "sha256": Annotated[str, Meta(pattern=SHA256.pattern)],
+    "fiscal_years": Annotated[str, Meta(pattern=FISCAL_YEARS.pattern)],
+    "date": Annotated[str, Meta(pattern=DATE.pattern)],  # plus valid_date, in `_dates_valid`
+    "number": _NUMBER,
+    "bool": bool,
+    "label": Annotated[int, Meta(ge=-MAX_NUMBER, le=MAX_NUMBER)] | str,
+    "strs": list[_TEXT],
+    "refs": list[_SLUG],
+}
+
+
+def _struct(name: str, schema: dict):
+    """A struct with the schema's fields in its order (the cache keeps that order)."""
+    fields = []
+    for key, spec in schema.items():
+        if spec.type == "enum":
+            kind = Literal[spec.choices]
+        elif spec.type in _NESTED:
+            kind = Annotated[list[_NESTED[spec.type]], Meta(min_length=1)]
+        else:
+            kind = _SCALARS[spec.type]
+        fields.append((key, kind) if spec.required else (key, kind | UnsetType, UNSET))
+    return msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True)
+
+
+_NESTED: dict = {}
+_NESTED["cites"] = _struct("Cite", CITE)
+_NESTED["alt_dates"] = _struct("AltDate", ALT_DATE)
+_NESTED["items"] = _struct("Item", ITEM)
+_LISTS = {kind: list[_struct(kind.title(), schema)] for kind, schema in KINDS.items()}
+
+
+class _Plan:
+    """What the per-record pass looks at in one kind: its date fields and references."""
+
+    def __init__(self, schema: dict):
+        self.dates = [k for k, s in schema.items() if s.type == "date"]
+        self.refs = [(k, s.ref) for k, s in schema.items() if s.ref and s.type == "ref"]
+        # topics are gathered with the items' (they fill the topic index too)
+        self.ref_lists = [(k, s.ref) for k, s in schema.items() if s.ref and s.type == "refs"
+                          and k != "topics"]
+        self.topics = "topics" in schema
+        self.source = "source" in schema
+        self.parent = "parent" in schema
+        self.cites = "cite" in schema
+        self.items = "items" in schema
+        self.alt_dates = "alt_dates" in schema
+
+
+_PLANS = {kind: _Plan(schema) for kind, schema in KINDS.items()}
+_REF_KINDS = sorted({s.ref for schema in (*KINDS.values(), CITE, ITEM, ALT_DATE)
+                     for s in schema.values() if s.ref})
+_encode = msgspec.json.Encoder().encode
+
+
+class Chunk:
+    """One file's worth of store rows, made in a worker and inserted by the main process.
+
+    rows: (n, kind, id, JSON body, checksum), n counting from 1 in the file; topic_rows:
+    (kind, topic, n); item_rows: (item id, structure id); refs: {kind: ids referenced};
+    parents: (kind, id, parent); item_ids: every item id; counts: records per kind. Plain
+    tuples of text, bytes and ints: sending it between processes is nearly a copy."""
+
+    def __init__(self):
+        self.rows: list[tuple] = []
+        self.topic_rows: list[tuple] = []
+        self.item_rows: list[tuple] = []
+        self.refs: dict[str, set] = {kind: set() for kind in _REF_KINDS}
+        self.parents: list[tuple] = []
+        self.item_ids: list[str] = []
+        self.counts: dict[str, int] = {}
+
+
+def prepare(document) -> Chunk | None:
+    """A parsed file's records checked and encoded, or None when the strict validator must
+    decide (anything invalid or unusual). `document` maps record kinds to lists of records,
+    in file order."""
+    if not isinstance(document, dict):
+        return None
+    chunk = Chunk()
+    for kind, raw in document.items():
+        if kind not in _LISTS or not (raw is None or isinstance(raw, list)):
+            return None
+        try:
+            records = msgspec.convert(raw or [], _LISTS[kind])
+        except Exception:  # noqa: BLE001 - a type error, a lone surrogate (UnicodeError),
+            return None  # nesting too deep: whatever msgspec refuses, validate explains
+        plan = _PLANS[kind]
+        chunk.counts[kind] = chunk.counts.get(kind, 0) + len(records)
+        for rec in records:
+            if not _add(chunk, kind, plan, rec):
+                return None
+    return chunk
+
+
+def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
+    """The checks a struct cannot express, then the record's rows; False if it fails one."""
+    if not _dates_valid(rec, plan.dates):
+        return False
+    refs = chunk.refs
+    topics = set(rec.topics) if plan.topics and rec.topics is not UNSET else set()
+    cites = list(rec.cite) if plan.cites and rec.cite is not UNSET else []
+    rid = rec.id
+    if plan.items:
+        known = {item.id for item in rec.items}
+        for item in rec.items:
+            if item.parent is not UNSET and item.parent not in known:
+                return False
+            if item.topics is not UNSET:
+                topics.update(item.topics)
+            cites += item.cite
+            chunk.item_rows.append((item.id, rid))
+            chunk.item_ids.append(item.id)
+    if plan.parent and rec.parent is not UNSET:
+        if rec.parent == rid:
+            return False
+        chunk.parents.append((kind, rid, rec.parent))
+    for cite in cites:
+        if len(cite.quote.split()) > MAX_QUOTE_WORDS:
+            return False
+        refs["sources"].add(cite.source)
+    if plan.alt_dates and rec.alt_dates is not UNSET:
+        for alt in rec.alt_dates:
+            if not _valid_date(alt.date):
+                return False
+            refs["sources"].add(alt.source)
+    if plan.source and rec.source is UNSET and rec.cite:
+        rec.source = rec.cite[0].source  # the first citation's source, as validate does
+    for key, ref_kind in plan.refs:
+        value = getattr(rec, key)
+        if value is not UNSET:
+            refs[ref_kind].add(value)
+    for key, ref_kind in plan.ref_lists:
+        values = getattr(rec, key)
+        if values is not UNSET:
+            refs[ref_kind].update(values)
+    refs["topics"].update(topics)
+    try:
+        body = _encode(rec)
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): validate explains
+        return False
+    n = len(chunk.rows) + 1
+    chunk.rows.append((n, kind, rid, body, checksum(kind, rid, body)))
+    chunk.topic_rows += [(kind, topic, n) for topic in topics]
+    return True
+
+
+def _dates_valid(rec, names: list[str]) -> bool:
+    for name in names:
+        value = getattr(rec, name)
+        if value is not UNSET and not _valid_date(value):
+            return False
+    return True
+
+
+def links_are_sound(chunks: list[Chunk]) -> bool:
+    """Ids unique (records within their kind, structure items across all) and every
+    reference resolved, over the chunks of every file: the cross-record checks, without
+    messages (the strict reader explains any failure)."""
+    from .validate import parent_cycles
+
+    ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    item_ids: set[str] = set()
+    rows = items = 0
+    for chunk in chunks:
+        for _n, kind, rid, _body, _crc in chunk.rows:
+            ids[kind].add(rid)
+        item_ids.update(chunk.item_ids)
+        rows += len(chunk.rows)
+        items += len(chunk.item_ids)
+    if rows != sum(map(len, ids.values())) or items != len(item_ids):
+        return False  # an id used twice
+    for chunk in chunks:
+        for kind, wanted in chunk.refs.items():
+            if not wanted <= ids[kind]:
+                return False
+    for kind in ("topics", "programs"):
+        parents = [{"id": rid, "parent": parent} for chunk in chunks
+                   for k, rid, parent in chunk.parents if k == kind]
+        if parent_cycles(parents):
+            return False
+    return True
