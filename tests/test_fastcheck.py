@@ -31,7 +31,7 @@ WEIRD = st.one_of(
     st.floats(), st.sampled_from([1e15, 1e16, 0.5, -0.0]),
     st.sampled_from(ODD_TEXT), st.text(max_size=6),
     st.lists(st.one_of(st.sampled_from(ODD_TEXT), st.integers(0, 3), st.none()), max_size=3),
-    st.just({}), st.just([{}]),
+    st.builds(dict), st.builds(lambda: [{}]),  # new objects: a mutation must not leak
 )
 
 
