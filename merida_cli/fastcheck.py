@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from .model import ALT_DATE, CITE, DATE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SLUG
+from .model import ALT_DATE, CITE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SLUG
 from .model import valid_date as _valid_date
 from .store import checksum
 
@@ -28,11 +28,15 @@ _TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agr
 _NUMBER = (Annotated[int, Meta(ge=0, le=MAX_NUMBER)]
            | Annotated[float, Meta(ge=0, le=MAX_NUMBER)])  # NaN fails `ge`, inf `le`
 
+# model.DATE with the month 01-12, the day 01-31 and the year not 0000 (what valid_date
+# checks), so that only a day past the 28th needs the calendar (`_dates_valid`)
+_DATE = (r"^(?!0000)[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?\Z")
+
 _SCALARS = {
     "slug": _SLUG, "ref": _SLUG, "str": _TEXT, "text": _TEXT,
     "sha256": Annotated[str, Meta(pattern=SHA256.pattern)],
     "fiscal_years": Annotated[str, Meta(pattern=FISCAL_YEARS.pattern)],
-    "date": Annotated[str, Meta(pattern=DATE.pattern)],  # plus valid_date, in `_dates_valid`
+    "date": Annotated[str, Meta(pattern=_DATE)],
     "number": _NUMBER,
     "bool": bool,
     "label": Annotated[int, Meta(ge=-MAX_NUMBER, le=MAX_NUMBER)] | str,
@@ -127,13 +131,18 @@ def prepare(document) -> Chunk | None:
 
 def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     """The checks a struct cannot express, then the record's rows; False if it fails one."""
-    if not _dates_valid(rec, plan.dates):
-        return False
-    refs = chunk.refs
-    topics = set(rec.topics) if plan.topics and rec.topics is not UNSET else set()
-    cites = list(rec.cite) if plan.cites and rec.cite is not UNSET else []
     rid = rec.id
+    for name in plan.dates:
+        value = getattr(rec, name)
+        if value is not UNSET and value[8:] > "28" and not _valid_date(value):
+            return False
+    refs = chunk.refs
+    topics = rec.topics if plan.topics else UNSET
+    topics = set() if topics is UNSET else set(topics)
+    cites = rec.cite if plan.cites else UNSET
+    cites = [] if cites is UNSET else cites
     if plan.items:
+        cites = list(cites)
         known = {item.id for item in rec.items}
         for item in rec.items:
             if item.parent is not UNSET and item.parent not in known:
@@ -147,16 +156,19 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         if rec.parent == rid:
             return False
         chunk.parents.append((kind, rid, rec.parent))
+    limit = 2 * MAX_QUOTE_WORDS - 2  # 45 words need 89 characters: a shorter quote is not split
     for cite in cites:
-        if len(cite.quote.split()) > MAX_QUOTE_WORDS:
+        quote = cite.quote
+        if len(quote) > limit and len(quote.split()) > MAX_QUOTE_WORDS:
             return False
-        refs["sources"].add(cite.source)
+    if cites:
+        refs["sources"].update([cite.source for cite in cites])
     if plan.alt_dates and rec.alt_dates is not UNSET:
         for alt in rec.alt_dates:
-            if not _valid_date(alt.date):
+            if alt.date[8:] > "28" and not _valid_date(alt.date):
                 return False
             refs["sources"].add(alt.source)
-    if plan.source and rec.source is UNSET and rec.cite:
+    if plan.source and rec.source is UNSET and cites:
         rec.source = rec.cite[0].source  # the first citation's source, as validate does
     for key, ref_kind in plan.refs:
         value = getattr(rec, key)
@@ -166,49 +178,49 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         values = getattr(rec, key)
         if values is not UNSET:
             refs[ref_kind].update(values)
-    refs["topics"].update(topics)
     try:
         body = _encode(rec)
     except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): validate explains
         return False
     n = len(chunk.rows) + 1
     chunk.rows.append((n, kind, rid, body, checksum(kind, rid, body)))
-    chunk.topic_rows += [(kind, topic, n) for topic in topics]
+    if topics:
+        refs["topics"].update(topics)
+        chunk.topic_rows += [(kind, topic, n) for topic in topics]
     return True
 
 
-def _dates_valid(rec, names: list[str]) -> bool:
-    for name in names:
-        value = getattr(rec, name)
-        if value is not UNSET and not _valid_date(value):
-            return False
-    return True
+class Links:
+    """The cross-record checks over every file's chunk, fed as chunks arrive (so the work
+    overlaps the parsing): ids unique (records within their kind, structure items across
+    all) and every reference resolved. No messages: the strict reader explains a failure."""
 
+    def __init__(self):
+        self.ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        self.item_ids: set[str] = set()
+        self.refs: dict[str, set[str]] = {kind: set() for kind in _REF_KINDS}
+        self.parents: list[tuple] = []
+        self.unique = True
 
-def links_are_sound(chunks: list[Chunk]) -> bool:
-    """Ids unique (records within their kind, structure items across all) and every
-    reference resolved, over the chunks of every file: the cross-record checks, without
-    messages (the strict reader explains any failure)."""
-    from .validate import parent_cycles
-
-    ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
-    item_ids: set[str] = set()
-    rows = items = 0
-    for chunk in chunks:
+    def add(self, chunk: Chunk) -> None:
+        ids, before = self.ids, sum(map(len, self.ids.values()))
         for _n, kind, rid, _body, _crc in chunk.rows:
             ids[kind].add(rid)
-        item_ids.update(chunk.item_ids)
-        rows += len(chunk.rows)
-        items += len(chunk.item_ids)
-    if rows != sum(map(len, ids.values())) or items != len(item_ids):
-        return False  # an id used twice
-    for chunk in chunks:
+        items_before = len(self.item_ids)
+        self.item_ids.update(chunk.item_ids)
+        if (sum(map(len, ids.values())) - before != len(chunk.rows)
+                or len(self.item_ids) - items_before != len(chunk.item_ids)):
+            self.unique = False  # an id used twice
         for kind, wanted in chunk.refs.items():
-            if not wanted <= ids[kind]:
-                return False
-    for kind in ("topics", "programs"):
-        parents = [{"id": rid, "parent": parent} for chunk in chunks
-                   for k, rid, parent in chunk.parents if k == kind]
-        if parent_cycles(parents):
+            self.refs[kind] |= wanted
+        self.parents += chunk.parents
+
+    def sound(self) -> bool:
+        from .validate import parent_cycles
+
+        if not self.unique or any(not wanted <= self.ids[kind]
+                                  for kind, wanted in self.refs.items()):
             return False
-    return True
+        return not any(parent_cycles([{"id": rid, "parent": parent}
+                                      for k, rid, parent in self.parents if k == kind])
+                       for kind in ("topics", "programs"))

@@ -299,7 +299,7 @@ def fast_read(directories: list[Path], on_file=None, progress=None,
     """Valid packs read quickly: every file's `Chunk` of store rows, or None when the strict
     reader must run (anything invalid or unusual). Big packs use every core; `on_file`
     receives each file's chunk as it arrives, so the store fills meanwhile."""
-    from .fastcheck import links_are_sound
+    from .fastcheck import Links
 
     paths = [p for d in directories for p in pack_files(d)]
     size = sum(_size(p) for p in paths)
@@ -315,6 +315,7 @@ def fast_read(directories: list[Path], on_file=None, progress=None,
     else:
         results = (_prepare_file(p, limit) for p in paths)
     chunks: list = []
+    links = Links()
     try:
         for done, chunk in enumerate(results, 1):
             if progress is not None:
@@ -324,11 +325,12 @@ def fast_read(directories: list[Path], on_file=None, progress=None,
             chunks.append(chunk)
             if on_file is not None:
                 on_file(chunk)
+            links.add(chunk)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-    return chunks if links_are_sound(chunks) else None
+    return chunks if links.sound() else None
 
 
 def check_packs(directories: list[Path],

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# \Z, not $: `$` also matches before a final newline, which let an id "abc\n" through
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 # ASCII digits only: \d would take '２０１４', which then sorts after every real date
-DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-FISCAL_YEARS = re.compile(r"^FY([0-9]{4})(?:-FY([0-9]{4}))?$")
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+FISCAL_YEARS = re.compile(r"^FY([0-9]{4})(?:-FY([0-9]{4}))?\Z")
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_QUOTE_WORDS = 45
 
 

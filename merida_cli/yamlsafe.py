@@ -198,20 +198,22 @@ def _needs_strict(text: str) -> bool:
         after = text[at + 1: at + 2]
         if before in " \t\n\r[{," and (match.group() == "!" or after not in " \t\n\r,[]{}"):
             return True
-    if text.startswith(("%", "---", "...")) or "\n%" in text or "\n---" in text \
-            or "\n..." in text:
+    if text.startswith(("%", "---", "...")) or _DOCUMENT_MARK.search(text):
         return True  # a directive or more than one document
-    if _ODD_NUMBER.search(text) or any(c in text for c in VERSION_BREAKS):
+    if any(p.search(text) for p in _ODD_NUMBERS) or any(c in text for c in VERSION_BREAKS):
         return True  # a number not written as str(int) would write it, or a U+0085
     return "<<" in text  # a merge key, or the merge tag PyYAML gives a bare <<
 
 
 # a sign before a digit, or a 0x/0o/0b prefix: the strict reader keeps such numbers'
-# text, the fast one cannot (a string field must hold `+1` or `0x1F` as written). The
-# look-behind comes after the first character (`(?<![\w.+-].)` looks at the one before
-# the sign), so the engine skips ahead to a sign or a 0: 4x faster than testing the
-# look-behind at every position of a 2 MiB file
-_ODD_NUMBER = re.compile(r"[-+](?<![\w.+-].)\.?[0-9]|0(?<![\w.].)[xob][0-9a-fA-F]")
+# text, the fast one cannot (a string field must hold `+1` or `0x1F` as written). Two
+# patterns, each starting with the character it looks for, so the engine skips ahead to
+# it; the look-behind (`(?<![\w.+-].)` is the character before the sign) comes last:
+# 3x faster on a 2 MiB file than one alternation testing the look-behind everywhere
+_ODD_NUMBERS = (re.compile(r"[-+](?=\.?[0-9])(?<![\w.+-].)"),
+                re.compile(r"0(?=[xob][0-9a-fA-F])(?<![\w.].)"))
+# a directive or a document marker at the start of a line (one scan for the three)
+_DOCUMENT_MARK = re.compile(r"\n(?:%|---|\.\.\.)")
 
 
 def parse_yaml_fast(text: str) -> object | None:

@@ -8,6 +8,7 @@ import copy
 import json
 
 import pytest
+from conftest import run_cli, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,3 +126,13 @@ def test_the_cache_holds_the_same_records_either_way(tmp_path):
     assert _PROBLEMS == []
     for kind, recs in BUILTIN.items():
         assert fast.kind(kind) == recs
+
+
+@pytest.mark.parametrize("field,value", [("id", "notes\n"), ("date", "2024-05\n")])
+def test_a_final_newline_does_not_make_an_id_or_a_date(tmp_path, field, value):
+    """`$` matched before a final newline: an id "notes\\n" used to validate."""
+    rec = {"id": "notes", "title": "T", "file": "notes.txt", field: value}
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1 and f"field '{field}' must be" in result.err
+    assert "a.json:1:" in result.err
