@@ -294,11 +294,12 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def fast_read(directories: list[Path], on_file=None, progress=None,
-              limit: int = DEFAULT_MAX_FILE_BYTES) -> list | None:
-    """Valid packs read quickly: every file's `Chunk` of store rows, or None when the strict
-    reader must run (anything invalid or unusual). Big packs use every core; `on_file`
-    receives each file's chunk as it arrives, so the store fills meanwhile."""
+def fast_read(directories: list[Path], on_file, progress=None,
+              limit: int = DEFAULT_MAX_FILE_BYTES) -> bool:
+    """Read valid packs quickly, handing each file's `Chunk` of store rows to `on_file` as
+    it arrives (the store fills while other files are parsed): True, or False when the
+    strict reader must run (anything invalid or unusual). Big packs use every core. The
+    chunks are not kept: 100k records' JSON is 130 MB."""
     from .fastcheck import Links
 
     paths = [p for d in directories for p in pack_files(d)]
@@ -314,23 +315,20 @@ def fast_read(directories: list[Path], on_file=None, progress=None,
         results = pool.imap(partial(_prepare_file, limit=limit), paths, chunksize=1)
     else:
         results = (_prepare_file(p, limit) for p in paths)
-    chunks: list = []
     links = Links()
     try:
         for done, chunk in enumerate(results, 1):
             if progress is not None:
                 progress(done, len(paths))
             if chunk is None:
-                return None
-            chunks.append(chunk)
-            if on_file is not None:
-                on_file(chunk)
+                return False
+            on_file(chunk)
             links.add(chunk)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
-    return chunks if links.sound() else None
+    return links.sound()
 
 
 def check_packs(directories: list[Path],
@@ -386,30 +384,31 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
 def _fast_build(directories: list[Path], key: str | None, progress=None,
                 limit: int = DEFAULT_MAX_FILE_BYTES):
     """Read valid packs on the fast path while filling the store: the store, or None when
-    the strict reader must explain a problem. A cache that cannot be written becomes an
-    in-memory store for this run."""
+    the strict reader must explain a problem. A cache that cannot be written (a full disk)
+    is built again in memory for this run."""
     import sqlite3
 
-    from .store import Builder, Store
+    from .store import Builder
 
     gc.disable()  # hundreds of thousands of new objects: the cyclic collector only slows this
     try:
-        builder = Builder(key)
-        try:
-            chunks = fast_read(directories, builder.add, progress, limit)
-        except BaseException:
-            builder.discard()
-            raise
-        if chunks is None:
-            builder.discard()
-            return None
-        if progress is not None:
-            progress(1, 1, "indexing")
-        try:
-            return builder.finish()
-        except (OSError, sqlite3.Error):
-            builder.discard()
-            return Store.from_chunks(chunks, None)
+        for attempt in ([key] if key is not None else []) + [None]:
+            builder = Builder(attempt)
+            try:
+                if not fast_read(directories, builder.add, progress, limit):
+                    builder.discard()
+                    return None
+                if progress is not None:
+                    progress(1, 1, "indexing")
+                return builder.finish()
+            except (OSError, sqlite3.Error):
+                builder.discard()
+                if attempt is None:
+                    raise
+            except BaseException:
+                builder.discard()
+                raise
+        raise AssertionError("unreachable: the last attempt returns or raises")
     finally:
         gc.enable()
 

@@ -140,15 +140,10 @@ class Store:
         chunk = prepare(records)
         if chunk is None:  # tests/test_fastcheck.py: what validate accepts, prepare takes
             raise StoreError("the validated records could not be encoded for the cache")
-        return cls.from_chunks([chunk], key)
-
-    @classmethod
-    def from_chunks(cls, chunks: list, key: str | None) -> Store:
         for attempt_key in ([key] if key is not None else []) + [None]:
             builder = Builder(attempt_key)
             try:
-                for chunk in chunks:
-                    builder.add(chunk)
+                builder.add(chunk)
                 return builder.finish()
             except (OSError, sqlite3.Error):
                 builder.discard()

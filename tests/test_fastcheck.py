@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from merida_cli.fastcheck import prepare
 from merida_cli.load import _parse_plain, builtin_pack, check_packs, load_dataset, pack_files
-from merida_cli.model import KINDS
+from merida_cli.model import KINDS, SLUG
 from merida_cli.validate import Located, check_record
 
 BUILTIN, _PROBLEMS = check_packs([builtin_pack()])
@@ -70,6 +70,8 @@ def test_what_the_fast_check_takes_the_strict_validator_takes_the_same(case):
     chunk = prepare({kind: [copy.deepcopy(rec)]})
     if chunk is None:
         return  # the load goes to the strict validator, which decides
+    if any(not SLUG.match(ref) for refs in chunk.refs.values() for ref in refs):
+        return  # no record has such an id (ids are checked): the link check refuses it
     checked, problems = _strict(kind, rec)
     assert problems == [] and checked is not None, (rec, problems)
     body = json.loads(chunk.rows[0][3])
@@ -136,3 +138,14 @@ def test_a_final_newline_does_not_make_an_id_or_a_date(tmp_path, field, value):
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code == 1 and f"field '{field}' must be" in result.err
     assert "a.json:1:" in result.err
+
+
+def test_a_reference_that_is_not_an_id_fails_the_link_check(tmp_path):
+    """References are plain text to msgspec: the link check is what refuses a bad one."""
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps({
+        "sources": [{"id": "notes", "title": "T", "file": "notes.txt"}],
+        "programs": [{"id": "plan", "name": "P", "topics": ["Not An Id"],
+                      "cite": [{"source": "notes", "quote": "q"}]}]})})
+    result = run_cli("--no-builtin", "--data", pack, "validate")
+    assert result.code == 1 and "a.json:1: program 'plan'" in result.err
+    assert "must be a lower-case id" in result.err

@@ -543,7 +543,7 @@ def test_ctrl_c_during_a_parallel_load_leaves_no_workers(tmp_path, monkeypatch):
              for i in range(3)]
     monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
 
-    def interrupt(entries):
+    def interrupt(chunk):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
