@@ -58,6 +58,11 @@ def read_regular(path, limit: int) -> bytes:
 
 def read_text(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """A pack file's text, refusing what cannot be a record file (size, binary, encoding)."""
+    return _read(path, limit)[1]
+
+
+def _read(path: Path, limit: int) -> tuple[bytes, str]:
+    """A pack file's UTF-8 bytes and text, without a byte-order mark."""
     try:
         raw = read_regular(path, limit)
     except TooBig as exc:
@@ -74,7 +79,9 @@ def read_text(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError([f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})"]) from None
-    return text.lstrip("\ufeff")
+    while raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw, text.lstrip("\ufeff")
 
 
 def parse_file(path: Path, fast: bool = False, limit: int = DEFAULT_MAX_FILE_BYTES) -> object:
@@ -255,11 +262,11 @@ def _parse_plain(path: Path, limit: int):
     """A file as plain data for msgspec, or None: YAML through the fast reader (None when it
     has anything unusual), JSON through json.loads refusing duplicate keys and integers that
     are not written as Python writes them (`-0` keeps its text in a label)."""
-    text = read_text(path, limit)
+    raw, text = _read(path, limit)
     if path.suffix != ".json":
         from .yamlsafe import parse_yaml_fast
 
-        return parse_yaml_fast(text)
+        return parse_yaml_fast(text, raw)
     try:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_plain_int)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError

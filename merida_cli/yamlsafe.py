@@ -186,45 +186,72 @@ def parse_yaml(text: str, name: str) -> object:
 
 
 # Anything that could be a tag (!x), an anchor (&x), an alias (*x), a merge key, a
-# directive or a second document sends a file to the strict reader above. False
-# positives (an asterisk in prose) only cost speed.
-_MARKERS = re.compile(r"[&*!]")
+# directive, a second document, a number whose text the strict reader would keep (+1,
+# 0x1F) or a YAML 1.1 line break sends a file to the strict reader above. False positives
+# (an asterisk in prose) only cost speed. The scan reads the file's UTF-8 bytes, looking
+# for rare bytes with find (memchr) and for signs through one translation: 7 ms on a
+# 2 MiB file where regular expressions over the text took 22 (BENCHMARKS.md).
+_OPENERS = b" \t\n\r[{,"  # what may come before a tag, anchor or alias
+_CLOSERS = b" \t\n\r,[]{}"  # after & or *: not an anchor or alias
 
 
-def _needs_strict(text: str) -> bool:
-    for match in _MARKERS.finditer(text):
-        at = match.start()
-        before = text[at - 1] if at else "\n"
-        after = text[at + 1: at + 2]
-        if before in " \t\n\r[{," and (match.group() == "!" or after not in " \t\n\r,[]{}"):
-            return True
-    if text.startswith(("%", "---", "...")) or _DOCUMENT_MARK.search(text):
+def _sign_classes() -> bytes:
+    """A byte translation for finding a sign that starts a number: ' ' for what may come
+    before a scalar (ASCII but letters, digits, _ . + -), 's' a sign, 'd' a digit or a
+    dot, 'w' the rest: letters, _, and every byte of a non-ASCII character, after which no
+    scalar starts (a sign there is inside text)."""
+    table = bytearray(b"w" * 256)
+    for byte in range(128):
+        if not (chr(byte).isalnum() or chr(byte) in "_.+-"):
+            table[byte] = ord(" ")
+    table[ord("+")] = table[ord("-")] = ord("s")
+    for char in "0123456789.":
+        table[ord(char)] = ord("d")
+    return bytes(table)
+
+
+_SIGN_CLASSES = _sign_classes()
+_PREFIXED = re.compile(rb"0(?=[xob][0-9a-fA-F])(?<![\w.].)")  # 0x1F, 0o17, 0b101
+_DOCUMENT_MARK = re.compile(rb"\n(?:%|---|\.\.\.)")
+
+
+def _needs_strict(text: str, raw: bytes | None = None) -> bool:
+    """Whether the fast reader could read `text` (whose UTF-8 is `raw`) differently."""
+    if raw is None:
+        raw = text.encode("utf-8", "surrogatepass")
+    for marker in b"&*!":
+        at = raw.find(marker)
+        while at >= 0:
+            before = raw[at - 1] if at else 10
+            after = raw[at + 1: at + 2]
+            if before in _OPENERS and (marker == 33 or (after and after[0] not in _CLOSERS)):
+                return True
+            at = raw.find(marker, at + 1)
+    if raw.startswith((b"%", b"---", b"...")) or _DOCUMENT_MARK.search(raw):
         return True  # a directive or more than one document
-    if any(p.search(text) for p in _ODD_NUMBERS) or any(c in text for c in VERSION_BREAKS):
-        return True  # a number not written as str(int) would write it, or a U+0085
-    return "<<" in text  # a merge key, or the merge tag PyYAML gives a bare <<
+    signs = raw.translate(_SIGN_CLASSES)
+    if signs.startswith(b"sd") or b" sd" in signs:
+        return True  # a sign before a digit: the strict reader keeps `+1` as written
+    if _PREFIXED.search(raw) or any(c in text for c in VERSION_BREAKS):
+        return True
+    at = raw.find(b"<")
+    while at >= 0:  # a merge key, or the merge tag PyYAML gives a bare <<
+        if raw[at + 1: at + 2] == b"<":
+            return True
+        at = raw.find(b"<", at + 1)
+    return False
 
 
-# a sign before a digit, or a 0x/0o/0b prefix: the strict reader keeps such numbers'
-# text, the fast one cannot (a string field must hold `+1` or `0x1F` as written). Two
-# patterns, each starting with the character it looks for, so the engine skips ahead to
-# it; the look-behind (`(?<![\w.+-].)` is the character before the sign) comes last:
-# 3x faster on a 2 MiB file than one alternation testing the look-behind everywhere
-_ODD_NUMBERS = (re.compile(r"[-+](?=\.?[0-9])(?<![\w.+-].)"),
-                re.compile(r"0(?=[xob][0-9a-fA-F])(?<![\w.].)"))
-# a directive or a document marker at the start of a line (one scan for the three)
-_DOCUMENT_MARK = re.compile(r"\n(?:%|---|\.\.\.)")
-
-
-def parse_yaml_fast(text: str) -> object | None:
-    """Parse plain-data YAML with ryaml (Rust, several times faster than PyYAML).
+def parse_yaml_fast(text: str, raw: bytes | None = None) -> object | None:
+    """Parse plain-data YAML with ryaml (Rust, several times faster than PyYAML); `raw` is
+    the text's UTF-8 when the caller has it (the file's bytes).
 
     Returns None whenever the strict reader must decide: ryaml missing, any token
     that might be a tag, anchor, alias or merge key, or any parse error (including
     duplicate keys, which ryaml rejects). Records read this way carry no line
     numbers; load.py re-reads strictly when validation has something to report.
     """
-    if _needs_strict(text):
+    if _needs_strict(text, raw):
         return None
     try:
         import ryaml

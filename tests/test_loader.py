@@ -250,7 +250,11 @@ def test_fast_reader_never_accepts_what_the_strict_one_refuses(text):
 
 
 @pytest.mark.parametrize("text", ["a: &x [1]\nb: *x\n", "- !x 1\n", "a: [1,*x]\n", "&a x\n",
-                                  "a: {b: *x}\n", "<<: {a: 1}\n", "--- \na: 1\n---\nb: 2\n"])
+                                  "a: {b: *x}\n", "<<: {a: 1}\n", "--- \na: 1\n---\nb: 2\n",
+                                  "%YAML 1.2\n---\na: 1\n", "a: 1\n...\n", "page: +3\n",
+                                  "page: -.5\n", "a: [1,-2]\n", "+1\n", "page: 0x1F\n",
+                                  "a: {b: 0o17}\n", "a: b\u2028c\n", "a: b\x85c\n",
+                                  "\ufeff%YAML 1.2\n---\na: 1\n"])
 def test_fast_reader_defers_on_yaml_features(text):
     from merida_cli.yamlsafe import parse_yaml_fast
 
@@ -261,3 +265,6 @@ def test_fast_reader_takes_prose_with_symbols():
     from merida_cli.yamlsafe import parse_yaml_fast
 
     assert parse_yaml_fast("a: wh-2022-*-results & more!\n") == {"a": "wh-2022-*-results & more!"}
+    # a sign inside text (after a letter, a digit or an accented letter) is no number
+    assert parse_yaml_fast("d: 2014-09-26\nr: FY2008-FY2010 1-2 é-3\n") == {
+        "d": "2014-09-26", "r": "FY2008-FY2010 1-2 é-3"}
