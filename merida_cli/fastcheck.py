@@ -17,11 +17,19 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from .model import ALT_DATE, CITE, FISCAL_YEARS, ITEM, KINDS, MAX_QUOTE_WORDS, SHA256, SLUG
+from .model import (
+    ALT_DATE,
+    CITE,
+    FISCAL_YEARS,
+    ITEM,
+    KINDS,
+    MAX_NUMBER,
+    MAX_QUOTE_WORDS,
+    SHA256,
+    SLUG,
+)
 from .model import valid_date as _valid_date
 from .store import checksum
-
-MAX_NUMBER = 10 ** 15  # validate.MAX_NUMBER (not imported: validate is not loaded on this path)
 
 _SLUG = Annotated[str, Meta(pattern=SLUG.pattern)]
 _TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agree
@@ -29,7 +37,7 @@ _NUMBER = (Annotated[int, Meta(ge=0, le=MAX_NUMBER)]
            | Annotated[float, Meta(ge=0, le=MAX_NUMBER)])  # NaN fails `ge`, inf `le`
 
 # model.DATE with the month 01-12, the day 01-31 and the year not 0000 (what valid_date
-# checks), so that only a day past the 28th needs the calendar (`_dates_valid`)
+# checks), so that only a day past the 28th needs the calendar (`_add`)
 _DATE = (r"^(?!0000)[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?\Z")
 
 _SCALARS = {

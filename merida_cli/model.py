@@ -16,6 +16,8 @@ DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 FISCAL_YEARS = re.compile(r"^FY([0-9]{4})(?:-FY([0-9]{4}))?\Z")
 SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_QUOTE_WORDS = 45
+MAX_NUMBER = 10 ** 15  # a quadrillion dollars: beyond it a number is a typo, and
+# a 400-digit integer would overflow every float computation
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .model import (
     FISCAL_YEARS,
     ITEM,
     KINDS,
+    MAX_NUMBER,
     MAX_QUOTE_WORDS,
     SHA256,
     SINGULAR,
@@ -179,8 +180,6 @@ class _Checker:
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
 
 
-MAX_NUMBER = 10 ** 15  # a quadrillion dollars: beyond it a number is a typo, and
-# a 400-digit integer would overflow every float computation
 
 
 def _short_repr(value) -> str:
