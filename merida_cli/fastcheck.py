@@ -103,18 +103,22 @@ class Chunk:
     """One file's worth of store rows, made in a worker and inserted by the main process.
 
     rows: (n, kind, id, JSON body, checksum), n counting from 1 in the file; topic_rows:
-    (kind, topic, n); item_rows: (item id, structure id); refs: {kind: ids referenced};
-    parents: (kind, id, parent); item_ids: every item id; counts: records per kind. Plain
-    tuples of text, bytes and ints: sending it between processes is nearly a copy."""
+    (kind, topic, n); item_rows: (item id, structure id); ids: {kind: record ids};
+    item_ids: every item id; refs: {kind: ids referenced}; parents: (kind, id, parent).
+    Plain lists of text, bytes and ints: sending it between processes is nearly a copy."""
 
     def __init__(self):
         self.rows: list[tuple] = []
         self.topic_rows: list[tuple] = []
         self.item_rows: list[tuple] = []
+        self.ids: dict[str, list[str]] = {}
+        self.item_ids: list[str] = []
         self.refs: dict[str, set] = {kind: set() for kind in _REF_KINDS}
         self.parents: list[tuple] = []
-        self.item_ids: list[str] = []
-        self.counts: dict[str, int] = {}
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: len(ids) for kind, ids in self.ids.items()}
 
 
 def prepare(document) -> Chunk | None:
@@ -123,17 +127,24 @@ def prepare(document) -> Chunk | None:
     in file order."""
     if not isinstance(document, dict):
         return None
-    chunk = Chunk()
+    records = {}
     for kind, raw in document.items():
         if kind not in _LISTS or not (raw is None or isinstance(raw, list)):
             return None
         try:
-            records = msgspec.convert(raw or [], _LISTS[kind])
+            records[kind] = msgspec.convert(raw or [], _LISTS[kind])
         except Exception:  # noqa: BLE001 - a type error, a lone surrogate (UnicodeError),
             return None  # nesting too deep: whatever msgspec refuses, validate explains
+    return _chunk(records)
+
+
+def _chunk(records: dict[str, list]) -> Chunk | None:
+    """The rows of a file's checked structs, by kind in file order; None if one fails."""
+    chunk = Chunk()
+    for kind, recs in records.items():
         plan = _PLANS[kind]
-        chunk.counts[kind] = chunk.counts.get(kind, 0) + len(records)
-        for rec in records:
+        chunk.ids.setdefault(kind, [])
+        for rec in recs:
             if not _add(chunk, kind, plan, rec):
                 return None
     return chunk
@@ -194,6 +205,7 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         return False
     n = len(chunk.rows) + 1
     chunk.rows.append((n, kind, rid, body, checksum(kind, rid, body)))
+    chunk.ids[kind].append(rid)
     if topics:
         refs["topics"].update(topics)
         chunk.topic_rows += [(kind, topic, n) for topic in topics]
@@ -213,14 +225,14 @@ class Links:
         self.unique = True
 
     def add(self, chunk: Chunk) -> None:
-        ids, before = self.ids, sum(map(len, self.ids.values()))
-        for _n, kind, rid, _body, _crc in chunk.rows:
-            ids[kind].add(rid)
-        items_before = len(self.item_ids)
+        for kind, ids in chunk.ids.items():
+            known = self.ids[kind]
+            before = len(known)
+            known.update(ids)
+            self.unique &= len(known) - before == len(ids)  # else an id used twice
+        before = len(self.item_ids)
         self.item_ids.update(chunk.item_ids)
-        if (sum(map(len, ids.values())) - before != len(chunk.rows)
-                or len(self.item_ids) - items_before != len(chunk.item_ids)):
-            self.unique = False  # an id used twice
+        self.unique &= len(self.item_ids) - before == len(chunk.item_ids)
         for kind, wanted in chunk.refs.items():
             self.refs[kind] |= wanted
         self.parents += chunk.parents
