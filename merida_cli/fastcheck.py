@@ -17,21 +17,12 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from .model import (
-    ALT_DATE,
-    CITE,
-    FISCAL_YEARS,
-    ITEM,
-    KINDS,
-    MAX_NUMBER,
-    MAX_QUOTE_WORDS,
-    SHA256,
-    SLUG,
-)
+from . import model
+from .model import KINDS, MAX_NUMBER, MAX_QUOTE_WORDS
 from .model import valid_date as _valid_date
 from .store import checksum
 
-_SLUG = Annotated[str, Meta(pattern=SLUG.pattern)]
+_SLUG = Annotated[str, Meta(pattern=model.SLUG.pattern)]
 _TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agree
 _NUMBER = (Annotated[int, Meta(ge=0, le=MAX_NUMBER)]
            | Annotated[float, Meta(ge=0, le=MAX_NUMBER)])  # NaN fails `ge`, inf `le`
@@ -44,8 +35,8 @@ _SCALARS = {
     # a reference is only text here: it must name a record, whose id is checked (Links);
     # each pattern is a call back into Python's re (a third of the check's time)
     "slug": _SLUG, "ref": str, "str": _TEXT, "text": _TEXT,
-    "sha256": Annotated[str, Meta(pattern=SHA256.pattern)],
-    "fiscal_years": Annotated[str, Meta(pattern=FISCAL_YEARS.pattern)],
+    "sha256": Annotated[str, Meta(pattern=model.SHA256.pattern)],
+    "fiscal_years": Annotated[str, Meta(pattern=model.FISCAL_YEARS.pattern)],
     "date": Annotated[str, Meta(pattern=_DATE)],
     "number": _NUMBER,
     "bool": bool,
@@ -70,9 +61,9 @@ def _struct(name: str, schema: dict):
 
 
 _NESTED: dict = {}
-_NESTED["cites"] = _struct("Cite", CITE)
-_NESTED["alt_dates"] = _struct("AltDate", ALT_DATE)
-_NESTED["items"] = _struct("Item", ITEM)
+_NESTED["cites"] = _struct("Cite", model.CITE)
+_NESTED["alt_dates"] = _struct("AltDate", model.ALT_DATE)
+_NESTED["items"] = _struct("Item", model.ITEM)
 _LISTS = {kind: list[_struct(kind.title(), schema)] for kind, schema in KINDS.items()}
 
 
@@ -94,7 +85,7 @@ class _Plan:
 
 
 _PLANS = {kind: _Plan(schema) for kind, schema in KINDS.items()}
-_REF_KINDS = sorted({s.ref for schema in (*KINDS.values(), CITE, ITEM, ALT_DATE)
+_REF_KINDS = sorted({s.ref for schema in (*KINDS.values(), model.CITE, model.ITEM, model.ALT_DATE)
                      for s in schema.values() if s.ref})
 _encode = msgspec.json.Encoder().encode
 
