@@ -183,10 +183,16 @@ class Store:
         return [(row[0], _record(*row)) for row in rows]
 
     def ids(self) -> list[str]:
-        ids = [rid for (rid,) in self._query("SELECT id FROM records ORDER BY seq")]
-        if not all(isinstance(rid, str) for rid in ids):
-            raise StoreError("a record id in the cache is not text")
-        return ids
+        """Every record id, kind by kind (model order), each kind in file order: the order a
+        store built from the strict validator's records has too, so a 'did you mean' (the
+        first of equally close ids) does not depend on which path built the cache."""
+        from .model import KIND_ORDER
+
+        rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
+        rows = self._query("SELECT kind, id FROM records ORDER BY seq")
+        if not all(isinstance(rid, str) and kind in rank for kind, rid in rows):
+            raise StoreError("a record id in the cache is not text, or its kind unknown")
+        return [rid for _kind, rid in sorted(rows, key=lambda row: rank[row[0]])]
 
     def with_topics(self, kind: str, topics: set[str]) -> list[dict]:
         """Records of a kind carrying any of the topics, in file order (one parameter,

@@ -191,7 +191,9 @@ def parse_yaml(text: str, name: str) -> object:
 # (an asterisk in prose) only cost speed. The scan reads the file's UTF-8 bytes, looking
 # for rare bytes with find (memchr) and for signs through one translation: 7 ms on a
 # 2 MiB file where regular expressions over the text took 22 (BENCHMARKS.md).
-_OPENERS = b" \t\n\r[{,"  # what may come before a tag, anchor or alias
+# what may come before a tag, anchor or alias; ':' too, as in flow a JSON-like key takes
+# its value without a space: {"a":&x 1, "b":*x} or {"a":!!binary aGk=}
+_OPENERS = b" \t\n\r[{,:"
 _CLOSERS = b" \t\n\r,[]{}"  # after & or *: not an anchor or alias
 
 
@@ -219,6 +221,8 @@ def _needs_strict(text: str, raw: bytes | None = None) -> bool:
     """Whether the fast reader could read `text` (whose UTF-8 is `raw`) differently."""
     if raw is None:
         raw = text.encode("utf-8", "surrogatepass")
+    if b"\xef\xbb\xbf" in raw:  # a BOM past the start: the parser skips one that opens a
+        return True  # line, so `\ufeff+1` or `\ufeff*x` would begin a scalar or an alias
     for marker in b"&*!":
         at = raw.find(marker)
         while at >= 0:
