@@ -200,6 +200,28 @@ def test_unwritable_cache_directory_even_as_root(cli, tmp_path, monkeypatch):
     assert not list((tmp_path / "cache").glob("packs-*"))
 
 
+@pytest.mark.parametrize("step", ["add", "finish"])
+def test_a_cache_write_that_fails_midway_is_redone_in_memory(cli, tmp_path, monkeypatch, step):
+    """A full disk while the cache is written: the command still answers, and neither a
+    cache nor a temp file is left behind."""
+    import sqlite3
+
+    from merida_cli import store
+
+    real = getattr(store.Builder, step)
+
+    def full_disk(self, *args):
+        if self.key is not None:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, *args)
+
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store.Builder, step, full_disk)
+    result = cli("pillars", "--json")
+    assert result.code == 0 and len(result.json()) == 4 and result.err == ""
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
 def test_cache_dir_is_a_file(cli, tmp_path, monkeypatch):
     f = tmp_path / "file"
     f.write_text("x")
