@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .errors import MeridaError, StoreError
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # what every command needs, written on the cold load
 SCHEMA = """
@@ -306,16 +306,24 @@ class Store:
 
 
 def _doc_row(row: tuple) -> tuple:
-    """A search document row, its topic and name lists parsed; a broken row is StoreError."""
-    try:
-        topics, names = json.loads(row[4]), json.loads(row[5])
-    except (TypeError, ValueError):
-        raise StoreError("a cached search document is not JSON") from None
-    texts = row[6:]
-    if not (isinstance(topics, list) and isinstance(names, list) and isinstance(row[2], str)
-            and isinstance(row[3], str) and all(isinstance(t, str) for t in texts)):
+    """A search document row, its topic and name lists split; a broken row is StoreError."""
+    if not all(isinstance(cell, str) for cell in row[2:]):
         raise StoreError("a cached search document does not match its table")
-    return (*row[:4], topics, names, *texts)
+    return (*row[:4], _split(row[4]), _split(row[5]), *row[6:])
+
+
+# a document's topics (ids) and names (folded: letters, digits and spaces) never hold a
+# line break, so one joins them: splitting is 4 ms of a 100k-pack search that json.loads
+# of 3,000 little lists took
+_LIST_SEPARATOR = "\n"
+
+
+def _joined(values: list[str]) -> str:
+    return _LIST_SEPARATOR.join(values)
+
+
+def _split(text: str) -> list[str]:
+    return text.split(_LIST_SEPARATOR) if text else []
 
 
 def checksum(kind: str, rid: str, body: bytes) -> int:
@@ -439,7 +447,7 @@ def _fill_search(conn: sqlite3.Connection, documents: list[tuple]) -> None:
     doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
     for doc, (kind, rid, title, topics, names, title_text, body_text, quotes,
               labels) in enumerate(documents, 1):
-        doc_rows.append((doc, kind, rid, title, _dumps(topics), _dumps(names)))
+        doc_rows.append((doc, kind, rid, title, _joined(topics), _joined(names)))
         name_rows += [(n, doc) for n in names]
         topic_rows += [(t, doc) for t in topics]
         fts_rows.append((doc, title_text, labels, body_text, quotes))
