@@ -222,16 +222,15 @@ class Store:
         has added them (for every later run too), else an in-memory copy for this run."""
         if _has_search(self.conn):
             return self.conn
-        documents = self._documents()
         if self.path is None:
-            _fill_search(self.conn, documents)
+            _fill_search(self.conn, self._documents())
             return self.conn
         try:
             writer = sqlite3.connect(str(self.path), timeout=30)
             try:
                 writer.execute("BEGIN IMMEDIATE")  # one builder at a time; others wait
                 if not _has_search(writer):
-                    _fill_search(writer, documents)
+                    _fill_search(writer, self._documents())
                 writer.commit()
             finally:
                 writer.close()
@@ -239,32 +238,37 @@ class Store:
                 return self.conn
         except (OSError, sqlite3.Error):
             pass
-        memory = sqlite3.connect(":memory:")
-        _fill_search(memory, documents)
+        memory = sqlite3.connect(":memory:")  # the documents again: a rare case
+        _fill_search(memory, self._documents())
         return memory
 
-    def _documents(self) -> list[tuple]:
-        """Every record's search documents, with the folded topic labels."""
+    def _documents(self):
+        """Every record's search documents, with the folded topic labels, a batch at a time:
+        big packs fold on the other cores while the index takes the batches already done."""
         from .text import fold
 
         topics = self.kind("topics")
         labels = {t["id"]: fold(t["label"]) for t in topics}
         rows = self._query("SELECT kind, id, body, crc FROM records ORDER BY seq")
+        pool = None
         if len(rows) > PARALLEL_RECORDS and (os.cpu_count() or 1) > 1:
             import multiprocessing
 
             workers = os.cpu_count() or 1
-            size = -(-len(rows) // (workers * 4))
+            size = -(-len(rows) // (workers * 8))
             chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_documents_of, chunks, chunksize=1)
-            docs = [d for part in parts for d in part]
+            pool = multiprocessing.get_context("fork").Pool(workers)
+            from functools import partial
+
+            parts = pool.imap(partial(_documents_of, labels=labels), chunks, chunksize=1)
         else:
-            docs = _documents_of(rows)
-        return [(doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes,
-                 " ".join(labels.get(t, "") for t in doc_topics))
-                for doc_kind, rid, title, doc_topics, names, title_text, body_text, quotes
-                in docs]
+            parts = [_documents_of(rows, labels)]
+        try:
+            yield from parts
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
 
     def has_term(self, term: str) -> bool:
         return bool(self._search_query("SELECT 1 FROM terms WHERE term = ?", (term,)))
@@ -417,9 +421,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _documents_of(rows: list[tuple]) -> list[tuple]:
+def _documents_of(rows: list[tuple], labels: dict[str, str]) -> list[tuple]:
     """Search documents of cached (kind, id, JSON, checksum) rows: each record and its
-    structure items. Pure and picklable, so big packs fold their texts on every core."""
+    structure items, with their topics' folded labels. Pure and picklable, so big packs
+    fold their texts on every core."""
     from .search import document
 
     docs = []
@@ -427,8 +432,10 @@ def _documents_of(rows: list[tuple]) -> list[tuple]:
         kind, rec = row[0], _record(*row)
         for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
             d = document(doc_kind, doc_rec)
-            docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []),
-                         d["names"], d["title_text"], d["body_text"], d["quote_text"]))
+            topics = doc_rec.get("topics", [])
+            docs.append((doc_kind, doc_rec["id"], d["title"], topics, d["names"],
+                         d["title_text"], d["body_text"], d["quote_text"],
+                         " ".join(labels.get(t, "") for t in topics)))
     return docs
 
 
@@ -440,23 +447,27 @@ def _has_search(conn: sqlite3.Connection) -> bool:
     return rows == [("1",)]
 
 
-def _fill_search(conn: sqlite3.Connection, documents: list[tuple]) -> None:
-    """Create and fill the search tables (the FTS index after its rows, then the indexes)."""
+def _fill_search(conn: sqlite3.Connection, batches) -> None:
+    """Create and fill the search tables from batches of documents as they come (the
+    indexes after the rows)."""
     conn.executescript("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
                        + SEARCH_SCHEMA)
-    doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
-    for doc, (kind, rid, title, topics, names, title_text, body_text, quotes,
-              labels) in enumerate(documents, 1):
-        doc_rows.append((doc, kind, rid, title, _joined(topics), _joined(names)))
-        name_rows += [(n, doc) for n in names]
-        topic_rows += [(t, doc) for t in topics]
-        fts_rows.append((doc, title_text, labels, body_text, quotes))
-    conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
-    conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
-    conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", topic_rows)
-    conn.executemany(
-        "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
-        fts_rows)
+    doc = 0
+    for documents in batches:
+        doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
+        for (kind, rid, title, topics, names, title_text, body_text, quotes,
+             labels) in documents:
+            doc += 1
+            doc_rows.append((doc, kind, rid, title, _joined(topics), _joined(names)))
+            name_rows += [(n, doc) for n in names]
+            topic_rows += [(t, doc) for t in topics]
+            fts_rows.append((doc, title_text, labels, body_text, quotes))
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
+        conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
+        conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", topic_rows)
+        conn.executemany(
+            "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
+            fts_rows)
     conn.executescript(SEARCH_INDEXES)
     conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('search', '1')")

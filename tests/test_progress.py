@@ -161,3 +161,20 @@ def test_search_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     assert result.code == 0 and [h["id"] for h in result.json()] == ["e1"]
     monkeypatch.undo()
     assert not _has_search_tables(built)
+
+
+@pytest.mark.parametrize("query", ["straw purchases", "merida", "firearms trafficking"])
+def test_a_search_index_folded_on_every_core_finds_what_one_process_finds(tmp_path,
+                                                                          monkeypatch, query):
+    """Big packs fold their search documents in worker processes, a batch at a time, while
+    the index takes the batches done (store.PARALLEL_RECORDS): same hits, no workers left."""
+    import multiprocessing
+
+    from merida_cli import store
+
+    serial = run_cli("search", query, "--json")
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "parallel"))
+    monkeypatch.setattr(store, "PARALLEL_RECORDS", 0)
+    parallel = run_cli("search", query, "--json")
+    assert parallel.code == serial.code == 0 and parallel.json() == serial.json()
+    assert multiprocessing.active_children() == []
