@@ -192,7 +192,7 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
 
     records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
                                        limit or DEFAULT_MAX_FILE_BYTES)
-    warnings = duplicate_warnings(records) if not problems else []
+    warnings = duplicate_warnings(records, progress=progress) if not problems else []
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
 
 

@@ -387,20 +387,23 @@ FUZZY_LIMIT = 1500  # records of one kind and year compared pairwise; more: exac
 _SHINGLE = 10  # words in a row two quotes of one source share when they cite one passage
 
 
-def duplicate_warnings(records: dict[str, list[dict]],
-                       threshold: int = DUPLICATE_SCORE) -> list[str]:
+def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICATE_SCORE,
+                       progress=None) -> list[str]:
     """Pairs of records of one kind that look like one happening or claim: dates agreeing
     down to the month (at the coarser precision), near-identical titles or one cited
     passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
     measure, amount, recipient and period without `same_as` / `conflicts_with`).
 
     Records are compared within their year (titles by RapidFuzz, passages by index); a year with more
-    than FUZZY_LIMIT records of a kind (a generated pack) is checked for identical titles."""
+    than FUZZY_LIMIT records of a kind (a generated pack) is checked for identical titles.
+    `progress(done, total, label)` hears of each kind compared."""
     from .text import fold
 
     source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
     warnings = []
-    for kind, field_name in _NAMED_BY.items():
+    for done, (kind, field_name) in enumerate(_NAMED_BY.items()):
+        if progress is not None:
+            progress(done, len(_NAMED_BY), "looking for look-alike records")
         by_year: dict[str, list] = {}
         for rec in records.get(kind, []):
             date = _record_date(rec, source_dates)
