@@ -243,7 +243,9 @@ def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES):
         chunk = prepare(document) if document is not None else None
         if chunk is not None:
             return chunk
-        located = locate_records(path, parse_file(path, True, limit), limit)
+        if document is None or path.suffix == ".json":  # JSON again, keeping numbers' text
+            document = parse_file(path, False, limit)
+        located = locate_records(path, document, limit)
     except (DataError, MeridaError):
         return None
     from .validate import check_record
