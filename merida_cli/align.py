@@ -1,19 +1,24 @@
 """Programs aligned by topic over their whole history: compare, crosswalk, diff, gaps.
 
-A program's evidence is every structure it had (objectives, baskets, pillars, goals,
-action plans), each item carrying the topics its own quotes support. A program with no
-structure of its own is read through its sub-programs' structures, then its sub-program
-records, then its own record, so any two programs can be compared. Pure functions: no
-printing, no files.
+A program's components are every structure it had (objectives, baskets, pillars, goals,
+action plans, commitments), each item carrying the topics its own quotes support; a
+program with no structure of its own is read through its sub-programs' structures, then
+its sub-program records, then its own record, so any two programs can be compared.
+Its evidence is those components (stated intent) and everything else the data holds
+about it and its sub-programs (reported practice: evidence.py). Topic presence and gaps
+are judged on the evidence; the crosswalk maps components. Pure functions: no printing,
+no files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import evidence as ev_
 from .errors import MeridaError, UsageError
 from .model import record_cites, valid_date, year_of
 from .query import children_of, current_structure, program_period, structures_of
+from .text import fold
 
 TOP_LEVEL_TYPES = ("initiative", "framework")
 
@@ -28,6 +33,12 @@ class Side:
     available: int  # structures before --structure / --as-of narrowed them
     narrowed: str = ""  # how they were narrowed, for the method line
     components: list[tuple[dict, list[str]]] = field(default_factory=list)  # (evidence, topics)
+    practice: list[tuple[dict, list[str]]] = field(default_factory=list)  # reported practice
+
+    @property
+    def evidence(self) -> list[tuple[dict, list[str]]]:
+        """Everything a judgement about this program rests on."""
+        return self.components + self.practice
 
     @property
     def id(self) -> str:
@@ -55,16 +66,6 @@ def _source(rec: dict) -> str | None:
     return rec.get("source") or (cites[0]["source"] if cites else None)
 
 
-def item_evidence(item: dict, structure: dict) -> dict:
-    """What a reader needs to find an item again: `merida show ID` resolves every id."""
-    return {"id": item["id"], "title": item["title"], "number": item.get("number"),
-            "structure": structure["id"], "adopted": structure.get("adopted"),
-            "source": _source(item)}
-
-
-def program_evidence(program: dict) -> dict:
-    return {"id": program["id"], "title": program["name"], "number": None, "structure": None,
-            "adopted": program.get("start"), "source": _source(program)}
 
 
 def _own_or_children_structures(ds, pid: str) -> tuple[str, list[dict]]:
@@ -84,7 +85,9 @@ def side(ds, pid: str, chosen: set[str] = frozenset(), as_of: str | None = None)
         children = children_of(ds, pid)
         records = children or [program]
         out = Side(program, "sub-programs" if children else "program", [], 0)
-        out.components = [(program_evidence(p), list(p.get("topics", []))) for p in records]
+        out.components = [(ev_.program_piece(ds, p), list(p.get("topics", [])))
+                          for p in records]
+        out.practice = ev_.practice(ds, ev_.family(ds, pid), as_of)
         return out
     out = Side(program, basis, structures, len(structures))
     mine = [s for s in structures if s["id"] in chosen]
@@ -100,8 +103,10 @@ def side(ds, pid: str, chosen: set[str] = frozenset(), as_of: str | None = None)
         out.narrowed = ", ".join(filter(None, [out.narrowed, f"adopted by {as_of}"]
                                         + ([f"{undated} undated left out"] if undated else [])))
         out.structures = kept
-    out.components = [(item_evidence(item, s), list(item.get("topics", [])))
+    out.components = [(ev_.item_piece(item, s), list(item.get("topics", [])))
                       for s in out.structures for item in s["items"]]
+    if not mine:  # --structure asks about those structures alone
+        out.practice = ev_.practice(ds, ev_.family(ds, pid), as_of)
     return out
 
 
@@ -154,11 +159,17 @@ def side_phrase(s: Side) -> str:
     return f"{head}, {count}"
 
 
-def method_line(*all_sides: Side) -> str:
+def method_line(*all_sides: Side, components: bool = False) -> str:
     every = all(not s.narrowed for s in all_sides)
-    what = ("topics of every structure each program had" if every
-            else "topics of the selected structures of each program")
-    return f"{what}: " + "; ".join(side_phrase(s) for s in all_sides)
+    if components:  # the crosswalk maps structure items, not the whole record
+        what = ("components of every structure each program had" if every
+                else "components of the selected structures of each program")
+        return f"{what}: " + "; ".join(side_phrase(s) for s in all_sides)
+    what = ("every structure item and commitment each program had (stated intent) and every "
+            "assessment, event, figure, funding line and follow-through report about it or "
+            "its sub-programs (reported practice); bookkeeping topics apart" if every
+            else "the items of the selected structures of each program (stated intent)")
+    return f"weighed {what}: " + "; ".join(side_phrase(s) for s in all_sides)
 
 
 def header(ds, s: Side) -> dict:
@@ -186,26 +197,58 @@ def header(ds, s: Side) -> dict:
 STATUS = {(True, True): "both", (True, False): "only-a", (False, True): "only-b"}
 
 
-def topic_rows(ds, a: Side, b: Side) -> list[dict]:
-    """One row per topic either side carries, in vocabulary order, with the evidence."""
-    rows = []
+def _carrying(evidence: list[tuple[dict, list[str]]], tid: str) -> list[dict]:
+    """The pieces of evidence carrying a topic, strongest first, each piece once."""
+    seen, out = set(), []
+    for piece, topics in sorted(evidence, key=lambda e: ev_.rank(e[0])):
+        key = (piece["kind"], piece["id"], piece.get("commitment"))
+        if tid in topics and key not in seen:
+            seen.add(key)
+            out.append(piece)
+    return out
+
+
+def disputed(claims: dict | None, left: list[dict]) -> dict | bool:
+    """Sources disagreeing on whether B's topic is new: a source calls it new while another
+    calls it continued or A's own evidence carries it; or a source calls it continued while
+    A has no evidence of it. False when no source takes a side against another."""
+    if not claims:
+        return False
+    new, continued = claims["new"], claims["continued"]
+    if new and (continued or left):
+        return {"new": new, "continued": continued or left[:1]}
+    if continued and not left:
+        return {"new": [], "continued": continued}
+    return False
+
+
+def topic_rows(ds, a: Side, b: Side) -> tuple[list[dict], list[dict]]:
+    """One row per topic either side's evidence carries, in vocabulary order: the policy
+    topics, and apart from them the bookkeeping topics (`policy: false`)."""
+    claims = ev_.novelty_claims(ds, ev_.family(ds, a.id), ev_.family(ds, b.id)) \
+        if not (a.narrowed or b.narrowed) else {}
+    rows, bookkeeping = [], []
     for topic in ds.records["topics"]:
         tid = topic["id"]
-        left = [ev for ev, topics in a.components if tid in topics]
-        right = [ev for ev, topics in b.components if tid in topics]
-        if left or right:
-            status = STATUS[bool(left), bool(right)]
-            rows.append({"topic": tid, "label": topic["label"], "status": status,
-                         "a": left, "b": right,
-                         "only": {"only-a": "a", "only-b": "b"}.get(status)})
-    return rows
+        left, right = _carrying(a.evidence, tid), _carrying(b.evidence, tid)
+        if not (left or right):
+            continue
+        status = STATUS[bool(left), bool(right)]
+        row = {"topic": tid, "label": topic["label"], "status": status,
+               "a": left, "b": right, "only": {"only-a": "a", "only-b": "b"}.get(status),
+               "strength": {"a": ev_.strength_of(p["kind"] for p in left),
+                            "b": ev_.strength_of(p["kind"] for p in right)},
+               "disputed": disputed(claims.get(tid), left)}
+        (rows if topic.get("policy", True) else bookkeeping).append(row)
+    return rows, bookkeeping
 
 
 def compare(ds, a: str, b: str, structures=(), as_of=None) -> dict:
-    """Two programs aligned by topic over every structure each had."""
+    """Two programs aligned by topic on all the evidence each has."""
     sa, sb = sides(ds, a, b, structures, as_of)
+    rows, bookkeeping = topic_rows(ds, sa, sb)
     return {"a": header(ds, sa), "b": header(ds, sb), "method": method_line(sa, sb),
-            "topics": topic_rows(ds, sa, sb)}
+            "topics": rows, "bookkeeping": bookkeeping}
 
 
 def _matches(own: list[tuple[dict, list[str]]], other: list[tuple[dict, list[str]]]):
@@ -224,20 +267,24 @@ def _matches(own: list[tuple[dict, list[str]]], other: list[tuple[dict, list[str
 def crosswalk(ds, a: str, b: str, structures=(), as_of=None) -> dict:
     """For each component of A the components of B sharing its topics, and the reverse."""
     sa, sb = sides(ds, a, b, structures, as_of)
-    return {"a": header(ds, sa), "b": header(ds, sb), "method": method_line(sa, sb),
-            "by": "component",
+    return {"a": header(ds, sa), "b": header(ds, sb),
+            "method": method_line(sa, sb, components=True), "by": "component",
             "a_to_b": _matches(sa.components, sb.components),
             "b_to_a": _matches(sb.components, sa.components)}
 
 
 def diff(ds, a: str, b: str, structures=(), as_of=None) -> dict:
-    """By topic, what B added (only B), dropped (only A) and continued (both)."""
+    """By policy topic, what B added (only B's evidence), dropped (only A's) and continued
+    (both); bookkeeping topics apart, never added or dropped."""
     sa, sb = sides(ds, a, b, structures, as_of)
     out = {"a": sa.id, "b": sb.id, "method": method_line(sa, sb),
-           "added": [], "dropped": [], "continued": []}
+           "added": [], "dropped": [], "continued": [], "bookkeeping": []}
     key = {"only-b": "added", "only-a": "dropped", "both": "continued"}
-    for row in topic_rows(ds, sa, sb):
-        out[key[row["status"]]].append({k: row[k] for k in ("topic", "label", "a", "b")})
+    keep = ("topic", "label", "status", "a", "b", "strength", "disputed")
+    rows, bookkeeping = topic_rows(ds, sa, sb)
+    for row in rows:
+        out[key[row["status"]]].append({k: row[k] for k in keep})
+    out["bookkeeping"] = [{k: row[k] for k in keep} for row in bookkeeping]
     return out
 
 
@@ -262,22 +309,90 @@ def top_level(ds) -> tuple[list[Side], list[str]]:
     return used, left_out
 
 
+NEAR = 25  # percent of a recommendation's content words an evidence text must share,
+NEAR_WORDS = 2  # and at least this many of them
+_STOP = set("""a an and are as at be been by for from has have in into is it its of on or
+    that the their this to was were which with will would should more than other also
+    mexico mexican united states us government governments both""".split())
+
+
+def content_words(text: str) -> set[str]:
+    """A text's content words, cut to six letters (trafficking ~ traffic), stop words out."""
+    import re
+
+    return {w[:6] for w in re.findall(r"[a-z0-9]+", fold(text))
+            if len(w) > 2 and w not in _STOP}
+
+
+def nearness(words: set[str], piece: dict) -> tuple[int, list[str]]:
+    """How much of a recommendation (its content words) an evidence piece's title and quote
+    share, in percent, and the shared words."""
+    if not words:
+        return 0, []
+    other = content_words(" ".join(filter(None, [piece.get("title"), piece.get("quote")])))
+    shared = sorted(words & other)
+    return round(100 * len(shared) / len(words)), shared
+
+
+def is_near(near: dict | None, words: int) -> bool:
+    """Near: a quarter of the recommendation's content words, and two of them (one for a
+    recommendation of two words or fewer)."""
+    return bool(near) and near["score"] >= NEAR and \
+        len(near["shared"]) >= min(NEAR_WORDS, max(1, words // 2))
+
+
+def nearest(ds, rec: dict, used: list[Side], families: dict | None = None) -> dict | None:
+    """The evidence piece nearest a recommendation among those carrying one of its topics
+    or a broader one (a piece on courts speaks to police), with how near it is; None when
+    no piece carries one."""
+    families = {} if families is None else families
+
+    def covers(topics) -> set[str]:
+        out: set[str] = set()
+        for tid in topics:
+            if tid not in families:
+                families[tid] = ds.topic_family(tid)
+            out |= families[tid]
+        return out
+
+    wanted = set(rec.get("topics", []))
+    words = content_words(rec["text"])
+    best = None
+    for s in used:
+        for piece, topics in s.evidence:
+            if not wanted & covers(topics):
+                continue
+            score, shared = nearness(words, piece)
+            if best is None or score > best[0] or (score == best[0] and
+                                                   ev_.rank(piece) < ev_.rank(best[2])):
+                best = (score, shared, piece, s.id)
+    if best is None:
+        return None
+    score, shared, piece, pid = best
+    return {"program": pid, "id": piece["id"], "kind": piece["kind"], "title": piece["title"],
+            "date": piece.get("date"), "source": piece.get("source"),
+            "quote": piece.get("quote"), "score": score, "shared": shared}
+
+
 def gaps(ds, program: str | None = None) -> dict:
-    """Recommendations whose topics no item of the programs' structures carries, and items
-    no recommendation speaks to. Without a program: the top-level initiatives and frameworks."""
+    """Recommendations the programs' evidence does not address (no piece carrying one of
+    their topics is near in text), and items no recommendation speaks to. Without a
+    program: the top-level initiatives and frameworks."""
     if program:
         used, left_out = [side(ds, ds.resolve_program(program))], []
     else:
         used, left_out = top_level(ds)
-    covered: set[str] = set()
-    for s in used:
-        for _ev, topics in s.components:
-            for tid in topics:
-                covered |= ds.topic_family(tid)
     recs = ds.records["recommendations"]
-    unaddressed = [{"id": r["id"], "text": r["text"], "source": r.get("source"),
-                    "topics": r.get("topics", [])}
-                   for r in recs if r.get("topics") and not set(r["topics"]) & covered]
+    addressed, unaddressed = [], []
+    families: dict[str, set[str]] = {}
+    for r in recs:
+        if not r.get("topics"):
+            continue
+        near = nearest(ds, r, used, families)
+        entry = {"id": r["id"], "text": r["text"], "source": r.get("source"),
+                 "topics": r.get("topics", []), "nearest": near}
+        near_enough = is_near(near, len(content_words(r["text"])))
+        (addressed if near_enough else unaddressed).append(entry)
     spoken: set[str] = set()
     for r in recs:
         for tid in r.get("topics", []):
@@ -289,16 +404,19 @@ def gaps(ds, program: str | None = None) -> dict:
             "method": gaps_method(used, left_out, len(recs), bool(program)),
             "programs": [s.id for s in used],
             "recommendations_unaddressed": unaddressed,
+            "recommendations_addressed": addressed,
             "components_without_recommendations": unspoken}
 
 
 def gaps_method(used: list[Side], left_out: list[str], n_recs: int, one: bool) -> str:
-    rule = ("a recommendation counts as addressed when an item carries one of its topics "
-            "or a broader topic it belongs to")
+    rule = (f"a recommendation counts as addressed when a piece of the program's evidence "
+            f"(a structure item or commitment, an assessment, event, figure, funding line or "
+            f"follow-through report) carries one of its topics or a broader one and shares at "
+            f"least {NEAR}% and {NEAR_WORDS} of its content words (one of two); the nearest "
+            f"piece is shown either way")
     phrases = "; ".join(side_phrase(s) for s in used)
     if one:
-        return (f"all {n_recs} recommendations against the topics of every structure "
-                f"the program had ({rule}): {phrases}")
+        return f"all {n_recs} recommendations against the program's evidence ({rule}): {phrases}"
     text = (f"all {n_recs} recommendations against the top-level initiatives and frameworks, "
             f"not every sub-program ({rule}): {phrases}")
     if left_out:

@@ -138,11 +138,14 @@ class Catalog:
             raise UsageError("empty search query")
         return Hits(Searcher(self.dataset).search(text, set(kinds), limit))
 
-    def compare(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
-        """Two programs aligned by topic over every structure each had, with evidence."""
+    def compare(self, a: str, b: str, structures=(), as_of=None,
+                evidence: str = "top") -> Analysis:
+        """Two programs aligned by policy topic on all the evidence each has (stated intent
+        and reported practice), disputes shown; `evidence` "all" shows every piece."""
         from . import align
 
-        return Analysis(align.compare(self.dataset, a, b, structures, as_of))
+        return Analysis(align.compare(self.dataset, a, b, structures, as_of), "compare",
+                        evidence=_evidence_mode(evidence))
 
     def crosswalk(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
         """Each component of A with the components of B sharing its topics, and back."""
@@ -150,17 +153,26 @@ class Catalog:
 
         return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of), "crosswalk")
 
-    def diff(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
+    def diff(self, a: str, b: str, structures=(), as_of=None, evidence: str = "top") -> Analysis:
         """What B added, dropped and continued relative to A; exit 1 when they differ."""
         from . import align
 
         result = align.diff(self.dataset, a, b, structures, as_of)
-        return Analysis(result, "diff", align.differ(result))
+        return Analysis(result, "diff", align.differ(result), _evidence_mode(evidence))
 
     def gaps(self, program=None) -> Analysis:
         from . import align
 
         return Analysis(align.gaps(self.dataset, program), "gaps")
+
+    def commitments(self, program: str, status=None, by=None, since=None,
+                    topic=None) -> Records:
+        """What a program committed to and what later records report of each commitment:
+        a list of {id, title, made, by, source, status, evidence: [...]}, oldest first."""
+        from .commitments import commitments
+
+        return Records("commitments", commitments(self.dataset, program, status, by, since,
+                                                  topic))
 
     # ---- integrity -------------------------------------------------------------------
     def verify(self, folders, progress=None) -> Verification:
@@ -183,6 +195,12 @@ class Catalog:
         return cite(self.dataset, record_id, style, quotes)
 
 
+def _evidence_mode(evidence: str) -> str:
+    if evidence not in ("top", "all"):
+        raise UsageError(f"--evidence '{evidence}': expected top or all")
+    return evidence
+
+
 def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bool = True,
              progress=None, cache_dir=None, limit: int | None = None) -> Problems:
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
@@ -192,6 +210,10 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
 
     records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
                                        limit or DEFAULT_MAX_FILE_BYTES)
+    if not problems:
+        from .evidence import PlainRecords, commitment_problems
+
+        problems = commitment_problems(PlainRecords(records))
     warnings = duplicate_warnings(records, progress=progress) if not problems else []
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
 

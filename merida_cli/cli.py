@@ -337,8 +337,11 @@ StructureOpt = Annotated[list[str] | None, typer.Option(
     "whose structures is named keeps them all; ids: merida show PROGRAM).",
     metavar="ID", autocompletion=_complete("structures"))]
 AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", help="Only structures adopted by this date (2012, 2012-06 or 2012-06-30).",
-    metavar="DATE")]
+    "--as-of", help="Only structures adopted, and evidence dated, by this date (2012, "
+    "2012-06 or 2012-06-30).", metavar="DATE")]
+EvidenceOpt = Annotated[str, typer.Option(
+    "--evidence", help="top: each side's strongest piece of evidence and how many more; "
+    "all: every piece (--json always has every piece).", metavar="top|all")]
 
 
 @app.command()
@@ -353,19 +356,26 @@ def compare(
         "--by", help="topic: one row per topic with each side's evidence; component: "
         "each component of A with the components of B sharing its topics, and the reverse.")]
     = CompareBy.topic,
+    evidence: EvidenceOpt = "top",
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """Two programs aligned by topic over every structure each had, with the evidence:
-    each item carrying a topic, its structure, adoption date and source.
+    """Two programs aligned by policy topic on all the evidence each has: structure items
+    and commitments (stated intent), assessments, events, figures, funding lines and
+    follow-through reports (reported practice), each with its kind, date, source and
+    quote; rows where sources disagree on what is new are marked disputed, with both
+    sides; bookkeeping topics (funding levels) apart.
 
     Examples: merida compare merida bicentennial |
+    merida compare merida bicentennial --evidence all |
     merida compare merida bicentennial --by component --structure merida-pillars
     --structure bicentennial-goals | merida compare merida bicentennial --as-of 2021-12 --json
     """
     catalog = _catalog()
-    ask = catalog.crosswalk if by is CompareBy.component else catalog.compare
-    _show(ask(a, b, structure or (), as_of), json_, fmt)
+    if by is CompareBy.component:
+        _show(catalog.crosswalk(a, b, structure or (), as_of), json_, fmt)
+    else:
+        _show(catalog.compare(a, b, structure or (), as_of, evidence), json_, fmt)
 
 
 @app.command()
@@ -374,11 +384,13 @@ def diff(
     b: Annotated[str, typer.Argument(metavar="B", help="Program id, or a pack file/directory.")],
     structure: StructureOpt = None,
     as_of: AsOfOpt = None,
+    evidence: EvidenceOpt = "top",
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """What B added, dropped and continued relative to A, by topic over every structure
-    each had; exit 1 if they differ. Two pack files or directories: record by record.
+    """What B added, dropped and continued relative to A, by policy topic on all the
+    evidence each has (as compare weighs it; disputed rows marked ?, bookkeeping topics
+    apart); exit 1 if they differ. Two pack files or directories: record by record.
 
     Examples: merida diff merida bicentennial | merida diff old.yaml new.yaml
     """
@@ -404,7 +416,7 @@ def diff(
         else:
             print_lines(env, pack_diff_lines(result))
     else:
-        done = env.catalog().diff(a, b, structure or (), as_of)
+        done = env.catalog().diff(a, b, structure or (), as_of, evidence)
         _show(done, json_, fmt)
         differ = done.differ
     raise typer.Exit(ExitStatus.FAILURE if differ else ExitStatus.OK)
@@ -418,13 +430,42 @@ def gaps(
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
-    """Recommendations whose topics no item of the program's structures (all of them,
-    over time) carries, and items no recommendation speaks to. Without a program: what
-    none of the top-level initiatives and frameworks addresses.
+    """Recommendations nothing in the program's evidence addresses (no structure item,
+    commitment, assessment, event, figure or funding line carrying one of their topics is
+    near in text; the nearest is shown, with how near), and items no recommendation
+    speaks to. Without a program: what none of the top-level initiatives and frameworks
+    addresses.
 
     Example: merida gaps bicentennial
     """
     _show(_catalog().gaps(program), json_, fmt)
+
+
+@app.command()
+def commitments(
+    program: Annotated[str, typer.Argument(help="Program id or name.",
+                                           autocompletion=_complete("programs"))],
+    status: Annotated[str | None, typer.Option(
+        "--status", help="reported-done, reported-under-way, reported-stalled or "
+        "no-later-report (done, under-way, stalled, none for short).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who made it: us, mexico or both (joint commitments are --by both).")]
+    = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only commitments made on or after this date.", metavar="DATE")]
+    = None,
+    topic: TopicOpt = None,
+    json_: JsonOpt = False,
+    fmt: FormatOpt = None,
+):
+    """What a program committed to (pledges, actions, goals and objectives of its
+    structures) and what later records report of each: the status is derived from the
+    later evidence (the latest report decides; see docs/DATA.md), never asserted.
+
+    Examples: merida commitments bicentennial | merida commitments bicentennial --status
+    stalled | merida commitments merida --by mexico | merida commitments bicentennial --json
+    """
+    _show(_catalog().commitments(program, status, by, since, topic), json_, fmt)
 
 
 # ---- hand it over ----------------------------------------------------------------

@@ -61,9 +61,8 @@ def _struct(name: str, schema: dict):
 
 
 _NESTED: dict = {}
-_NESTED["cites"] = _struct("Cite", model.CITE)
-_NESTED["alt_dates"] = _struct("AltDate", model.ALT_DATE)
-_NESTED["items"] = _struct("Item", model.ITEM)
+for _type, (_schema, _what) in model.NESTED.items():  # entries before what contains them
+    _NESTED[_type] = _struct(_what.title().replace(" ", "").replace("-", ""), _schema)
 _LISTS = {kind: list[_struct(kind.title(), schema)] for kind, schema in KINDS.items()}
 
 
@@ -82,10 +81,11 @@ class _Plan:
         self.cites = "cite" in schema
         self.items = "items" in schema
         self.alt_dates = "alt_dates" in schema
+        self.reports = "reports_on" in schema
 
 
 _PLANS = {kind: _Plan(schema) for kind, schema in KINDS.items()}
-_REF_KINDS = sorted({s.ref for schema in (*KINDS.values(), model.CITE, model.ITEM, model.ALT_DATE)
+_REF_KINDS = sorted({s.ref for schema in (*KINDS.values(), *(n[0] for n in model.NESTED.values()))
                      for s in schema.values() if s.ref})
 _encode = msgspec.json.Encoder().encode
 
@@ -153,6 +153,10 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     topics = set() if topics is UNSET else set(topics)
     cites = rec.cite if plan.cites else UNSET
     cites = [] if cites is UNSET else cites
+    reports = []  # (the link, the source it quotes when it names none)
+    if plan.reports and rec.reports_on is not UNSET:
+        default = rec.source if rec.source is not UNSET else (cites[0].source if cites else None)
+        reports += [(r, default) for r in rec.reports_on]
     if plan.items:
         cites = list(cites)
         known = {item.id for item in rec.items}
@@ -162,14 +166,19 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
             if item.topics is not UNSET:
                 topics.update(item.topics)
             cites += item.cite
+            if item.reports_on is not UNSET:
+                reports += [(r, item.cite[0].source) for r in item.reports_on]
             chunk.item_rows.append((item.id, rid))
             chunk.item_ids.append(item.id)
+    for report, default in reports:
+        refs["items"].add(report.commitment)
+        refs["sources"].add(report.source if report.source is not UNSET else default)
     if plan.parent and rec.parent is not UNSET:
         if rec.parent == rid:
             return False
         chunk.parents.append((kind, rid, rec.parent))
     limit = 2 * MAX_QUOTE_WORDS - 2  # 45 words need 89 characters: a shorter quote is not split
-    for cite in cites:
+    for cite in (*cites, *(report for report, _default in reports)):  # quotes alike
         quote = cite.quote
         if len(quote) > limit and len(quote.split()) > MAX_QUOTE_WORDS:
             return False
@@ -231,7 +240,8 @@ class Links:
     def sound(self) -> bool:
         from .validate import parent_cycles
 
-        if not self.unique or any(not wanted <= self.ids[kind]
+        known = {**self.ids, "items": self.item_ids}
+        if not self.unique or any(not wanted <= known[kind]
                                   for kind, wanted in self.refs.items()):
             return False
         return not any(parent_cycles([{"id": rid, "parent": parent}

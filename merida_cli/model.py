@@ -43,6 +43,10 @@ def _f(type_: str, required: bool = False, ref: str | None = None,
 
 QUALIFIERS = ("about", "almost", "over", "up-to", "exact")
 STANCES = ("positive", "negative", "mixed", "neutral")
+# who made a commitment (issue 25)
+PLEDGERS = ("us", "mexico", "both")
+# what a later record reports of a commitment; `merida commitments` derives a status from it
+FOLLOW_THROUGH = ("done", "under-way", "stalled")
 # what a funding line counts (issue 13): one measure per line, never mixed in one chart
 MEASURES = ("request", "appropriation", "cumulative-appropriation", "obligated", "spent",
             "released", "delivered", "share", "partner-spending", "domestic-spending",
@@ -62,6 +66,18 @@ ALT_DATE = {
 }
 
 # fields every happening or claim carries (issue 13: one happening, one record)
+# a follow-through link (issue 25): a later record's passage that reports on a commitment
+REPORT = {
+    "commitment": _f("ref", True, "items", help="id of the committed structure item"),
+    "status": _f("enum", True, choices=FOLLOW_THROUGH,
+                 help="what the passage reports: done, under way or stalled"),
+    "quote": _f("str", True, help="verbatim passage reporting on the commitment"),
+    "source": _f("ref", ref="sources", help="defaults to the record's source"),
+    "page": _f("label"),
+    "note": _f("text"),
+}
+_REPORTS = {"reports_on": _f("reports", help="commitments this record reports on")}
+
 _MERGED = {
     "replaces": _f("strs", help="ids merged into this record; they keep resolving"),
     "distinct_from": _f("strs", help="look-alike records that are another happening or claim"),
@@ -74,6 +90,9 @@ ITEM = {
     "summary": _f("text"),
     "share_pct": _f("number", help="share of the budget, in percent"),
     "parent": _f("slug", help="id of the enclosing item (nested action-plan areas)"),
+    "by": _f("enum", choices=PLEDGERS, help="who made the commitment (else the structure's)"),
+    "made": _f("date", help="when the commitment was made (else the structure's adopted)"),
+    **_REPORTS,
     "topics": _f("refs", ref="topics"),
     "note": _f("text"),
     "cite": _f("cites", True),
@@ -111,6 +130,8 @@ KINDS: dict[str, dict[str, Field]] = {
         "aliases": _f("strs"),
         "description": _f("text"),
         "parent": _f("ref", ref="topics"),
+        "policy": _f("bool", help="false for bookkeeping topics (funding levels): never "
+                                  "reported as added or dropped"),
     },
     "programs": {
         "id": _f("slug", True),
@@ -133,6 +154,8 @@ KINDS: dict[str, dict[str, Field]] = {
         "label": _f("str", True),
         "adopted": _f("date"),
         "current": _f("bool"),
+        "commitments": _f("bool", help="the items are commitments the governments made"),
+        "by": _f("enum", choices=PLEDGERS, help="who made the commitments"),
         "summary": _f("text"),
         "items": _f("items", True),
         **_COMMON_TAIL,
@@ -154,6 +177,7 @@ KINDS: dict[str, dict[str, Field]] = {
         "source": _f("ref", ref="sources"),
         "same_as": _f("refs", ref="funding", help="lines counting the same thing"),
         "conflicts_with": _f("refs", ref="funding", help="lines that disagree with this one"),
+        **_REPORTS,
         **_COMMON_TAIL,
     },
     "recommendations": {
@@ -180,6 +204,7 @@ KINDS: dict[str, dict[str, Field]] = {
         "programs": _f("refs", ref="programs"),
         "source": _f("ref", ref="sources"),
         **_MERGED,
+        **_REPORTS,
         **_COMMON_TAIL,
     },
     "figures": {
@@ -194,6 +219,7 @@ KINDS: dict[str, dict[str, Field]] = {
         "summary": _f("text"),
         "programs": _f("refs", ref="programs"),
         "source": _f("ref", ref="sources"),
+        **_REPORTS,
         **_COMMON_TAIL,
     },
     "assessments": {
@@ -204,9 +230,25 @@ KINDS: dict[str, dict[str, Field]] = {
         "stance": _f("enum", True, choices=STANCES),
         "summary": _f("text"),
         "source": _f("ref", ref="sources"),
+        "compared_to": _f("ref", ref="programs",
+                          help="the program its new_topics / continued_topics are relative to"),
+        "new_topics": _f("refs", ref="topics", help="topics the quote calls new in `about`"),
+        "continued_topics": _f("refs", ref="topics",
+                               help="topics the quote says `about` continued"),
         **_MERGED,
+        **_REPORTS,
         **_COMMON_TAIL,
     },
+}
+
+# the list-of-mapping field types, each with its entry schema and what an entry is called
+# (validation, the fast check, JSON Schema and exports read this one table); an entry
+# type is listed before any type whose entries contain it
+NESTED = {
+    "cites": (CITE, "citation"),
+    "alt_dates": (ALT_DATE, "alternative date"),
+    "reports": (REPORT, "follow-through link"),
+    "items": (ITEM, "item"),
 }
 
 KIND_ORDER = tuple(KINDS)
@@ -221,11 +263,31 @@ SINGULAR = {
 
 
 def record_cites(record: dict) -> list[dict]:
-    """A record's citations, those of its structure items included."""
+    """A record's citations, those of its structure items and of its follow-through links
+    included (a link's quote is verified like any other)."""
     cites = list(record.get("cite", []))
+    cites += report_cites(record)
     for item in record.get("items", []):
         cites += item.get("cite", [])
+        cites += report_cites(item)
     return cites
+
+
+def report_cites(record: dict) -> list[dict]:
+    """A record's follow-through links as citations: a link without a source quotes the
+    record's own source (its first citation's)."""
+    reports = record.get("reports_on")
+    if not reports:
+        return []
+    cites = record.get("cite") or [{}]
+    default = record.get("source") or cites[0].get("source")
+    out = []
+    for report in reports:
+        source = report.get("source", default)
+        if source is not None and "quote" in report:
+            out.append({"source": source, "quote": report["quote"]}
+                       | ({"page": report["page"]} if "page" in report else {}))
+    return out
 
 
 def title_of(kind: str, record: dict) -> str:

@@ -94,18 +94,14 @@ _JSON_TYPES = {
 
 
 def _object(schema: dict[str, Field]) -> dict:
-    from .model import ALT_DATE, CITE, ITEM
+    from .model import NESTED
 
     props = {}
     for name, spec in schema.items():
         if spec.type == "enum":
             prop = {"enum": list(spec.choices)}
-        elif spec.type == "cites":
-            prop = {"type": "array", "minItems": 1, "items": _object(CITE)}
-        elif spec.type == "items":
-            prop = {"type": "array", "minItems": 1, "items": _object(ITEM)}
-        elif spec.type == "alt_dates":
-            prop = {"type": "array", "minItems": 1, "items": _object(ALT_DATE)}
+        elif spec.type in NESTED:
+            prop = {"type": "array", "minItems": 1, "items": _object(NESTED[spec.type][0])}
         else:
             prop = dict(_JSON_TYPES[spec.type])
         if spec.help:

@@ -90,10 +90,13 @@ class RecordView(Result):
 
 class Analysis(Result):
     """compare, the crosswalk, diff and gaps: one alignment document (see align.py);
-    `view` says which report shows it. A diff exits 1 when the two sides differ."""
+    `view` says which report shows it; `evidence` how much of it a reader sees ("top":
+    the strongest piece per side and how many more, "all": every piece; JSON has all).
+    A diff exits 1 when the two sides differ."""
 
-    def __init__(self, data: dict, view: str = "compare", differ: bool = False):
-        self.data, self.view, self.differ = data, view, differ
+    def __init__(self, data: dict, view: str = "compare", differ: bool = False,
+                 evidence: str = "top"):
+        self.data, self.view, self.differ, self.evidence = data, view, differ, evidence
 
     def to_json(self):
         return self.data

@@ -18,8 +18,20 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from .commitments import STATUSES
 from .errors import UsageError
-from .model import ALT_DATE, CITE, ITEM, KINDS, Field, record_cites, title_of
+from .model import (
+    ALT_DATE,
+    CITE,
+    ITEM,
+    KINDS,
+    PLEDGERS,
+    REPORT,
+    Field,
+    record_cites,
+    report_cites,
+    title_of,
+)
 
 LIST_SEPARATOR = "; "
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -71,6 +83,10 @@ TABLE_HELP = {
     "figures": "Indicators (homicides, extraditions, people trained ...) as a source gives them.",
     "assessments": "Findings and critiques about a program, with their stance.",
     "alt_dates": "Other dates that other sources give for an event.",
+    "follow_through": "Passages of later records that report what became of a commitment "
+                      "(record_kind/record_id: the reporting record; commitment: the item).",
+    "commitments": "What a program committed to (items of structures marked commitments), "
+                   "with the status derived from its follow-through reports.",
     "citations": "Every verbatim quote that supports a record, with its source and page.",
     "record_topics": "Which records carry which topic (structure items included).",
     "record_programs": "Which records concern which program, and through which field.",
@@ -143,7 +159,8 @@ FACET_COLUMNS = ("record_kind", "structure", "program", "about", "measure", "sta
 # the title-like columns of a kind, for its full-text index
 _TEXT_COLUMNS = ("title", "name", "label", "text", "summary", "description", "quote", "quotes")
 _LISTS = {"strs": "list", "refs": "list", "number": "number", "bool": "boolean"}
-_NESTED = {"cites": "citations", "alt_dates": "alt_dates", "items": "items"}
+_NESTED = {"cites": "citations", "alt_dates": "alt_dates", "items": "items",
+           "reports": "follow_through"}
 # Datasette's units (pint); dollars stay plain numbers: pint would print 1.5 GUSD
 _UNITS = {"share_pct": "percent"}
 
@@ -192,9 +209,23 @@ def schemas() -> dict[str, Table]:
             structure = Column("structure", "string", COLUMN_HELP["structure"], True,
                                "structures", (), SLUG_PATTERN)
             out["items"] = _table("items", [item_id, structure, _position(), *rest], ["id"])
-    for name, fields in (("alt_dates", ALT_DATE), ("citations", CITE)):
+    for name, fields in (("alt_dates", ALT_DATE), ("citations", CITE),
+                         ("follow_through", REPORT)):
         out[name] = _table(name, [*owner, _position(), *_fields(name, fields)],
                            [*OWNER, "position"])
+    out["commitments"] = _table("commitments", [
+        Column("id", "string", "the committed structure item", True, "items", (), SLUG_PATTERN),
+        Column("title", "string", "the commitment in own words", True),
+        Column("made", "string", "when it was made", pattern=DATE_PATTERN),
+        Column("by", "string", "who made it", choices=PLEDGERS),
+        Column("source", "string", "the source of the commitment", ref="sources"),
+        Column("status", "string", "derived from the follow-through reports (docs/DATA.md)",
+               True, choices=STATUSES),
+        Column("latest", "string", "date of the latest report", pattern=DATE_PATTERN),
+        Column("reports", "integer", "how many later reports speak to it", True),
+        Column("program", "string", COLUMN_HELP["program"], True, "programs"),
+        Column("structure", "string", COLUMN_HELP["structure"], True, "structures"),
+        Column("topics", "list", "topics of the commitment")], ["id"])
     topic = Column("topic", "string", COLUMN_HELP["topic"], True, "topics")
     out["record_topics"] = _table("record_topics", [*owner, topic], [*OWNER, "topic"])
     field_ = Column("field", "string", COLUMN_HELP["field"], True)
@@ -251,6 +282,10 @@ def tables(records) -> dict[str, Table]:
             rows["citations"].append(_row(out["citations"], cite, **owner, position=i))
         for i, alt in enumerate(rec.get("alt_dates", []), 1):
             rows["alt_dates"].append(_row(out["alt_dates"], alt, **owner, position=i))
+        for i, cite in enumerate(report_cites(rec), 1):  # each link with its source
+            report = rec["reports_on"][i - 1]
+            rows["follow_through"].append(_row(out["follow_through"], report | cite, **owner,
+                                               position=i))
         for topic in dict.fromkeys(rec.get("topics", [])):
             rows["record_topics"].append({**owner, "topic": topic})
         if kind != "programs":
@@ -274,9 +309,23 @@ def tables(records) -> dict[str, Table]:
             for i, item in enumerate(rec.get("items", []), 1):
                 rows["items"].append(_row(out["items"], item, structure=rec["id"], position=i))
                 owned("items", item)
+    rows["commitments"] = [_row(out["commitments"], row, reports=len(row["evidence"]))
+                           for row in commitment_rows(records)]
     for name, table in out.items():
         table.rows.extend(rows[name])
     return out
+
+
+def commitment_rows(records) -> list[dict]:
+    """Every commitment in these records with its derived status (commitments.py)."""
+    from . import evidence
+    from .commitments import commitment_row
+
+    ds = evidence.PlainRecords({kind: list(records.get(kind, [])) for kind in KINDS})
+    reports = evidence.follow_through(ds)
+    return [commitment_row(item, s, reports.get(item["id"], []))
+            for s in ds.records["structures"] if evidence.is_commitment_structure(s)
+            for item in s["items"]]
 
 
 # ---- CSV ------------------------------------------------------------------------

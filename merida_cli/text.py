@@ -126,3 +126,13 @@ def bounded(message: str) -> str:
     return "\n".join(line if len(line) <= MAX_MESSAGE_LINE else
                      f"{line[:MAX_MESSAGE_LINE]}... ({len(line) - MAX_MESSAGE_LINE} more characters)"
                      for line in message.split("\n"))
+
+
+def clip_words(text: str, limit: int) -> str:
+    """Text cut to at most `limit` characters at a word boundary, with an ellipsis when
+    cut: a quote shortened for a table never ends mid-word."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.") + "…"

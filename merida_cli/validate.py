@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .model import (
-    ALT_DATE,
-    CITE,
     DATE,
     FISCAL_YEARS,
-    ITEM,
     KINDS,
     MAX_NUMBER,
     MAX_QUOTE_WORDS,
+    NESTED,
     SHA256,
     SINGULAR,
     SLUG,
@@ -154,12 +152,9 @@ class _Checker:
             inner = Field("str" if t == "strs" else "ref")
             out = [self.value(v, inner, line, key) for v in value]
             return [v for v in out if v is not None]
-        if t == "cites":
-            return self._list_of(value, CITE, line, key, "citation")
-        if t == "items":
-            return self._list_of(value, ITEM, line, key, "item")
-        if t == "alt_dates":
-            return self._list_of(value, ALT_DATE, line, key, "alternative date")
+        if t in NESTED:
+            schema, what = NESTED[t]
+            return self._list_of(value, schema, line, key, what)
         raise AssertionError(f"unknown field type {t}")
 
     def _list_of(self, value, schema, line, key, what):
@@ -291,6 +286,7 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
     """Every referenced id (topic, source, program, parent, item parent) must exist.
     A suggestion is computed once per distinct unknown name, for the first few hundred."""
     ids = {kind: {r["id"] for r in recs} for kind, recs in records.items()}
+    ids["items"] = {i["id"] for s in records.get("structures", []) for i in s.get("items", [])}
     problems = []
     hints: dict[tuple[str, str], str] = {}
 
@@ -350,6 +346,10 @@ def _references(kind: str, rec: dict):
     for item in rec.get("items", []):
         for topic in item.get("topics", []):
             yield "topics", topic, "topic"
+        for report in item.get("reports_on", []):
+            yield "items", report["commitment"], "commitment"
+    for report in rec.get("reports_on", []):
+        yield "items", report["commitment"], "commitment"
     # a citation whose source failed its own check has none (that problem is reported)
     for cite in record_cites(rec):
         if "source" in cite:
@@ -360,6 +360,8 @@ def _references(kind: str, rec: dict):
 
 
 def _ref_label(key: str, ref_kind: str) -> str:
+    if ref_kind == "items":
+        return key  # "commitment": the only reference to a structure item
     singular = SINGULAR[ref_kind]
     return singular if key in (ref_kind, singular, "topics", "programs") else f"{key} {singular}"
 

@@ -128,14 +128,16 @@ def test_a_topic_only_an_older_structure_carried_is_both(merida):
     result = merida("compare", "old", "new", "--json")
     health = topics_of(result)["health"]
     assert health["status"] == "both" and health["only"] is None
-    assert health["a"] == [{"id": "old-aim-2", "title": "Treat addiction", "number": 2,
-                            "structure": "old-aims", "adopted": "2000", "source": "notes"}]
+    assert health["a"] == [{"id": "old-aim-2", "kind": "item", "strength": "intent",
+                            "title": "Treat addiction", "number": 2, "structure": "old-aims",
+                            "adopted": "2000", "date": "2000", "source": "notes",
+                            "quote": "health"}]
     assert ids(health["b"]) == ["new-goal-3"]
 
 
 def test_compare_json_contract(merida):
     data = merida("compare", "old", "new", "--json").json()
-    assert set(data) == {"a", "b", "method", "topics"}
+    assert set(data) == {"a", "b", "method", "topics", "bookkeeping"}
     assert {"id", "name", "period", "structure", "structure_id", "components", "funding_lines",
             "recommendations"} <= set(data["a"])
     assert [s["id"] for s in data["a"]["structures"]] == ["old-aims", "old-pillars"]
@@ -144,15 +146,20 @@ def test_compare_json_contract(merida):
     assert statuses == {"guns": "both", "courts": "both", "police": "only-b", "health": "both",
                         "money": "only-b", "gear": "only-a"}
     for row in data["topics"]:
-        assert {"topic", "label", "status", "a", "b"} <= set(row)
+        assert {"topic", "label", "status", "a", "b", "disputed", "strength"} <= set(row)
+        assert row["disputed"] is False
         for ev in row["a"] + row["b"]:
-            assert set(ev) == {"id", "title", "number", "structure", "adopted", "source"}
+            assert {"id", "kind", "date", "quote", "title", "number", "structure", "adopted",
+                    "source"} <= set(ev)
 
 
 def test_method_line_says_what_was_compared(merida):
     data = merida("compare", "old", "new", "--json").json()
-    assert data["method"] == ("topics of every structure each program had: old 2000–2010, "
-                              "all 2 structures; new 2011–, all 2 structures")
+    assert data["method"] == (
+        "weighed every structure item and commitment each program had (stated intent) and "
+        "every assessment, event, figure, funding line and follow-through report about it or "
+        "its sub-programs (reported practice); bookkeeping topics apart: old 2000–2010, "
+        "all 2 structures; new 2011–, all 2 structures")
     plain = merida("compare", "old", "new").out.splitlines()
     assert plain[0] == data["method"]
 
@@ -239,8 +246,8 @@ def test_diff_plain_marks_each_topic(merida):
     result = merida("diff", "old", "new")
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0].startswith("topics of every structure each program had")
-    assert "old -> new by topic: 2 added, 1 dropped, 3 continued" in lines
+    assert lines[0].startswith("weighed every structure item and commitment each program had")
+    assert "old -> new by policy topic: 2 added, 1 dropped, 3 continued" in lines
     rows = [line.split("\t") for line in lines[lines.index("±\tTopic\told\tnew") + 1:]]
     assert [(r[0], r[1]) for r in rows] == [("-", "Gear"), ("+", "Police"), ("+", "Money"),
                                             ("=", "Guns"), ("=", "Courts"), ("=", "Health")]
@@ -262,7 +269,7 @@ def test_crosswalk_each_component_with_those_sharing_its_topics(merida):
     result = merida("compare", "old", "new", "--by", "component", "--json")
     assert result.code == 0, result.err
     data = result.json()
-    assert data["by"] == "component" and data["method"].startswith("topics of every")
+    assert data["by"] == "component" and data["method"].startswith("components of every")
     forward = {row["component"]["id"]: row for row in data["a_to_b"]}
     assert [m["id"] for m in forward["old-pillar-2"]["matches"]] == ["new-goal-2"]
     assert forward["old-pillar-2"]["matches"][0]["shared"] == ["courts"]
@@ -295,8 +302,13 @@ def test_gaps_without_a_program_reads_top_level_programs_only(merida):
 def test_gaps_for_one_program_uses_its_whole_history(merida):
     data = merida("gaps", "old", "--json").json()
     assert data["program"] == "old" and data["programs"] == ["old"]
-    # rec-police is addressed through its broader topic, courts (old's pillar 2)
-    assert [r["id"] for r in data["recommendations_unaddressed"]] == ["rec-elsewhere"]
+    # rec-police's broader topic, courts, is carried by old's pillar 2, whose words are
+    # nowhere near it: not addressed, with that pillar shown as the nearest, 0% near
+    assert [r["id"] for r in data["recommendations_unaddressed"]] == ["rec-police",
+                                                                      "rec-elsewhere"]
+    police = data["recommendations_unaddressed"][0]["nearest"]
+    assert (police["id"], police["score"], police["program"]) == ("old-pillar-2", 0, "old")
+    assert data["recommendations_unaddressed"][1]["nearest"] is None
     # the aim of 2000 that no recommendation speaks to counts as much as the pillars
     unspoken = [c["id"] for c in data["components_without_recommendations"]]
     assert unspoken == ["old-aim-2", "old-pillar-2"]
@@ -307,11 +319,12 @@ def test_gaps_for_one_program_uses_its_whole_history(merida):
 def test_gaps_plain_titles_each_table(merida):
     out = merida("gaps").out.splitlines()
     assert out[0].startswith("all 3 recommendations against the top-level")
-    assert "Recommendations no item addresses" in out
-    assert "Components no recommendation speaks to" in out
-    recs = out.index("Recommendations no item addresses")
-    assert out[recs + 1] == "Id\tRecommendation\tTopics\tSource"
+    title = "Recommendations nothing near addresses (the nearest evidence shown)"
+    assert title in out and "Components no recommendation speaks to" in out
+    recs = out.index(title)
+    assert out[recs + 1] == "Id\tRecommendation\tTopics\tSource\tNearest evidence"
     assert out[recs + 2].startswith("rec-elsewhere\t")
+    assert out[recs + 2].endswith("\tnothing carries its topics")
 
 
 # ---- every output format --------------------------------------------------------
@@ -326,7 +339,7 @@ def test_csv_is_one_table_with_a_header(merida, argv):
     assert result.code in (0, 1), result.err
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert rows and all(None not in row for row in rows)  # no ragged lines
-    assert "top" in result.err or "topics of" in result.err  # the method, on stderr
+    assert result.err.startswith(("weighed", "components of", "all 3"))  # the method, on stderr
 
 
 def test_compare_csv_has_a_row_per_piece_of_evidence(merida):
@@ -339,14 +352,14 @@ def test_compare_csv_has_a_row_per_piece_of_evidence(merida):
 
 
 @pytest.mark.parametrize("argv,title", [
-    (["compare", "old", "new"], "## Aligned by topic"),
+    (["compare", "old", "new"], "## Aligned by policy topic"),
     (["compare", "old", "new", "--by", "component"], "## Each old component"),
-    (["diff", "old", "new"], "## old -> new by topic"),
-    (["gaps"], "## Recommendations no item addresses"),
+    (["diff", "old", "new"], "## old -> new by policy topic"),
+    (["gaps"], "## Recommendations nothing near addresses"),
 ], ids=["compare", "crosswalk", "diff", "gaps"])
 def test_markdown_has_the_method_and_titled_tables(merida, argv, title):
     out = merida(*argv, "--format", "markdown").out
-    assert out.splitlines()[0].startswith(("topics of", "all 3 recommendations"))
+    assert out.splitlines()[0].startswith(("weighed", "components of", "all 3 recommendations"))
     assert title in out and "|---|" in out
 
 
@@ -362,7 +375,7 @@ def test_terminal_table_shows_ids_whole_and_no_tabs(merida):
     assert result.code == 0
     assert "\t" not in result.out
     assert "[old-aim-2]" in result.out  # brackets are text, not markup
-    assert "Aligned by topic" in result.out and "only new" in result.out
+    assert "Aligned by policy topic" in result.out and "only new" in result.out
 
 
 def test_piped_output_has_no_ansi_and_no_boxes(merida):

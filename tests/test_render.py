@@ -346,7 +346,7 @@ def test_piped_analysis_is_tab_separated(pack, args):
 
 def test_piped_compare_tables_follow_their_titles(pack):
     out = fixture_run(pack, "compare", PROGRAM, PROGRAM).out
-    assert "Aligned by topic (evidence: the items carrying each topic)\nTopic\tStatus\t" in out
+    assert "Aligned by policy topic (each side: the strongest evidence)\nTopic\tStatus\t" in out
 
 
 def test_multi_table_output_titles_each_table(cli):

@@ -56,27 +56,74 @@ def labelled(label: str, adopted: str | None) -> str:
     return label if year in label else f"{label} ({year})"
 
 
-def evidence_text(ev: dict, structures) -> str:
-    """'1. Title [id] — Structure label (2008), source': enough to find and cite it."""
+KIND_WORDS = {"commitment": "commitment", "item": "item", "follow-through": "follow-through",
+              "assessment": "assessment", "event": "event", "funding": "funding line",
+              "figure": "figure", "program": "program record"}
+STRENGTH_WORDS = {"intent": "stated intent", "practice": "reported practice",
+                  "intent+practice": "intent and practice", None: "no evidence"}
+QUOTE_CHARS = 110  # a quote in a table cell, cut at a word boundary
+
+
+def evidence_text(ev: dict, structures, quote_chars: int = QUOTE_CHARS) -> str:
+    """'commitment 2021-10-08: 1. Title — "quote…" (source) [id]': what the evidence is,
+    when, its words and where to find it (`merida show ID` resolves every id)."""
+    from ..text import clip_words
+
+    kind = KIND_WORDS.get(ev.get("kind") or "item", ev.get("kind") or "")
+    date = ev.get("date") or ev.get("adopted")
+    head = f"{kind} {date}" if date else kind
     st = structures.get(ev.get("structure") or "")
-    where = labelled(st["label"] if st else "program record", ev.get("adopted"))
-    source = f", {ev['source']}" if ev.get("source") else ""
-    return f"{_name(ev)} — {where}{source}"
+    where = f" ({labelled(st['label'], ev.get('adopted'))})" if st and \
+        ev.get("kind") in ("item", "commitment") else ""
+    number = f"{ev['number']}. " if ev.get("number") is not None else ""
+    quote = f' — "{clip_words(ev["quote"], quote_chars)}"' if ev.get("quote") else ""
+    source = f" ({ev['source']})" if ev.get("source") else ""
+    return f"{head}: {number}{clip_words(ev['title'], 90)}{where}{quote}{source} [{ev['id']}]"
 
 
 def _joined(texts, multiline: bool) -> str:
     return ("\n" if multiline else "; ").join(texts) or "-"
 
 
-def _evidence_cell(evs, structures, multiline):
-    return _joined([evidence_text(ev, structures) for ev in evs], multiline)
+def _evidence_cell(evs, structures, multiline, every: bool = False):
+    """The strongest piece and how many more (`--evidence all`: every piece)."""
+    shown = evs if every else evs[:1]
+    texts = [evidence_text(ev, structures) for ev in shown]
+    if len(evs) > len(shown):
+        texts.append(f"(+{len(evs) - len(shown)} more: --evidence all)")
+    return _joined(texts, multiline)
+
+
+def _side_cell(row, side, structures, multiline, every):
+    strength = STRENGTH_WORDS[row["strength"][side]]
+    if not row[side]:
+        return "-"
+    return f"[{strength}] " + _evidence_cell(row[side], structures, multiline, every)
 
 
 def _status_words(status: str, a: str, b: str) -> str:
     return {"both": "both", "only-a": f"only {a}", "only-b": f"only {b}"}[status]
 
 
-EVIDENCE_CSV = ["id", "number", "title", "structure", "structure_label", "adopted", "source"]
+def _status_cell(row, a: str, b: str) -> str:
+    words = _status_words(row["status"], a, b)
+    return f"{words}, disputed" if row.get("disputed") else words
+
+
+def _dispute_text(row, structures) -> str:
+    """Each side of a dispute: who says new, who says continued, with their words."""
+    d = row.get("disputed")
+    if not d:
+        return ""
+    parts = []
+    for side, word in (("new", "new"), ("continued", "continued")):
+        for ev in d[side]:
+            parts.append(f"{word}: {evidence_text(ev, structures)}")
+    return "; ".join(parts)
+
+
+EVIDENCE_CSV = ["id", "kind", "date", "number", "title", "structure", "structure_label",
+                "adopted", "source", "quote"]
 
 
 def _evidence_csv_rows(base: dict, program: str, evs, structures) -> list[dict]:
@@ -108,23 +155,47 @@ def programs_listing(result: dict, multiline: bool) -> Listing:
                    title="Programs")
 
 
-def compare_report(result: dict, labels, multiline: bool) -> Report:
-    """`labels`: structure id -> structure record (for labels in the evidence)."""
-    a, b = result["a"]["id"], result["b"]["id"]
-    status = Column("Status", lambda r: _status_words(r["status"], a, b), no_wrap=True)
+def _topic_listing(rows, a, b, labels, multiline, every, title):
+    status = Column("Status", lambda r: _status_cell(r, a, b), no_wrap=True)
     topic = Column("Topic", lambda r: r["label"], ratio=1)
     if multiline:  # on a terminal the status goes under the topic: more room for evidence
         topic = Column("Topic", lambda r: f"{r['label']}\n({status.get(r)})", ratio=1)
-    topics = Listing("topics", result["topics"], [
-        topic, *([] if multiline else [status]),
-        Column(a, lambda r: _evidence_cell(r["a"], labels, multiline), ratio=3),
-        Column(b, lambda r: _evidence_cell(r["b"], labels, multiline), ratio=3),
-    ], title="Aligned by topic (evidence: the items carrying each topic)")
-    rows = [row for t in result["topics"] for side in ("a", "b") for row in _evidence_csv_rows(
-        {"topic": t["topic"], "label": t["label"], "status": t["status"]},
-        result[side]["id"], t[side], labels)]
-    csv = _csv_listing("topics", ["topic", "label", "status", "program", *EVIDENCE_CSV], rows)
-    return Report(result["method"], [programs_listing(result, multiline), topics], csv)
+    columns = [topic, *([] if multiline else [status]),
+               Column(a, lambda r: _side_cell(r, "a", labels, multiline, every), ratio=3),
+               Column(b, lambda r: _side_cell(r, "b", labels, multiline, every), ratio=3)]
+    if any(r.get("disputed") for r in rows):
+        columns.append(Column("Disputed", lambda r: _dispute_text(r, labels) or "-", ratio=2))
+    return Listing("topics", rows, columns, title=title)
+
+
+def _topic_csv_rows(rows, result, labels, extra):
+    out = []
+    for t in rows:
+        base = extra(t) | {"topic": t["topic"], "label": t["label"], "status": t["status"],
+                           "disputed": bool(t.get("disputed"))}
+        for side in ("a", "b"):
+            pid = result[side]["id"] if isinstance(result[side], dict) else result[side]
+            out += _evidence_csv_rows(base | {"strength": t["strength"][side]}, pid, t[side],
+                                      labels)
+    return out
+
+
+def compare_report(result: dict, labels, multiline: bool, every: bool = False) -> Report:
+    """`labels`: structure id -> structure record (for labels in the evidence)."""
+    a, b = result["a"]["id"], result["b"]["id"]
+    topics = _topic_listing(result["topics"], a, b, labels, multiline, every,
+                            "Aligned by policy topic (each side: the strongest evidence)")
+    listings = [programs_listing(result, multiline), topics]
+    bookkeeping = result.get("bookkeeping") or []
+    if bookkeeping:
+        listings.append(_topic_listing(bookkeeping, a, b, labels, multiline, every,
+                                       "Bookkeeping topics (not policies: never added or "
+                                       "dropped)"))
+    rows = _topic_csv_rows(result["topics"], result, labels, lambda t: {"group": "policy"}) \
+        + _topic_csv_rows(bookkeeping, result, labels, lambda t: {"group": "bookkeeping"})
+    csv = _csv_listing("topics", ["group", "topic", "label", "status", "disputed", "program",
+                                  "strength", *EVIDENCE_CSV], rows)
+    return Report(result["method"], listings, csv)
 
 
 def crosswalk_report(result: dict, labels, multiline: bool) -> Report:
@@ -162,53 +233,90 @@ DIFF_MARKS = (("dropped", "-", "red"), ("added", "+", "green"), ("continued", "=
 
 
 def diff_report(result: dict, labels, multiline: bool,
-                color: bool = False) -> Report:
-    """Grouped like diff -u: '-' dropped (only A), '+' added (only B), '=' continued."""
+                color: bool = False, every: bool = False) -> Report:
+    """Grouped like diff -u: '-' dropped (only A), '+' added (only B), '=' continued; the
+    bookkeeping topics apart, under their own title."""
     a, b = result["a"], result["b"]
     entries = [(mark, style, key, e) for key, mark, style in DIFF_MARKS for e in result[key]]
 
     def mark(row):
+        text = row[0] + ("?" if row[3].get("disputed") else "")
         if not color:
-            return row[0]
+            return text
         from rich.text import Text
 
-        return Text(row[0], style=row[1])
+        return Text(text, style=row[1])
 
     counts = ", ".join(f"{len(result[k])} {k}" for k in ("added", "dropped", "continued"))
-    table = Listing("topics", entries, [
+    n_disputed = sum(1 for e in entries if e[3].get("disputed"))
+    if n_disputed:
+        counts += f" ({n_disputed} disputed: marked ?)"
+    columns = [
         Column("±", mark, no_wrap=True),
         Column("Topic", lambda r: r[3]["label"], ratio=1),
-        Column(a, lambda r: _evidence_cell(r[3]["a"], labels, multiline), ratio=3),
-        Column(b, lambda r: _evidence_cell(r[3]["b"], labels, multiline), ratio=3),
-    ], title=f"{a} -> {b} by topic: {counts}")
-    rows = [row for _m, _s, key, e in entries for side in ("a", "b")
-            for row in _evidence_csv_rows({"change": key, "topic": e["topic"],
-                                           "label": e["label"]}, result[side], e[side], labels)]
-    csv = _csv_listing("topics", ["change", "topic", "label", "program", *EVIDENCE_CSV], rows)
-    return Report(result["method"], [table], csv)
+        Column(a, lambda r: _side_cell(r[3], "a", labels, multiline, every), ratio=3),
+        Column(b, lambda r: _side_cell(r[3], "b", labels, multiline, every), ratio=3),
+    ]
+    if n_disputed:
+        columns.append(Column("Disputed", lambda r: _dispute_text(r[3], labels) or "-",
+                              ratio=2))
+    listings = [Listing("topics", entries, columns,
+                        title=f"{a} -> {b} by policy topic: {counts}")]
+    bookkeeping = result.get("bookkeeping") or []
+    if bookkeeping:
+        listings.append(_topic_listing(bookkeeping, a, b, labels, multiline, every,
+                                       "Bookkeeping topics (not policies: never added or "
+                                       "dropped)"))
+    rows = []
+    for _m, _s, key, e in entries:
+        rows += _topic_csv_rows([e], {"a": a, "b": b}, labels, lambda t, key=key: {"change": key})
+    rows += _topic_csv_rows(bookkeeping, {"a": a, "b": b}, labels,
+                            lambda t: {"change": "bookkeeping"})
+    csv = _csv_listing("topics", ["change", "topic", "label", "status", "disputed", "program",
+                                  "strength", *EVIDENCE_CSV], rows)
+    return Report(result["method"], listings, csv)
 
 
-def gaps_report(result: dict, multiline: bool) -> Report:
+def _nearest_text(r, labels) -> str:
+    near = r.get("nearest")
+    if not near:
+        return "nothing carries its topics"
+    shared = ", ".join(near.get("shared", []))
+    return (f"{near['score']}% near ({shared}) — {near['program']}: "
+            f"{evidence_text(near, labels, 80)}")
+
+
+def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
+    labels = labels or {}
     recs = Listing("recommendations", result["recommendations_unaddressed"], [
         Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Recommendation", lambda r: r["text"], ratio=4),
+        Column("Recommendation", lambda r: r["text"], ratio=3),
         Column("Topics", lambda r: r["topics"], ratio=1),
         Column("Source", lambda r: r.get("source") or ""),
-    ], title="Recommendations no item addresses")
+        Column("Nearest evidence", lambda r: _nearest_text(r, labels), ratio=3),
+    ], title="Recommendations nothing near addresses (the nearest evidence shown)")
     comps = Listing("components", result["components_without_recommendations"], [
         Column("Program", lambda r: r["program"], no_wrap=True),
         Column("Component", _name, ratio=3),
         Column("Structure", lambda r: r.get("structure") or "", ratio=1),
         Column("Topics", lambda r: r["topics"], ratio=1),
     ], title="Components no recommendation speaks to")
+
+    def near_cols(r):
+        near = r.get("nearest") or {}
+        return {"nearest_program": near.get("program"), "nearest_id": near.get("id"),
+                "nearest_kind": near.get("kind"), "nearest_score": near.get("score")}
+
     rows = ([{"gap": "recommendation-unaddressed", "program": "", "id": r["id"],
               "text": r["text"], "topics": r["topics"], "structure": "",
-              "source": r.get("source")} for r in result["recommendations_unaddressed"]]
+              "source": r.get("source")} | near_cols(r)
+             for r in result["recommendations_unaddressed"]]
             + [{"gap": "component-without-recommendation", "program": c["program"],
                 "id": c["id"], "text": c["title"], "topics": c["topics"],
                 "structure": c.get("structure"), "source": c.get("source")}
                for c in result["components_without_recommendations"]])
-    keys = ["gap", "program", "id", "text", "topics", "structure", "source"]
+    keys = ["gap", "program", "id", "text", "topics", "structure", "source",
+            "nearest_program", "nearest_id", "nearest_kind", "nearest_score"]
     return Report(result["method"], [recs, comps], _csv_listing("gaps", keys, rows))
 
 

@@ -23,6 +23,7 @@ _LISTINGS = {
     "recommendations": "recs_listing", "figures": "figures_listing",
     "assessments": "assessments_listing", "events": "events_listing",
     "topics": "topics_listing", "sources": "sources_listing",
+    "commitments": "commitments_listing",
 }
 
 
@@ -117,11 +118,13 @@ def _analysis(env, result: Analysis, fmt: Format) -> None:
 
     multiline = fmt is Format.table and env.is_tty
     labels = env.dataset().by_id["structures"]
+    every = result.evidence == "all"
     builders = {
-        "compare": lambda: analysis.compare_report(result.data, labels, multiline),
+        "compare": lambda: analysis.compare_report(result.data, labels, multiline, every),
         "crosswalk": lambda: analysis.crosswalk_report(result.data, labels, multiline),
-        "diff": lambda: analysis.diff_report(result.data, labels, multiline, env.color),
-        "gaps": lambda: analysis.gaps_report(result.data, multiline),
+        "diff": lambda: analysis.diff_report(result.data, labels, multiline, env.color,
+                                             every),
+        "gaps": lambda: analysis.gaps_report(result.data, multiline, labels),
     }
     analysis.emit_report(env, builders[result.view](), fmt, result.data)
 

@@ -86,6 +86,36 @@ def recs_listing(recs: list[dict]) -> Listing:
     ])
 
 
+def _latest_evidence(row: dict) -> str:
+    from ..text import clip_words
+
+    if not row["evidence"]:
+        return "-"
+    last = row["evidence"][-1]
+    more = f" (+{len(row['evidence']) - 1} earlier)" if len(row["evidence"]) > 1 else ""
+    return (f'{last["status"]}: "{clip_words(last["quote"], 120)}" ({last["source"]}, '
+            f'{last["kind"]} {last["id"]}){more}')
+
+
+COMMITTED_BY = {"us": "U.S.", "mexico": "Mexico", "both": "both"}
+
+
+def commitments_listing(rows: list[dict]) -> Listing:
+    """Title, status and the latest evidence's date stay whole at 80 columns; the id and
+    the evidence's words hide first (`merida show ID` and --json give them whole)."""
+    return Listing("commitments", rows, [
+        Column("Commitment", lambda r: r["title"], ratio=3, priority=0, key="title"),
+        Column("Status", lambda r: r["status"], no_wrap=True, priority=0),
+        Column("Latest", lambda r: r["latest"] or "-", no_wrap=True, priority=0),
+        Column("By", lambda r: COMMITTED_BY.get(r["by"], r["by"] or "-"), no_wrap=True,
+               priority=1),
+        Column("Made", lambda r: r["made"] or "-", no_wrap=True, priority=2),
+        Column("Evidence", _latest_evidence, ratio=3, priority=3),
+        Column("Id", lambda r: r["id"], no_wrap=True, priority=4),
+        Column("Source", lambda r: r["source"] or "", priority=5),
+    ])
+
+
 MEASURE_TITLES = {
     "cumulative-appropriation": "Cumulative appropriations (running totals, in the order stated)",
     "appropriation": "Appropriations for a fiscal year or a range",
