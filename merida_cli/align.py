@@ -311,9 +311,13 @@ def top_level(ds) -> tuple[list[Side], list[str]]:
 
 NEAR = 25  # percent of a recommendation's content words an evidence text must share,
 NEAR_WORDS = 2  # and at least this many of them
-_STOP = set("""a an and are as at be been by for from has have in into is it its of on or
-    that the their this to was were which with will would should more than other also
-    mexico mexican united states us government governments both""".split())
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have",
+    "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to",
+    "was", "were", "which", "with", "will", "would", "should", "more", "than", "other",
+    "also", "mexico", "mexican", "united", "states", "us", "government", "governments",
+    "both",
+})
 
 
 def content_words(text: str) -> set[str]:
