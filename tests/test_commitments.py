@@ -352,3 +352,37 @@ def test_exports_carry_commitments_and_their_evidence(merida, tmp_path):
     with sqlite3.connect(db) as conn:
         status = conn.execute("select status from commitments where id = 'new-pledge-lab'")
         assert status.fetchone() == ("reported-done",)
+
+
+# ---- the built-in data --------------------------------------------------------------
+
+def builtin_commitments(cli, program: str) -> list[dict]:
+    result = cli("commitments", program, "--json")
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def test_builtin_bicentennial_commitments_have_later_evidence(cli):
+    rows = builtin_commitments(cli, "bicentennial")
+    linked = [r for r in rows if r["evidence"]]
+    assert len(rows) >= 20 and len(linked) >= 8
+    for row in linked:  # a status only with evidence, never dated before the promise
+        assert row["status"] != "no-later-report"
+        assert all(ev["date"][:4] >= row["made"][:4] and ev["quote"] for ev in row["evidence"])
+    assert all(r["status"] == "no-later-report" for r in rows if not r["evidence"])
+
+
+def test_gao_2023_reports_the_evaluation_commitment_stalled(cli):
+    rows = {r["id"]: r for r in builtin_commitments(cli, "bicentennial")}
+    row = rows["bicentennial-2021-cross-cutting-commitments"]
+    gao = [ev for ev in row["evidence"] if ev["source"] == "gao-23-103795-product-page"]
+    assert gao and gao[0]["status"] == "stalled" and "assessed" in gao[0]["quote"]
+    assert row["status"] == "reported-stalled"
+
+
+def test_merida_pledges_are_listed_with_who_pledged(cli):
+    rows = builtin_commitments(cli, "merida")
+    pledges = {r["id"]: r for r in rows if r["structure"] == "merida-shared-responsibility-pledges"}
+    assert pledges["merida-pledge-mexico-corruption"]["by"] == "mexico"
+    assert pledges["merida-pledge-us-firearms"]["by"] == "us"
+    assert pledges["merida-pledge-us-drug-demand"]["status"] == "reported-stalled"
