@@ -374,7 +374,7 @@ def test_builtin_bicentennial_commitments_have_later_evidence(cli):
 
 def test_gao_2023_reports_the_evaluation_commitment_stalled(cli):
     rows = {r["id"]: r for r in builtin_commitments(cli, "bicentennial")}
-    row = rows["bicentennial-2021-cross-cutting-commitments"]
+    row = rows["bicentennial-2021-evaluate-impact"]
     gao = [ev for ev in row["evidence"] if ev["source"] == "gao-23-103795-product-page"]
     assert gao and gao[0]["status"] == "stalled" and "assessed" in gao[0]["quote"]
     assert row["status"] == "reported-stalled"
