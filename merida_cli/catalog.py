@@ -74,17 +74,20 @@ class Catalog:
         return Records(kind, query.filter_records(self.dataset, kind, **filters))
 
     def funding(self, program=None, measure=None, account=None, recipient=None,
-                as_of=None) -> FundingLines:
+                as_of=None, publisher=None) -> FundingLines:
         """How much, by whose count, as of when: the lines grouped by measure, running
-        totals first; `note` says when the data cannot answer the question asked."""
+        totals first; `note` says when the data cannot answer the question asked.
+        `recipient` and `publisher` are ids of their vocabularies (aliases resolve)."""
         ds = self.dataset
         as_of = query.parse_date_option(as_of, "--as-of")
-        lines = query.funding_lines(ds, program, measure, account, recipient, as_of)
+        lines = query.funding_lines(ds, program, measure, account, recipient, as_of, publisher)
         note = query.unanswerable(ds, lines, program, measure)
         if not lines:
-            note = query.no_funding_message(ds, program, measure, account, recipient, as_of)
+            note = query.no_funding_message(ds, program, measure, account, recipient, as_of,
+                                            publisher)
         groups = query.funding_groups(lines)
-        ordered = [query.funding_json(x) for _name, group in groups for x in group]
+        ordered = [query.funding_json(x, query.publisher_id(ds, x.get("source")))
+                   for _name, group in groups for x in group]
         return FundingLines("funding", ordered, note, groups, measure or query.CUMULATIVE)
 
     def timeline(self, start=None, end=None, topic=None, program=None, on=None) -> Records:
@@ -205,15 +208,21 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
              progress=None, cache_dir=None, limit: int | None = None) -> Problems:
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
     packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
-    from .load import DEFAULT_MAX_FILE_BYTES, validate_packs
-    from .validate import duplicate_warnings
+    from .load import DEFAULT_MAX_FILE_BYTES, read_packs, resolve_packs, validate_packs
+    from .validate import check_records, duplicate_warnings, placed, recipient_problems
 
+    limit = limit or DEFAULT_MAX_FILE_BYTES
     records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
-                                       limit or DEFAULT_MAX_FILE_BYTES)
+                                       limit)
     if not problems:
         from .evidence import PlainRecords, commitment_problems
 
         problems = commitment_problems(PlainRecords(records))
+    found = recipient_problems(records) if not problems else []
+    if found:  # rare: read the packs again, with lines, to say where
+        _records, where, _problems = check_records(
+            read_packs(resolve_packs(list(paths), builtin), limit=limit))
+        problems = placed(found, where)
     warnings = duplicate_warnings(records, progress=progress) if not problems else []
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
 

@@ -230,8 +230,13 @@ def funding(
         "request, released, delivered, share, partner-spending, domestic-spending, ...")] = None,
     account: Annotated[str | None, typer.Option("--account", help="INCLE, ESF, FMF...",
                                                    callback=_not_empty)] = None,
-    recipient: Annotated[str | None, typer.Option("--recipient", help="e.g. Mexico",
-                                                     callback=_not_empty)] = None,
+    recipient: Annotated[str | None, typer.Option(
+        "--recipient", callback=_not_empty,
+        help="Whom the money is for, exactly: mexico, central-america, caribbean, "
+        "mexico-and-central-america, region, ... ('Mexico' is mexico, not the region).")] = None,
+    publisher: Annotated[str | None, typer.Option(
+        "--publisher", callback=_not_empty,
+        help="Whose count: crs, gao, state, white-house, embassy, ...")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="DATE", callback=_not_empty,
         help="The latest count each publisher had given by DATE.")] = None,
@@ -241,9 +246,10 @@ def funding(
     """How much, by whose count, as of when: running totals first, then the other measures.
 
     On a terminal a bar chart draws one measure (default: cumulative-appropriation).
-    Examples: merida funding --program merida | merida funding --measure request --json
+    Examples: merida funding --program merida | merida funding --publisher crs --recipient mexico
     """
-    _show(_catalog().funding(program, measure, account, recipient, as_of), json_, fmt)
+    _show(_catalog().funding(program, measure, account, recipient, as_of, publisher),
+          json_, fmt)
 
 
 @app.command()

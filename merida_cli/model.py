@@ -52,6 +52,24 @@ MEASURES = ("request", "appropriation", "cumulative-appropriation", "obligated",
             "released", "delivered", "share", "partner-spending", "domestic-spending",
             "withheld", "other")
 
+# whom a funding line's money is for (issue 26): one vocabulary, so `funding --recipient`
+# matches exactly; id -> (label, aliases). A line keeps the quote's own words beside the
+# id in `recipient_as_written`. Extend it as the texts need.
+RECIPIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mexico": ("Mexico", ("México", "Mexican government", "Government of Mexico")),
+    "central-america": ("Central America", ("Central American countries", "CARSI")),
+    "caribbean": ("Caribbean countries", ("Caribbean", "CBSI")),
+    "central-america-haiti-dominican-republic": (
+        "Central America, Haiti and the Dominican Republic",
+        ("Central America, the Dominican Republic and Haiti",)),
+    "mexico-and-central-america": ("Mexico and Central America",
+                                   ("Mexico and Central American countries",)),
+    "region": ("Mexico, Central America and the Caribbean (the whole Mérida region)",
+               ("whole region", "Mexico, Central America, Haiti and the Dominican Republic")),
+    "peru": ("Peru", ()),
+    "united-states": ("The United States (money spent at home)", ("U.S.", "domestic")),
+}
+
 CITE = {
     "source": _f("ref", True, "sources", help="id of the cited source"),
     "quote": _f("str", True, help="verbatim passage of the source text (about 30 words at most)"),
@@ -119,6 +137,9 @@ KINDS: dict[str, dict[str, Field]] = {
         "file": _f("str", True, help="file name of the source text"),
         "sha256": _f("sha256"),
         "type": _f("str"),
+        "scope": _f("enum", choices=tuple(RECIPIENTS),
+                    help="the one recipient the whole text is about (a CRS In Focus on "
+                         "Mexico): its funding lines must say their recipient"),
         "completeness": _f("enum", choices=("full", "partial")),
         "reproduction": _f("text", help="set when the text is a third-party copy"),
         "summary": _f("text"),
@@ -172,11 +193,15 @@ KINDS: dict[str, dict[str, Field]] = {
         "fiscal_years": _f("fiscal_years"),
         "period": _f("str"),
         "account": _f("str"),
-        "recipient": _f("str"),
+        "recipient": _f("enum", choices=tuple(RECIPIENTS),
+                        help="whom the money is for: an id of the recipient vocabulary"),
+        "recipient_as_written": _f("str", help="the quote's own words for the recipient"),
         "as_of": _f("date", True),
         "source": _f("ref", ref="sources"),
         "same_as": _f("refs", ref="funding", help="lines counting the same thing"),
         "conflicts_with": _f("refs", ref="funding", help="lines that disagree with this one"),
+        "distinct_from": _f("refs", ref="funding",
+                            help="look-alike lines that count something else"),
         **_REPORTS,
         **_COMMON_TAIL,
     },
@@ -219,6 +244,11 @@ KINDS: dict[str, dict[str, Field]] = {
         "summary": _f("text"),
         "programs": _f("refs", ref="programs"),
         "source": _f("ref", ref="sources"),
+        "same_as": _f("refs", ref="figures", help="figures counting the same thing"),
+        "conflicts_with": _f("refs", ref="figures",
+                             help="figures that count the same thing and disagree"),
+        "distinct_from": _f("refs", ref="figures",
+                            help="look-alike figures that count something else"),
         **_REPORTS,
         **_COMMON_TAIL,
     },

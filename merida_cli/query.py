@@ -6,10 +6,11 @@ to a renderer.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .errors import UsageError
-from .model import KINDS, MEASURES, date_bounds, record_cites, valid_date, year_of
+from .model import KINDS, MEASURES, RECIPIENTS, date_bounds, record_cites, valid_date, year_of
 from .text import fold
 
 # ---- structures and components --------------------------------------------
@@ -105,7 +106,6 @@ def filter_records(ds, record_kind: str, topic=None, source=None, actor=None, pr
 def actor_name(actor: str) -> str:
     """An actor without the attributions that name someone else: 'Sigrid Arzt (former
     adviser, as reported by Eric L. Olson)' is Arzt's, not Olson's."""
-    import re
 
     return re.sub(r"\s*\([^()]*\b(?:by|cited|quoted)\b[^()]*\)", "", actor)
 
@@ -168,13 +168,21 @@ def check_measure(measure: str | None) -> None:
 
 
 def funding_lines(ds, program=None, measure=None, account=None, recipient=None,
-                  as_of=None) -> list[dict]:
+                  as_of=None, publisher=None) -> list[dict]:
     """Funding lines sorted by the period they cover, then by the date they were stated.
 
-    `as_of` keeps, per publisher, measure and recipient, the latest line stated by then.
+    `recipient` and `publisher` match one id of their vocabulary exactly (an alias or a
+    label resolves to it); `as_of` keeps, per publisher, measure and recipient, the latest
+    line stated by then.
     """
     check_measure(measure)
-    lines = filter_records(ds, "funding", program=program, account=account, recipient=recipient)
+    wanted_recipient = resolve_recipient(recipient) if recipient is not None else None
+    wanted_publisher = resolve_publisher(ds, publisher) if publisher is not None else None
+    lines = filter_records(ds, "funding", program=program, account=account)
+    if wanted_recipient is not None:
+        lines = [x for x in lines if x.get("recipient") == wanted_recipient]
+    if wanted_publisher is not None:
+        lines = [x for x in lines if publisher_id(ds, x.get("source")) == wanted_publisher]
     if measure is not None:
         lines = [x for x in lines if x["measure"] == measure]
     if as_of is not None:
@@ -182,9 +190,80 @@ def funding_lines(ds, program=None, measure=None, account=None, recipient=None,
     return sorted(lines, key=funding_sort_key)
 
 
-def no_funding_message(ds, program, measure, account, recipient, as_of) -> str:
+def _recipient_names() -> dict[str, str]:
+    """Folded id, label and alias -> recipient id: what --recipient accepts."""
+    names = {}
+    for rid, (label, aliases) in RECIPIENTS.items():
+        for name in (rid, label, *aliases):
+            names.setdefault(fold(name), rid)
+    return names
+
+
+def resolve_recipient(value: str) -> str:
+    """A --recipient value as a recipient id ('Mexico', 'méxico' -> mexico), or a usage
+    error with the closest id: 'Mexico' never widens to 'Mexico and Central America'."""
+    from .text import did_you_mean
+
+    found = _recipient_names().get(fold(value))
+    if found is None:
+        raise UsageError(f"unknown recipient '{value}'{did_you_mean(value, list(RECIPIENTS))} "
+                         f"(one of {', '.join(RECIPIENTS)})")
+    return found
+
+
+# a publisher's short id (`funding --publisher`), from the words of the source's
+# `publisher`; a source without a publisher goes by its author's or its own id
+PUBLISHERS = (
+    ("Congressional Research Service", "crs"),
+    ("Government Accountability Office", "gao"),
+    ("Department of State", "state"),
+    ("White House", "white-house"),
+    ("Embassy", "embassy"),
+    ("Secretaría de Relaciones Exteriores", "sre"),
+    ("Governments of", "joint-statement"),
+    ("Wilson Center", "wilson-center"),
+    ("InSight Crime", "insight-crime"),
+    ("Voice of America", "voa"),
+)
+
+
+def publisher_id(ds, source_id: str | None) -> str:
+    """The short id of whoever gave a count: 'U.S. Embassy Mexico City' is embassy, the
+    Congressional Research Service crs; otherwise the publisher's name as a slug, or the
+    source id when the source names no publisher."""
+
+    source = (ds.get("sources", source_id) if source_id else None) or {}
+    name = source.get("publisher")
+    if not name:
+        return source_id or ""
+    folded = fold(name)
+    for words, pid in PUBLISHERS:
+        if fold(words) in folded:
+            return pid
+    return re.sub(r"[^a-z0-9]+", "-", fold(re.split(r"[(;,]", name)[0])).strip("-")
+
+
+def resolve_publisher(ds, value: str) -> str:
+    """A --publisher value as a publisher id of the loaded sources, or a usage error."""
+    from .text import did_you_mean
+
+    known = {publisher_id(ds, s["id"]): s for s in ds.records["sources"]}
+    names = {fold(pid): pid for pid in known}
+    for pid, source in known.items():
+        if source.get("publisher"):
+            names.setdefault(fold(re.split(r"[(;,]", source["publisher"])[0]), pid)
+    found = names.get(fold(value))
+    if found is None:
+        raise UsageError(f"unknown publisher '{value}'{did_you_mean(value, sorted(known))} "
+                         f"(one of {', '.join(sorted(known))})")
+    return found
+
+
+def no_funding_message(ds, program, measure, account, recipient, as_of,
+                       publisher=None) -> str:
     """'no funding lines match', with the measures the rest of the question does have."""
-    others = funding_lines(ds, program, None, account, recipient, as_of) if measure else []
+    others = (funding_lines(ds, program, None, account, recipient, as_of, publisher)
+              if measure else [])
     if not others:
         return "no funding lines match"
     found = sorted({x["measure"] for x in others}, key=MEASURES.index)
@@ -198,20 +277,10 @@ def latest_counts(ds, lines: list[dict], as_of: str) -> list[dict]:
     for line in lines:
         if date_bounds(line["as_of"])[0] > cutoff:
             continue
-        key = (publisher_of(ds, line.get("source")), line["measure"], line.get("recipient"))
+        key = (publisher_id(ds, line.get("source")), line["measure"], line.get("recipient"))
         if key not in latest or line["as_of"] >= latest[key]["as_of"]:
             latest[key] = line
     return list(latest.values())
-
-
-def publisher_of(ds, source_id: str | None) -> str:
-    """Who gave a count: the source's publisher without the copy's details
-    ('Congressional Research Service; text as reproduced by ...' is CRS)."""
-    import re
-
-    source = ds.get("sources", source_id) if source_id else None
-    name = (source or {}).get("publisher") or (source or {}).get("author")
-    return re.split(r"[(;,]", name)[0].strip() if name else (source_id or "")
 
 
 def funding_sort_key(line: dict):
@@ -221,12 +290,15 @@ def funding_sort_key(line: dict):
 
 
 # fields every line of `funding --json` carries, null or [] when the source does not say
-FUNDING_JSON_FIELDS = ("measure", "recipient", "amount_usd", "share_pct", "qualifier",
+FUNDING_JSON_FIELDS = ("measure", "recipient", "recipient_as_written", "amount_usd", "share_pct", "qualifier",
                        "fiscal_years", "period", "as_of", "source", "same_as", "conflicts_with")
 
 
-def funding_json(line: dict) -> dict:
+def funding_json(line: dict, publisher: str | None = None) -> dict:
+    """A line with every field `funding --json` promises, and whose count it is."""
     out = dict(line)
+    if publisher is not None:
+        out["publisher"] = publisher
     for key in FUNDING_JSON_FIELDS:
         out.setdefault(key, [] if key in ("same_as", "conflicts_with") else None)
     return out
@@ -271,7 +343,6 @@ def unanswerable(ds, lines: list[dict], program=None, measure=None) -> str | Non
 
 
 def _last_fiscal_year(line: dict) -> int | None:
-    import re
 
     years = [int(y) for y in re.findall(r"FY(\d{4})", line.get("fiscal_years", ""))]
     return max(years) if years else None

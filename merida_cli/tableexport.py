@@ -32,13 +32,14 @@ VIEWS = {
     "cumulative_appropriations": (
         ("The cumulative appropriations series: every line counting appropriations to date, "
          "oldest statement first."),
-        ("SELECT f.as_of, f.amount_usd, f.qualifier, f.fiscal_years, f.period, f.program, "
-         "f.source, f.id, f.title FROM funding f "
+        ("SELECT f.as_of, f.amount_usd, f.qualifier, f.fiscal_years, f.period, f.recipient, "
+         "f.recipient_as_written, f.program, f.source, f.id, f.title FROM funding f "
          "WHERE f.measure = 'cumulative-appropriation' ORDER BY f.as_of, f.id")),
     "funding_lines": (
         "Every funding line with its program's name and its source's title.",
         ("SELECT f.id, f.title, p.name AS program, f.measure, f.amount_usd, f.share_pct, "
-         "f.qualifier, f.fiscal_years, f.period, f.recipient, f.as_of, s.title AS source "
+         "f.qualifier, f.fiscal_years, f.period, f.recipient, f.recipient_as_written, f.as_of, "
+         "s.title AS source "
          "FROM funding f JOIN programs p ON p.id = f.program "
          "LEFT JOIN sources s ON s.id = f.source ORDER BY f.program, f.as_of, f.id")),
     "quotes": (

@@ -376,6 +376,43 @@ class _Place:
         return self.loc.where()
 
 
+# ---- rules across records: a funding line's recipient ---------------------------
+
+
+def recipient_problems(records: dict[str, list[dict]]) -> list[tuple[str, str, str, str]]:
+    """(kind, id, field, message) for funding lines whose recipient breaks the rule of
+    docs/DATA.md: a line of a source whose `scope` is one recipient (an In Focus on Mexico)
+    says its recipient, and `recipient_as_written` is words of the line's own quotes.
+    Found on the loaded records; the caller places them at file:line."""
+    from .text import fold
+
+    scopes = {s["id"]: s.get("scope") for s in records.get("sources", [])}
+    found = []
+    for line in records.get("funding", []):
+        scope = scopes.get(line.get("source"))
+        if scope and "recipient" not in line:
+            found.append(("funding", line["id"], "id", (
+                f"no recipient, but its source '{line['source']}' is about {scope} (scope): "
+                f"write `recipient: {scope}`, or the recipient its quote names")))
+        written = line.get("recipient_as_written")
+        if written is None:
+            continue
+        if "recipient" not in line:
+            found.append(("funding", line["id"], "recipient_as_written",
+                          "recipient_as_written without a recipient id"))
+        quotes = [fold(c["quote"]) for c in line.get("cite", [])]
+        if not any(fold(written) in q for q in quotes):
+            found.append(("funding", line["id"], "recipient_as_written",
+                          f"recipient_as_written '{written}' is not words of its quotes"))
+    return found
+
+
+def placed(found: list[tuple[str, str, str, str]], where: dict) -> list[str]:
+    """Rule findings as `file:line: funding line 'id': message` problems."""
+    return [f"{where[(kind, rid)].where(key)}: {SINGULAR[kind]} '{rid}': {message}"
+            for kind, rid, key, message in found]
+
+
 # ---- probable duplicates (warnings) -------------------------------------------
 
 # the field that names a happening or claim, per kind the lint looks at

@@ -91,7 +91,7 @@ funding:
     amount_usd: 1400000000
     fiscal_years: FY2022-FY2023
     account: International Narcotics Control and Law Enforcement
-    recipient: Mexico
+    recipient: mexico
     as_of: "2023-09-30"
     source: {NOTES}
 {CITE}recommendations:
