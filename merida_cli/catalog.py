@@ -209,7 +209,8 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
     packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
     from .load import DEFAULT_MAX_FILE_BYTES, read_packs, resolve_packs, validate_packs
-    from .validate import check_records, duplicate_warnings, placed, recipient_problems
+    from .validate import (check_records, duplicate_warnings, mirror_url_warnings, placed,
+                           recipient_problems)
 
     limit = limit or DEFAULT_MAX_FILE_BYTES
     records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
@@ -223,7 +224,8 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
         _records, where, _problems = check_records(
             read_packs(resolve_packs(list(paths), builtin), limit=limit))
         problems = placed(found, where)
-    warnings = duplicate_warnings(records, progress=progress) if not problems else []
+    warnings = ([*mirror_url_warnings(records), *duplicate_warnings(records, progress=progress)]
+                if not problems else [])
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
 
 

@@ -110,7 +110,19 @@ def csl_item(source: dict) -> dict:
             item["issued"]["circa"] = True
     if source.get("url"):
         item["URL"] = source["url"]
+    if source.get("retrieved_from"):  # the copy's address: an archive, never the work's URL
+        item["archive"] = _host(source["retrieved_from"])
+        item["archive_location"] = source["retrieved_from"]
     return item
+
+
+ARCHIVE_VARIABLES = ("archive", "archive_location")
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
 
 
 # ---- citeproc ----------------------------------------------------------------------
@@ -186,7 +198,9 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
 
     # citeproc-py's HTML formatter does not escape: data goes in escaped, so the HTML is
     # safe and the plain form (tags stripped, entities undone) keeps every character
-    items = [_escaped(item) for item in items]
+    # where a copy was retrieved from is no part of the work's reference in these styles
+    items = [_escaped({k: v for k, v in item.items() if k not in ARCHIVE_VARIABLES})
+             for item in items]
     locators = {k: html.escape(str(v), quote=False) for k, v in (locators or {}).items()}
     if style == "apa":  # APA 7 leaves the publisher out when it is the author
         items = [{k: v for k, v in item.items() if k != "publisher"}
@@ -346,6 +360,8 @@ def ris(item: dict) -> str:
         lines.append(("N1", "Date inferred"))
     if item.get("URL"):
         lines.append(("UR", item["URL"]))
+    if item.get("archive_location"):  # RIS's 'location in archives': the copy's address
+        lines.append(("AV", item["archive_location"]))
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines)
 

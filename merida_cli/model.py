@@ -133,7 +133,9 @@ KINDS: dict[str, dict[str, Field]] = {
         "report_number": _f("str", help="report number as printed, e.g. IF10578"),
         "date": _f("date"),
         "date_inferred": _f("bool", help="the date is not printed in the text (say how in note)"),
-        "url": _f("str"),
+        "url": _f("str", help="the publisher's own page for the work (never a mirror's)"),
+        "retrieved_from": _f("str", help="where the stored text was copied from (a mirror "
+                                         "or archive), when that is not the url"),
         "file": _f("str", True, help="file name of the source text"),
         "sha256": _f("sha256"),
         "type": _f("str"),

@@ -549,3 +549,29 @@ def _count_key(line: dict) -> tuple:
 
 def _linked(a: dict, b: dict) -> bool:
     return any(b["id"] in a.get(key, []) or a["id"] in b.get(key, []) for key in _LINKS)
+
+
+# hosts of third-party copies (mirrors, archives, aggregators, blogs): where a text was
+# retrieved from, never the work's address
+MIRROR_HOSTS = ("documentine.com", "wikileaks", "studylib.net", "docslib.org", "nizkor",
+                "derechos.org", "blogspot.", "teamultimedia.com", "pubt.io", "jisipnews.com",
+                "justia.com", "hsdl.org", "everycrsreport.com", "pennyhill", "regeneracion.mx",
+                "archive.org", "legistorm.com", "menafn.com", "scribd.com")
+
+
+def mirror_host(url: str) -> str | None:
+    """The mirror a URL points to (its host), or None for any other address."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    where = (parts.netloc + parts.path).lower()
+    return parts.netloc.lower() if any(host in where for host in MIRROR_HOSTS) else None
+
+
+def mirror_url_warnings(records: dict[str, list[dict]]) -> list[str]:
+    """Sources whose work URL is a mirror's: the copy's address belongs in retrieved_from,
+    the work's in url (the publisher's own page) or nowhere."""
+    return [f"source '{src['id']}': url is a copy on {host}, not the work's address: move it "
+            "to retrieved_from and give the publisher's own page as url (or none)"
+            for src in records.get("sources", [])
+            if (host := mirror_host(src.get("url") or ""))]

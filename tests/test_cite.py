@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_pack
+from conftest import SHARED, needs_shared, run_cli, write_pack
 
 GOLDEN = Path(__file__).with_name("golden") / "cite"
 STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
@@ -21,7 +21,8 @@ sources:
     publisher: Congressional Research Service
     report_number: R41349
     date: "2011-07-22"
-    url: https://www.everycrsreport.com/reports/R41349.html
+    url: https://crsreports.congress.gov/product/details?prodcode=R41349
+    retrieved_from: https://www.everycrsreport.com/reports/R41349.html
     file: crs.txt
     type: report
   - id: crs-in-focus
@@ -212,6 +213,82 @@ def test_bad_input_is_one_line_error(pack, args, code, message):
     assert result.code == code
     assert message in result.err and result.err.count("\n") == 1
     assert "Traceback" not in result.err
+
+
+# ---- the work's address, and the copy's ----------------------------------------------
+
+MIRROR = "https://www.everycrsreport.com/reports/R41349.html"
+OFFICIAL = "https://crsreports.congress.gov/product/details?prodcode=R41349"
+
+
+@pytest.mark.parametrize("style", ("apa", "chicago", "mla", "bibtex"))
+def test_a_copy_retrieved_from_a_mirror_is_not_the_works_address(pack, style):
+    out = _cite(pack, "crs-report", "--style", style).out
+    assert OFFICIAL in out
+    assert "everycrsreport" not in out
+
+
+def test_csl_json_and_ris_keep_the_copy_apart_from_the_url(pack):
+    item = json.loads(_cite(pack, "crs-report", "--json").out)[0]
+    assert item["URL"] == OFFICIAL
+    assert item["archive_location"] == MIRROR and item["archive"] == "www.everycrsreport.com"
+    ris_lines = _cite(pack, "crs-report", "--style", "ris").out.splitlines()
+    assert f"UR  - {OFFICIAL}" in ris_lines and f"AV  - {MIRROR}" in ris_lines
+
+
+def test_show_names_the_copy_retrieved_from(pack):
+    out = run_cli("--no-builtin", "--data", pack, "show", "crs-report").out
+    assert f"url: {OFFICIAL}" in out
+    assert f"retrieved from: {MIRROR}" in out
+
+
+def test_validate_flags_a_mirror_given_as_the_works_url(tmp_path):
+    bad = PACK.replace(f"url: {OFFICIAL}\n    retrieved_from: {MIRROR}", f"url: {MIRROR}")
+    assert bad != PACK
+    pack = write_pack(tmp_path / "bad", {"sources.yaml": bad})
+    lenient = run_cli("--no-builtin", "--data", pack, "validate")
+    assert lenient.code == 0
+    assert "'crs-report'" in lenient.err + lenient.out and "www.everycrsreport.com" in lenient.err + lenient.out
+    strict = run_cli("--no-builtin", "--data", pack, "validate", "--strict")
+    assert strict.code == 1
+    assert "retrieved_from" in strict.err + strict.out
+    good = run_cli("--no-builtin", "--data", write_pack(tmp_path / "good", {"sources.yaml": PACK}),
+                   "validate", "--strict")
+    assert good.code == 0, good.err
+
+
+def _index_official_pages() -> dict[str, str]:
+    """file name -> the publisher's own page, as ../shared/sources/INDEX.yaml gives it."""
+    import yaml
+
+    index = yaml.safe_load((SHARED / "sources" / "INDEX.yaml").read_text(encoding="utf-8"))
+    return {e["file"]: e["official_page"] for e in index["sources"] if e.get("official_page")}
+
+
+@needs_shared
+def test_builtin_sources_cite_the_publishers_page_not_a_mirror():
+    from merida_cli import load_data
+    from merida_cli.cite import csl_item
+    from merida_cli.validate import mirror_host
+
+    official = _index_official_pages()
+    sources = load_data().records["sources"]
+    with_page = [s for s in sources if s["file"] in official]
+    assert with_page  # the CRS and GAO texts
+    for source in with_page:
+        assert csl_item(source).get("URL") == official[source["file"]], source["id"]
+    for source in sources:
+        url = csl_item(source).get("URL")
+        assert not (url and mirror_host(url)), (source["id"], url)
+        if source.get("retrieved_from"):
+            assert source["retrieved_from"] != url
+
+
+def test_builtin_crs_in_focus_cites_the_crs_product_page():
+    result = run_cli("cite", "crs-if10578-2024-10-01")
+    assert result.code == 0, result.err
+    assert "https://crsreports.congress.gov/product/details?prodcode=IF10578" in result.out
+    assert "documentine" not in result.out
 
 
 # ---- the built-in sources' metadata ------------------------------------------------

@@ -267,6 +267,10 @@ def assessments_listing(rows: list[dict]) -> Listing:
 
 # ---- show ------------------------------------------------------------------
 
+# fields shown under a reader's name rather than the data's key
+FIELD_LABELS = {"retrieved_from": "retrieved from"}
+
+
 def show_lines(ds, kind: str, rec: dict, links: dict,
                context: dict | None) -> list[tuple[str, str]]:
     """(style, text) lines describing one record, its citations and its links."""
@@ -283,7 +287,7 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
             value = fmt_usd(value, rec.get("qualifier"))
         elif key == "alt_dates":
             value = alt_dates_cell(rec)
-        lines.append(("", f"{key}: {cell(value)}"))
+        lines.append(("", f"{FIELD_LABELS.get(key, key)}: {cell(value)}"))
     for item in rec.get("items", []):
         lines.append(("", f"  {item.get('number', '-')}. {item['title']} [{item['id']}]"))
     cites = rec.get("cite", [])
