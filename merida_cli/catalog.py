@@ -209,8 +209,13 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
     packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
     from .load import DEFAULT_MAX_FILE_BYTES, read_packs, resolve_packs, validate_packs
-    from .validate import (check_records, duplicate_warnings, mirror_url_warnings, placed,
-                           recipient_problems)
+    from .validate import (
+        check_records,
+        duplicate_warnings,
+        mirror_url_warnings,
+        placed,
+        recipient_problems,
+    )
 
     limit = limit or DEFAULT_MAX_FILE_BYTES
     records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
