@@ -205,3 +205,109 @@ def test_builtin_cumulative_export_carries_the_recipient(cli, tmp_path):
         rows = db.execute("SELECT id, recipient FROM cumulative_appropriations").fetchall()
     recipients = dict(rows)
     assert all(recipients[i] == "mexico" for i in CRS_RUNNING_TOTALS_ON_MEXICO)
+
+
+# ---- one count across report versions (issue 26) -------------------------------------
+
+def _linked_by(records: list[dict], keys: tuple[str, ...]):
+    """A function telling whether two records are joined, directly or through others, by
+    the given link fields (read both ways: a later version names the earlier one)."""
+    parent = {r["id"]: r["id"] for r in records}
+
+    def root(rid):
+        while parent[rid] != rid:
+            rid = parent[rid]
+        return rid
+
+    for rec in records:
+        for key in keys:
+            for other in rec.get(key) or []:
+                if other in parent:
+                    parent[root(rec["id"])] = root(other)
+    return lambda a, b: root(a) == root(b)
+
+
+def _restatements(records: list[dict], reports: dict, count) -> list[list[dict]]:
+    """Records of one report (any version) that give one count, as `count(record)` says."""
+    groups: dict[tuple, list[dict]] = {}
+    for rec in records:
+        report = reports.get(rec["source"])
+        if report:
+            groups.setdefault((report, *count(rec)), []).append(rec)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _years_agree(a: dict, b: dict) -> bool:
+    return not (a.get("fiscal_years") and b.get("fiscal_years")) or (
+        a["fiscal_years"] == b["fiscal_years"])
+
+
+def test_builtin_a_count_restated_in_later_versions_of_a_report_is_one_count(cli):
+    reports = {s["id"]: s["report_number"] for s in cli("sources", "--json").json()
+               if s.get("report_number")}
+    lines = cli("funding", "--json").json()
+    same = _linked_by(lines, ("same_as",))
+    apart = _linked_by(lines, ("distinct_from",))
+    groups = _restatements(lines, reports, lambda x: (
+        x["program"], x["measure"], x.get("amount_usd"), x.get("share_pct"), x["recipient"]))
+    assert groups  # the IF10578 $3.5 billion, 2% and 15% lines, among others
+    for group in groups:
+        for n, a in enumerate(group):
+            for b in group[n + 1:]:
+                if _years_agree(a, b):
+                    assert same(a["id"], b["id"]) or apart(a["id"], b["id"]), (a["id"], b["id"])
+
+
+def test_builtin_one_count_from_two_publishers_is_linked(cli):
+    lines = {x["id"]: x for x in cli("funding", "--json").json()}
+    same = _linked_by(list(lines.values()), ("same_as",))
+    # the audit's pairs across publishers: news 2017 and CRS January 2017 (some / more
+    # than $2.6 billion); GAO's $400 million for FY2008 and State's FY2008 supplemental
+    for a, b in (("merida-appropriated-2-6bn-news-2017", "merida-cumulative-crs-r41349-2017-01"),
+                 ("us-assistance-mexico-fy2008-gao-10-253r",
+                  "merida-fy2008-supplemental-mexico-state-2008")):
+        assert lines[a]["amount_usd"] == lines[b]["amount_usd"]
+        assert lines[a]["publisher"] != lines[b]["publisher"]
+        assert same(a, b), (a, b)
+
+
+def test_builtin_a_figure_restated_in_later_versions_is_one_figure(cli):
+    reports = {s["id"]: s["report_number"] for s in cli("sources", "--json").json()
+               if s.get("report_number")}
+    figures = cli("figures", "--json").json()
+    same = _linked_by(figures, ("same_as",))
+    apart = _linked_by(figures, ("distinct_from",))
+    groups = _restatements(figures, reports,
+                           lambda x: (x["value"], x["unit"], x.get("period"), x.get("place")))
+    assert groups  # CRS R41349's $500 billion in annual trade, 2013-2015
+    for group in groups:
+        for n, a in enumerate(group):
+            for b in group[n + 1:]:
+                assert same(a["id"], b["id"]) or apart(a["id"], b["id"]), (a["id"], b["id"])
+
+
+def test_builtin_figures_that_disagree_say_so_both_ways(cli):
+    figures = {x["id"]: x for x in cli("figures", "--json").json()}
+    conflicting = [x for x in figures.values() if x.get("conflicts_with")]
+    assert conflicting
+    for fig in conflicting:
+        for other in fig["conflicts_with"]:
+            assert fig["id"] in figures[other].get("conflicts_with", []), (fig["id"], other)
+            assert figures[other]["value"] != fig["value"] and fig["unit"] == figures[other]["unit"]
+        assert fig.get("note"), fig["id"]
+
+
+def test_builtin_2021_overdoses_are_kept_twice_and_linked_as_disagreeing(cli):
+    overdoses = [x for x in cli("figures", "--json").json()
+                 if x.get("period") == "2021" and "overdose" in x["label"].lower()
+                 and x["unit"] == "people"]
+    values = {x["value"] for x in overdoses}
+    assert len(values) >= 2  # CRS's nearly 108,000 (2022) and 107,000 (2023)
+    linked = _linked_by(overdoses, ("same_as", "conflicts_with"))
+    for n, a in enumerate(overdoses):
+        for b in overdoses[n + 1:]:
+            assert linked(a["id"], b["id"]), (a["id"], b["id"])
+            if a["value"] != b["value"]:
+                assert (b["id"] in a.get("conflicts_with", [])
+                        or a["id"] in b.get("conflicts_with", [])), (a["id"], b["id"])
+                assert f"{b['value']:,}" in a["note"] and f"{a['value']:,}" in b["note"]
