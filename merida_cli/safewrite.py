@@ -1,11 +1,14 @@
 """Write a file where the user points, and nowhere else: `write_output(path, data)`.
 
+One rule for every command that writes a file (export, brief, the table exports):
 - a regular file (new or existing) is written atomically: a temp file beside it, then a
   rename; an existing file keeps its mode (and owner, where allowed), a new one follows
   the umask; a read-only file is refused;
 - a symlink is followed: its target is written (atomically), the link itself is kept;
-- a special file (a device such as /dev/null, a FIFO) is written as a stream, never
-  replaced by a regular file;
+- a stream (a FIFO or pipe, a terminal or other character device such as /dev/null, a
+  socket), by its own path or through links such as /dev/stdout -> /proc/self/fd/1, is
+  opened and written in place, never replaced by a regular file;
+- a directory or a block device is refused;
 - the temp file is removed on every failure, Ctrl-C included.
 
 Failures raise MeridaError (exit 1) with one line: `PATH: cannot write: reason`.
@@ -26,18 +29,21 @@ Data = bytes | bytearray | memoryview | Iterable[bytes]
 def write_output(path, data: Data) -> None:
     """Write DATA (bytes, or an iterable of byte chunks) to PATH; see the module doc."""
     shown = os.fsdecode(path)
-    target = os.path.realpath(os.fsdecode(path))  # through every symlink; a link is kept
     try:
-        st = os.stat(target)
+        # the kernel follows the links, /proc's fd links to pipes included (realpath cannot)
+        st = os.stat(path)
     except FileNotFoundError:
-        st = None
+        st = None  # a new file, or a dangling link: the link's target is created
     except OSError as exc:
         raise _error(shown, exc) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise MeridaError(f"{shown}: cannot write: is a directory", 1)
+    if st is not None and stat.S_ISBLK(st.st_mode):
+        raise MeridaError(f"{shown}: cannot write: is a block device, not a file or stream", 1)
     if st is not None and not stat.S_ISREG(st.st_mode):
-        _write_stream(shown, target, data)
+        _write_stream(shown, os.fsdecode(path), st, data)
         return
+    target = os.path.realpath(os.fsdecode(path))  # through every symlink; a link is kept
     if st is not None and (not os.access(target, os.W_OK) or not st.st_mode & 0o222):
         raise MeridaError(f"{shown}: cannot write: the file is read-only; not overwriting", 1)
     _write_atomic(shown, target, data, st)
@@ -56,10 +62,11 @@ def _write_all(fd: int, data: Data) -> None:
             view = view[os.write(fd, view):]
 
 
-def _write_stream(shown: str, target: str, data: Data) -> None:
-    """A device or FIFO: open it for writing (never create, never replace) and stream."""
+def _write_stream(shown: str, path: str, st: os.stat_result, data: Data) -> None:
+    """A FIFO, terminal, character device or socket: write in place, never create or
+    replace."""
     try:
-        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        fd = _open_stream(path, st)
     except OSError as exc:
         raise _error(shown, exc) from None
     try:
@@ -68,6 +75,30 @@ def _write_stream(shown: str, target: str, data: Data) -> None:
         raise _error(shown, exc) from None
     finally:
         os.close(fd)
+
+
+def _open_stream(path: str, st: os.stat_result) -> int:
+    """A file descriptor open for writing on the stream at PATH. A socket cannot be
+    opened: our own stdout or stderr (/dev/stdout on a socket) is duplicated, another
+    socket file is connected to."""
+    if not stat.S_ISSOCK(st.st_mode):
+        return os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    for fd in (1, 2):
+        try:
+            mine = os.fstat(fd)
+        except OSError:
+            continue
+        if (mine.st_dev, mine.st_ino) == (st.st_dev, st.st_ino):
+            return os.dup(fd)
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        raise
+    return sock.detach()
 
 
 def _umask() -> int:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
 import threading
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, write_pack
 
 from merida_cli.errors import MeridaError
 from merida_cli.safewrite import write_output
@@ -217,3 +219,106 @@ def test_a_file_name_at_the_length_limit_is_written(tmp_path):
     name = "n" * 250 + ".json"  # 255 bytes: the longest a name may be
     write_output(tmp_path / name, b"{}")
     assert (tmp_path / name).read_bytes() == b"{}" and _leftovers(tmp_path) == []
+
+
+# ---- streams reached through links (issue 28): written in place, as cp and tee do -----
+
+MERIDA = os.path.join(os.path.dirname(sys.executable), "merida")
+SMALL_PACK = """\
+sources:
+  - id: crs
+    title: A CRS report
+    date: "2020-06"
+    file: crs.txt
+programs:
+  - id: plan
+    name: The Plan
+    cite:
+      - source: crs
+        quote: "the plan began in 2008"
+"""
+
+
+def _release(fifo) -> None:
+    """Let a reader still waiting on FIFO finish (when nothing was written to it)."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass  # no reader waiting: it has finished
+
+
+def _small_pack(tmp_path):
+    return ["--no-builtin", "--data", str(write_pack(tmp_path / "pack", {"p.yaml": SMALL_PACK}))]
+
+
+def test_export_csv_to_a_link_to_a_fifo_streams_into_it(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "link").symlink_to(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    pack = _small_pack(tmp_path)
+    result = run_cli(*pack, "export", "--format", "csv", "-o", tmp_path / "link")
+    _release(fifo)
+    reader.join(timeout=60)
+    assert result.code == 0, result.err
+    assert got == [run_cli(*pack, "export", "--format", "csv").out.encode("utf-8")]
+    assert b"The Plan" in got[0]
+    assert (tmp_path / "link").is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+@pytest.mark.parametrize("command", [("export", "--format", "csv"),
+                                     ("export", "--format", "csv", "--kind", "programs"),
+                                     ("brief", "plan")],
+                         ids=["export-csv", "export-csv-kind", "brief"])
+def test_a_link_to_stdout_writes_into_the_pipe(tmp_path, command):
+    (tmp_path / "out").symlink_to("/proc/self/fd/1")  # the -o /dev/stdout idiom
+    env = {**os.environ, "MERIDA_CACHE_DIR": str(tmp_path / "cache")}
+    pack = _small_pack(tmp_path)
+    via_link = subprocess.run([MERIDA, *pack, *command, "-o", str(tmp_path / "out")],
+                              capture_output=True, env=env, check=False, cwd=tmp_path)
+    plain = subprocess.run([MERIDA, *pack, *command], capture_output=True, env=env,
+                           check=False, cwd=tmp_path)
+    assert via_link.returncode == 0, via_link.stderr
+    assert via_link.stdout == plain.stdout and b"The Plan" in plain.stdout
+    assert (tmp_path / "out").is_symlink()
+
+
+def test_a_link_to_a_pseudo_terminal_is_written_in_place(tmp_path):
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        (tmp_path / "term").symlink_to(os.ttyname(slave))
+        write_output(tmp_path / "term", b"to the terminal\n")
+        got = b""
+        while b"terminal" not in got:
+            got += os.read(master, 1024)
+        assert got.startswith(b"to the terminal")
+        assert (tmp_path / "term").is_symlink() and _leftovers(tmp_path) == []
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_a_listening_socket_is_written_in_place(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(path))
+        server.listen(1)
+        (tmp_path / "link").symlink_to(path)
+        write_output(tmp_path / "link", [b"over ", b"the socket"])
+        conn, _ = server.accept()
+        with conn:
+            got = b""
+            while chunk := conn.recv(1024):
+                got += chunk
+        assert got == b"over the socket" and stat.S_ISSOCK(os.lstat(path).st_mode)
+    finally:
+        server.close()
