@@ -89,6 +89,13 @@ class _Notes:
             numbers.append(self.by_key[key].number)
         return list(dict.fromkeys(numbers))
 
+    def quote(self, source: str, quote: str) -> int:
+        """The footnote of one quote that is not a record's own cite (a follow-through link's)."""
+        key = (source, quote, None)
+        if key not in self.by_key:
+            self.by_key[key] = Footnote(len(self.by_key) + 1, source, quote)
+        return self.by_key[key].number
+
     def sentence(self, record: dict, text: str | None = None, lead: str = "") -> Sentence:
         return Sentence(_sentence(text or record.get("summary") or title_of("", record)),
                         self.add(record), lead)
@@ -209,6 +216,11 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
                 groups.append((label, found))
         sections.append(Section("Assessments for and against", groups=groups))
 
+    if kind == "program":
+        follow = follow_through_section(ds, sid, notes)
+        if follow:
+            sections.append(follow)
+
     footnotes = list(notes.by_key.values())
     sources = {s["id"]: s for s in ds.records["sources"]}
     cited = list(dict.fromkeys(n.source for n in footnotes))
@@ -229,6 +241,39 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         bibliography_html=[r.reference_html for r in references],
         urls={s: sources[s]["url"] for s in cited if sources[s].get("url")},
         texts_given=bool(texts))
+
+
+FOLLOW_GROUPS = (("Reported done", "reported-done"), ("Reported stalled", "reported-stalled"))
+
+
+def follow_through_section(ds, program: str, notes: _Notes) -> Section | None:
+    """What became of the program's commitments: the count by status, then each one reported
+    done or stalled, told by its own title and the later record's, footnoted with both
+    quotes (the commitment's and the report's)."""
+    from .commitments import STATUSES, commitments, counts
+
+    rows = commitments(ds, program)
+    if not rows:
+        return None
+    tally = counts(rows)
+    parts = [f"{tally[s]} {s.replace('-', ' ')}" for s in STATUSES if tally[s]]
+    section = Section("Follow-through", [Sentence(
+        f"Of the {len(rows)} commitments merida records for this program: "
+        + ", ".join(parts) + ". A status rests only on a later record whose quote reports "
+        "on the commitment (see merida commitments).")])
+    for head, status in FOLLOW_GROUPS:
+        found = []
+        for row in (r for r in rows if r["status"] == status):
+            numbers = notes.add(ds.items[row["id"]][0])
+            reports = [e for e in row["evidence"] if e["status"] == status.split("-", 1)[1]]
+            for report in reports:
+                numbers.append(notes.quote(report["source"], report["quote"]))
+            said = "; ".join(f"{e['date']}: {e['title'].rstrip('.')}" for e in reports)
+            found.append(Sentence(_sentence(f"{row['title']}. Reported {said}"),
+                                  list(dict.fromkeys(numbers)), lead=row["made"] or ""))
+        if found:
+            section.groups.append((head, found))
+    return section
 
 
 def _event_date(event: dict) -> str:

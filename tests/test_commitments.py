@@ -9,6 +9,8 @@ way then stalled, one with no report. An assessment says `guns` is new in `new`
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import run_cli, write_pack
 
@@ -386,3 +388,29 @@ def test_merida_pledges_are_listed_with_who_pledged(cli):
     assert pledges["merida-pledge-mexico-corruption"]["by"] == "mexico"
     assert pledges["merida-pledge-us-firearms"]["by"] == "us"
     assert pledges["merida-pledge-us-drug-demand"]["status"] == "reported-stalled"
+
+
+def test_brief_follow_through_counts_by_status_and_quotes_done_and_stalled(merida):
+    result = merida("brief", "new", "--format", "markdown")
+    assert result.code == 0, result.err
+    section = result.out.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
+    assert ("Of the 3 commitments merida records for this program: 1 reported done, "
+            "1 reported stalled, 1 no later report.") in section
+    done = section.split("### Reported done", 1)[1].split("###", 1)[0]
+    assert "Open a forensic lab. Reported 2014-02: The forensic lab opened" in done
+    stalled = section.split("### Reported stalled", 1)[1]
+    # the stalled line names the report that says stalled, not the earlier one of progress
+    assert "Trace seized arms. Reported 2020-05" in stalled
+    assert "Tracing began" not in stalled
+    notes = {m.group(1): m.group(2) for m in re.finditer(r"\[\^(\d+)\]: \u201c(.*?)\u201d",
+                                                        result.out)}
+    for quote in ("the lab opened in February", "tracing has stalled since 2018", "open a lab"):
+        assert quote in notes.values()
+    lab = next(line for line in done.splitlines() if "forensic lab" in line)
+    cited = {notes[n] for n in re.findall(r"\[\^(\d+)\]", lab)}
+    assert cited == {"open a lab", "the lab opened in February"}
+
+
+def test_brief_of_a_topic_has_no_follow_through_section(merida):
+    result = merida("brief", "guns", "--format", "markdown")
+    assert result.code == 0 and "## Follow-through" not in result.out
