@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import MeridaError, UsageError
-from .model import record_cites, title_of
+from .model import RECIPIENTS, record_cites, title_of
 
 # funding measures, in the order a chart prefers them
 MEASURE_PREFERENCE = ("cumulative-appropriation", "appropriation", "request", "obligated",
@@ -131,9 +131,20 @@ def measure_of(line: dict) -> str:
     return line["measure"]
 
 
+# money that is not assistance: shown in a brief only when asked (--all-money), labelled
+NOT_ASSISTANCE = ("partner-spending", "domestic-spending", "other")
+
+
+def is_assistance(line: dict) -> bool:
+    """A line counting U.S. assistance (not Mexico's or U.S. domestic spending, not other
+    sums such as recovered funds)."""
+    return line["measure"] not in NOT_ASSISTANCE and line.get("recipient") != "united-states"
+
+
 def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | None = None,
-                today: _dt.date | None = None) -> Brief:
-    """Everything a brief says about a program or topic, with its footnotes."""
+                today: _dt.date | None = None, all_money: bool = False) -> Brief:
+    """Everything a brief says about a program or topic, with its footnotes. The money
+    section holds assistance only unless all_money."""
     from . import query
     from .cite import STYLE_FILES, csl_item, in_text_citations, render
 
@@ -179,15 +190,22 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
             sections.append(Section("Programs", [notes.sentence(p, lead=p["name"])
                                                  for p in programs]))
 
-    money = query.filter_records(ds, "funding", **filters)
-    money = sorted(money, key=query.funding_sort_key)
-    measure = chart_measure(money)
+    every_line = query.filter_records(ds, "funding", **filters)
+    money = sorted((line for line in every_line if all_money or is_assistance(line)),
+                   key=query.funding_sort_key)
+    measure = chart_measure([line for line in money if is_assistance(line)])
     money_section = Section("The money, by whose count")
+    left_out = len(every_line) - len(money)
+    if left_out:
+        money_section.sentences.append(Sentence(
+            ("U.S. assistance only" if money else "merida holds no line of U.S. assistance "
+             "here") + f": {left_out} line(s) counting other money (U.S. domestic or Mexican "
+            "spending, recovered funds) are left out; --all-money shows them."))
     for line in money:
         cells = _money_cells(line)
         money_section.sentences.append(notes.sentence(
-            line, line["title"], lead=" ".join(c for c in (cells[2], cells[3]) if c)))
-    if money:
+            line, line["title"], lead=" ".join(c for c in (cells[3], cells[4]) if c)))
+    if money_section.sentences:
         sections.append(money_section)
 
     events = query.timeline(ds, topic=filters.get("topic"), program=filters.get("program"))
@@ -318,8 +336,9 @@ def _money_cells(line: dict) -> list[str]:
     value = (f"${amount:,.0f}" if amount is not None
              else f"{line['share_pct']}%" if line.get("share_pct") is not None else "")
     when = line.get("fiscal_years") or line.get("period") or ""
-    return [line["title"], measure_of(line), (_QUALIFIER.get(line.get("qualifier", ""), "") + value),
-            when, line["as_of"], line.get("source") or record_cites(line)[0]["source"],
+    recipient = RECIPIENTS.get(line.get("recipient") or "", ("",))[0]
+    return [line["title"], measure_of(line), recipient,
+            (_QUALIFIER.get(line.get("qualifier", ""), "") + value), when, line["as_of"], line.get("source") or record_cites(line)[0]["source"],
             "; ".join(part for part in (
                 "same count as " + ", ".join(line["same_as"]) if line.get("same_as") else "",
                 "disagrees with " + ", ".join(line["conflicts_with"])
@@ -327,7 +346,8 @@ def _money_cells(line: dict) -> list[str]:
 
 
 _QUALIFIER = {"about": "about ", "almost": "almost ", "over": "over ", "up-to": "up to "}
-MONEY_HEADERS = ["Line", "Measure", "Amount", "Period", "As of", "Source", "Other counts"]
+MONEY_HEADERS = ["Line", "Measure", "Recipient", "Amount", "Period", "As of", "Source",
+                 "Other counts"]
 
 
 def to_markdown(brief: Brief) -> str:
@@ -499,7 +519,7 @@ def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
     """A horizontal bar chart of the lines of one measure, as inline SVG (reproducible:
     fixed hash salt, no date, text kept as text)."""
     chosen = [line for line in lines if measure_of(line) == measure
-              and line.get("amount_usd") is not None]
+              and line.get("amount_usd") is not None and is_assistance(line)]
     if not chosen:
         return None
     import io

@@ -523,6 +523,9 @@ def brief(
     texts: Annotated[list[str] | None, typer.Option(
         "--texts", help="Folder of source texts (repeatable): add an appendix saying which "
                         "quotes were verified.", metavar="DIR")] = None,
+    all_money: Annotated[bool, typer.Option(
+        "--all-money", help="Also list money that is not U.S. assistance (U.S. domestic or "
+                            "Mexican spending, recovered funds), labelled by measure.")] = False,
 ):
     """A brief on a program or topic: overview, structures, money, events, recommendations,
     assessments; every sentence a record's own words, footnoted with its verbatim quote.
@@ -538,7 +541,8 @@ def brief(
     output = _output_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
-    data = render_brief(build_brief(env.dataset(), subject, style, texts), fmt.value)
+    data = render_brief(build_brief(env.dataset(), subject, style, texts, all_money=all_money),
+                        fmt.value)
     if output is None:
         env.stdout.write(data.decode("utf-8"))
         return

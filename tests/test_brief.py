@@ -217,7 +217,7 @@ def test_markdown_footnotes_resolve_and_appendix_reports(pack):
                     "## Assessments for and against", "### For", "### Against",
                     "## Bibliography", "## Appendix: quotes checked against their texts"):
         assert heading + "\n" in md, heading
-    assert ("| Total by 2012 | cumulative-appropriation | $300,000,000 | FY2009-FY2012 | 2013 "
+    assert ("| Total by 2012 | cumulative-appropriation |  | $300,000,000 | FY2009-FY2012 | 2013 "
             "| notes | disagrees with plan-2009 |") in md
     assert "- **2008 (date inferred) (also dated 2009 per notes)**: The plan begins." in md
     assert "5 of 6 quotes were found verbatim" in md
@@ -374,3 +374,33 @@ def test_merida_brief_pdf_runs_to_pages(tmp_path):
     reader = PdfReader(out)
     assert len(reader.pages) >= 2
     assert "Mérida Initiative: a brief" in reader.pages[0].extract_text()
+
+
+DOMESTIC = """\
+  - id: plan-home-spending
+    title: Spending at home on treatment
+    program: plan
+    measure: domestic-spending
+    recipient: united-states
+    amount_usd: 900000000
+    as_of: "2013"
+    cite:
+      - source: notes
+        quote: "By 2012 the total had reached $300 million."
+events:
+"""
+
+
+def test_brief_money_is_assistance_unless_all_money_is_asked(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": PACK.replace("events:\n", DOMESTIC, 1)})
+    default = _brief(pack, "plan")
+    assert default.code == 0, default.err
+    money = default.out.split("## The money", 1)[1].split("\n## ", 1)[0]
+    assert "Spending at home" not in money and "$900,000,000" not in money
+    assert "1 line(s) counting other money" in money and "--all-money" in money
+    assert "| Recipient |" in money
+    everything = _brief(pack, "plan", "--all-money")
+    money = everything.out.split("## The money", 1)[1].split("\n## ", 1)[0]
+    row = next(line for line in money.splitlines() if line.startswith("| Spending at home"))
+    assert "domestic-spending" in row and "The United States (money spent at home)" in row
+    assert "other money" not in money
