@@ -65,6 +65,8 @@ class Brief:
     bibliography_html: list[str]
     urls: dict[str, str]
     texts_given: bool = False
+    paper: str = "a4"  # the PDF's page size: a4 or letter
+    length: str = "full"  # full, or short: one page of key facts
 
     def verified(self) -> tuple[list[Footnote], list[Footnote]]:
         ok = [n for n in self.footnotes if n.verified]
@@ -76,12 +78,14 @@ class Brief:
 class _Notes:
     """Footnotes numbered in order of first use; one per distinct (source, quote, page)."""
 
-    def __init__(self):
+    def __init__(self, first_only: bool = False):
         self.by_key: dict[tuple, Footnote] = {}
+        self.first_only = first_only  # a one-page brief: one note per record
 
     def add(self, record: dict) -> list[int]:
         numbers = []
-        for c in record_cites(record) if "items" not in record else record.get("cite", []):
+        cites = record_cites(record) if "items" not in record else record.get("cite", [])
+        for c in cites[:1] if self.first_only else cites:
             key = (c["source"], c["quote"], c.get("page"))
             if key not in self.by_key:
                 self.by_key[key] = Footnote(len(self.by_key) + 1, c["source"], c["quote"],
@@ -141,18 +145,34 @@ def is_assistance(line: dict) -> bool:
     return line["measure"] not in NOT_ASSISTANCE and line.get("recipient") != "united-states"
 
 
+LENGTHS = ("full", "short")
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
 def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | None = None,
-                today: _dt.date | None = None, all_money: bool = False) -> Brief:
+                today: _dt.date | None = None, all_money: bool = False,
+                length: str = "full", paper: str = "a4") -> Brief:
     """Everything a brief says about a program or topic, with its footnotes. The money
-    section holds assistance only unless all_money."""
+    section holds assistance only unless all_money; a short brief keeps one page of key
+    facts: the overview, the latest count by each publisher, the open commitments."""
     from . import query
-    from .cite import STYLE_FILES, csl_item, in_text_citations, render
+    from .cite import STYLE_FILES
 
     if style not in STYLE_FILES:
         raise UsageError(f"unknown style '{style}' for a brief; choose from "
                          + ", ".join(STYLE_FILES))
+    if length not in LENGTHS:
+        raise UsageError(f"--length '{length}': expected one of {', '.join(LENGTHS)}")
+    if paper not in PAPERS:
+        raise UsageError(f"--paper '{paper}': expected one of {', '.join(PAPERS)}")
     kind, sid = resolve_subject(ds, subject)
-    notes = _Notes()
+    notes = _Notes(first_only=length == "short")
+    if length == "short":
+        sections, money = short_sections(ds, kind, sid, notes), []
+        name = (ds.get("programs", sid)["name"] if kind == "program"
+                else ds.get("topics", sid)["label"])
+        return _finish(ds, notes, sections, f"{name}: a one-page brief", sid, kind, style,
+                       texts, today, money, None, length, paper)
     sections: list[Section] = []
     if kind == "program":
         program = ds.get("programs", sid)
@@ -238,6 +258,46 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         follow = follow_through_section(ds, sid, notes)
         if follow:
             sections.append(follow)
+    return _finish(ds, notes, sections, f"{name}: a brief", sid, kind, style, texts, today,
+                   money, measure, length, paper)
+
+
+# whose running totals a one-page brief shows: the U.S. government's own and its auditors'
+OFFICIAL_PUBLISHERS = ("crs", "gao", "state", "white-house", "embassy")
+
+
+def short_sections(ds, kind: str, sid: str, notes: _Notes) -> list[Section]:
+    """One page: what the subject is, the latest count of U.S. assistance by each
+    publisher, and the commitments still open with a later report (stalled, under way)."""
+    from . import query
+
+    filters = {"program": sid} if kind == "program" else {"topic": sid}
+    record = ds.get("programs", sid) if kind == "program" else ds.get("topics", sid)
+    sections = [Section("Key facts", [notes.sentence(record, record.get("summary")
+                                                     or title_of("", record))])]
+    lines = [line for line in query.filter_records(ds, "funding", **filters)
+             if is_assistance(line) and line["measure"] == "cumulative-appropriation"
+             and line.get("recipient") == "mexico"
+             and query.publisher_id(ds, line.get("source")) in OFFICIAL_PUBLISHERS]
+    latest = sorted(query.latest_counts(ds, lines, "9999"),
+                    key=lambda line: (line["as_of"], line["id"]))
+    if latest:
+        sections.append(Section(
+            "The official count of U.S. assistance to Mexico, latest by each publisher",
+            [notes.sentence(
+            line, line["title"], lead=" ".join(c for c in _money_cells(line)[3:5] if c))
+            for line in latest]))
+    if kind == "program":
+        follow = follow_through_section(ds, sid, notes, OPEN_GROUPS, "Open commitments")
+        if follow:
+            sections.append(follow)
+    return sections
+
+
+def _finish(ds, notes, sections, title, sid, kind, style, texts, today, money, measure,
+            length, paper) -> Brief:
+    """The footnotes' citations and the bibliography, once the sections are gathered."""
+    from .cite import csl_item, in_text_citations, render
 
     footnotes = list(notes.by_key.values())
     sources = {s["id"]: s for s in ds.records["sources"]}
@@ -250,7 +310,7 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
     if texts:
         _verify(footnotes, sources, texts)
     return Brief(
-        title=f"{name}: a brief",
+        title=title,
         subject=sid, kind=kind,
         generated=(today or _dt.date.today()).isoformat(),
         style=style, sections=sections, money=money, measure=measure,
@@ -258,13 +318,19 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         bibliography=[r.reference for r in references],
         bibliography_html=[r.reference_html for r in references],
         urls={s: sources[s]["url"] for s in cited if sources[s].get("url")},
-        texts_given=bool(texts))
+        texts_given=bool(texts), paper=paper, length=length)
 
 
-FOLLOW_GROUPS = (("Reported done", "reported-done"), ("Reported stalled", "reported-stalled"))
+# (heading, status, how): "each" gives a sentence per commitment, "titles" one sentence
+# naming them all with the reports' notes (the one-page brief's room)
+FOLLOW_GROUPS = (("Reported done", "reported-done", "each"),
+                 ("Reported stalled", "reported-stalled", "each"))
+OPEN_GROUPS = (("Reported stalled", "reported-stalled", "each"),
+               ("Reported under way", "reported-under-way", "titles"))
 
 
-def follow_through_section(ds, program: str, notes: _Notes) -> Section | None:
+def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS,
+                           title: str = "Follow-through") -> Section | None:
     """What became of the program's commitments: the count by status, then each one reported
     done or stalled, told by its own title and the later record's, footnoted with both
     quotes (the commitment's and the report's)."""
@@ -275,20 +341,26 @@ def follow_through_section(ds, program: str, notes: _Notes) -> Section | None:
         return None
     tally = counts(rows)
     parts = [f"{tally[s]} {s.replace('-', ' ')}" for s in STATUSES if tally[s]]
-    section = Section("Follow-through", [Sentence(
+    section = Section(title, [Sentence(
         f"Of the {len(rows)} commitments merida records for this program: "
         + ", ".join(parts) + ". A status rests only on a later record whose quote reports "
         "on the commitment (see merida commitments).")])
-    for head, status in FOLLOW_GROUPS:
-        found = []
+    for head, status, how in groups:
+        found, named, named_notes = [], [], []
         for row in (r for r in rows if r["status"] == status):
-            numbers = notes.add(ds.items[row["id"]][0])
             reports = [e for e in row["evidence"] if e["status"] == status.split("-", 1)[1]]
-            for report in reports:
-                numbers.append(notes.quote(report["source"], report["quote"]))
+            report_notes = [notes.quote(e["source"], e["quote"]) for e in reports]
+            if how == "titles":
+                named.append(f"{row['title']} ({reports[-1]['date']})")
+                named_notes += report_notes
+                continue
+            numbers = notes.add(ds.items[row["id"]][0]) + report_notes
             said = "; ".join(f"{e['date']}: {e['title'].rstrip('.')}" for e in reports)
             found.append(Sentence(_sentence(f"{row['title']}. Reported {said}"),
                                   list(dict.fromkeys(numbers)), lead=row["made"] or ""))
+        if named:
+            found.append(Sentence(_sentence("; ".join(named)),
+                                  list(dict.fromkeys(named_notes))))
         if found:
             section.groups.append((head, found))
     return section
@@ -437,10 +509,19 @@ td.num{text-align:right;white-space:nowrap}th:first-child{width:38%}
 td:last-child{word-break:break-all}
 .notes{font-size:.85em}.bib li{padding-left:1.5em;text-indent:-1.5em;list-style:none}
 figure{margin:1em 0}figure svg{width:100%;height:auto}
-@page{size:A4;margin:2cm 1.8cm;@bottom-center{content:counter(page)}}
+@page{size:PAPER;margin:MARGIN;@bottom-center{content:counter(page)}}
 figure,tr{break-inside:avoid}
 @media print{body{max-width:none;margin:0}a{color:inherit}h2,h3{break-after:avoid}}
+body.short{font-size:8.5pt;line-height:1.3}body.short h2{margin-top:.8em}
+body.short .notes,body.short .bib{font-size:.75em;columns:2;column-gap:1.5em}
+body.short .notes li,body.short .bib li{margin:0;break-inside:avoid}
 """
+
+
+def page_css(brief: Brief) -> str:
+    """The style sheet for the brief's paper size; a one-page brief has narrower margins."""
+    margin = "1.2cm 1.4cm" if brief.length == "short" else "2cm 1.8cm"
+    return CSS.replace("PAPER", PAPERS[brief.paper]).replace("MARGIN", margin)
 
 
 def to_html(brief: Brief) -> str:
@@ -448,7 +529,8 @@ def to_html(brief: Brief) -> str:
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(brief.title)}</title>",
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<style>{CSS}</style></head><body>",
+           f"<style>{page_css(brief)}</style></head>"
+           + ('<body class="short">' if brief.length == "short" else "<body>"),
            f"<h1>{e(brief.title)}</h1>",
            f'<p class="meta">{e(_colophon(brief))}</p>']
     uses: Counter = Counter()

@@ -526,12 +526,20 @@ def brief(
     all_money: Annotated[bool, typer.Option(
         "--all-money", help="Also list money that is not U.S. assistance (U.S. domestic or "
                             "Mexican spending, recovered funds), labelled by measure.")] = False,
+    length: Annotated[str, typer.Option(
+        "--length", help="full, or short: one page of key facts (what it is, the latest "
+                         "count by each publisher, the open commitments).",
+        metavar="LENGTH")] = "full",
+    paper: Annotated[str, typer.Option(
+        "--paper", help="Page size of the PDF (and of the HTML when printed): a4 or letter.",
+        metavar="SIZE")] = "a4",
 ):
     """A brief on a program or topic: overview, structures, money, events, recommendations,
     assessments; every sentence a record's own words, footnoted with its verbatim quote.
 
     Examples: merida brief merida -f html -o merida.html | merida brief firearms
-    --texts ../shared/seeds --texts ../shared/sources
+    --texts ../shared/seeds --texts ../shared/sources | merida brief bicentennial
+    --length short -f pdf --paper letter -o bicentennial.pdf
     """
     from .brief import build_brief, render_brief
 
@@ -541,8 +549,8 @@ def brief(
     output = _output_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
-    data = render_brief(build_brief(env.dataset(), subject, style, texts, all_money=all_money),
-                        fmt.value)
+    data = render_brief(build_brief(env.dataset(), subject, style, texts, all_money=all_money,
+                                    length=length, paper=paper), fmt.value)
     if output is None:
         env.stdout.write(data.decode("utf-8"))
         return

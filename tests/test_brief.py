@@ -404,3 +404,61 @@ def test_brief_money_is_assistance_unless_all_money_is_asked(tmp_path):
     row = next(line for line in money.splitlines() if line.startswith("| Spending at home"))
     assert "domestic-spending" in row and "The United States (money spent at home)" in row
     assert "other money" not in money
+
+
+DANGLING = re.compile(r"^(He|She|It|They|This|These|His|Her|Its|Their)\b|\bhim\b|\bthe Act\b")
+
+
+def test_builtin_summaries_a_brief_lifts_name_their_referents():
+    """A brief sentence is a record's summary read without its paragraph: no 'OFAC
+    designated him…', no 'passed the Act…'."""
+    from merida_cli import load_data
+
+    records = load_data().records
+    dangling = [r["id"] for kind in ("events", "funding", "assessments", "programs")
+                for r in records[kind]
+                if DANGLING.search(r.get("summary") or "")]
+    assert dangling == []
+
+
+@pytest.mark.skipif(_pdf_ready() is not None, reason=str(_pdf_ready()))
+@pytest.mark.parametrize("program", ("merida", "bicentennial"))
+@pytest.mark.parametrize("paper, size", (("a4", (595, 842)), ("letter", (612, 792))))
+def test_short_brief_is_one_page_of_the_paper_asked(tmp_path, program, paper, size):
+    from pypdf import PdfReader
+
+    out = tmp_path / "short.pdf"
+    result = run_cli("brief", program, "--length", "short", "--paper", paper, "-f", "pdf",
+                     "-o", out)
+    assert result.code == 0, result.err
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+    assert "a one-page brief" in reader.pages[0].extract_text()
+
+
+def test_short_brief_keeps_key_facts_the_official_count_and_open_commitments():
+    md = run_cli("brief", "merida", "--length", "short").out
+    heads = re.findall(r"^## (.+)$", md, re.M)
+    assert heads == ["Key facts",
+                     "The official count of U.S. assistance to Mexico, latest by each publisher",
+                     "Open commitments", "Notes", "Bibliography"]
+    count = md.split("## The official count", 1)[1].split("\n## ", 1)[0]
+    assert "CRS In Focus, October 2024" in count  # the latest CRS total
+    assert "Garza" not in count and "news 2017" not in count  # not official counts
+    assert "Both governments have struggled" in md.split("## Open commitments", 1)[1]
+
+
+@pytest.mark.parametrize("args, message", (
+    (("--length", "long"), "--length 'long': expected one of full, short"),
+    (("--paper", "a3"), "--paper 'a3': expected one of a4, letter"),
+))
+def test_brief_length_and_paper_refuse_unknown_values(pack, args, message):
+    result = _brief(pack[0], "plan", *args)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_brief_html_page_size_follows_paper(pack):
+    assert "size:letter" in _brief(pack[0], "plan", "-f", "html", "--paper", "letter").out
+    assert "size:A4" in _brief(pack[0], "plan", "-f", "html").out
