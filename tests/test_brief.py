@@ -440,7 +440,7 @@ def test_short_brief_is_one_page_of_the_paper_asked(tmp_path, program, paper, si
 
 def test_short_brief_keeps_key_facts_the_official_count_and_open_commitments():
     md = run_cli("brief", "merida", "--length", "short").out
-    heads = re.findall(r"^## (.+)$", md, re.M)
+    heads = re.findall(r"^## (.+)$", md, re.MULTILINE)
     assert heads == ["Key facts",
                      "The official count of U.S. assistance to Mexico, latest by each publisher",
                      "Open commitments", "Notes", "Bibliography"]
