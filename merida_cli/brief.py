@@ -349,18 +349,21 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
         found, named, named_notes = [], [], []
         for row in (r for r in rows if r["status"] == status):
             reports = [e for e in row["evidence"] if e["status"] == status.split("-", 1)[1]]
-            report_notes = [notes.quote(e["source"], e["quote"]) for e in reports]
-            if how == "titles":
+            if how == "titles":  # one note per reporting source, not per report
                 named.append(f"{row['title']} ({reports[-1]['date']})")
-                named_notes += report_notes
+                named_notes += [e for e in reports
+                                if e["source"] not in {n["source"] for n in named_notes}]
                 continue
-            numbers = notes.add(ds.items[row["id"]][0]) + report_notes
+            numbers = notes.add(ds.items[row["id"]][0]) + [
+                notes.quote(e["source"], e["quote"]) for e in reports]
             said = "; ".join(f"{e['date']}: {e['title'].rstrip('.')}" for e in reports)
             found.append(Sentence(_sentence(f"{row['title']}. Reported {said}"),
                                   list(dict.fromkeys(numbers)), lead=row["made"] or ""))
         if named:
-            found.append(Sentence(_sentence("; ".join(named)),
-                                  list(dict.fromkeys(named_notes))))
+            found.append(Sentence(_sentence(
+                f"{len(named)}, each report quoted by merida commitments --status {status}: "
+                + "; ".join(named)), [
+                notes.quote(e["source"], e["quote"]) for e in named_notes]))
         if found:
             section.groups.append((head, found))
     return section
