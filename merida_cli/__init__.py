@@ -8,7 +8,7 @@ Usable from Python without the CLI::
     recs.to_json(), recs.exit_status                # what `merida recs --topic firearms --json` prints
 """
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401 - merida_cli.__version__
 
 
 def load_data(paths=(), builtin=True):

@@ -19,11 +19,11 @@ import typer
 # vendors click as the private typer._click, and `click` itself is not installed).
 from typer.core import TyperGroup
 
-from . import __version__
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
 from .model import SEARCH_KINDS
 from .render import Format, pick_format, refuse_fields
+from .version import __version__
 
 EXAMPLES = """
 \b

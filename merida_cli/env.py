@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+# the reader owns its limit; the environment only lets MERIDA_MAX_FILE_MB change it
+from .load import DEFAULT_MAX_FILE_MIB
+
 
 @dataclass
 class Environment:
@@ -200,9 +203,6 @@ def cache_dir_from(environ) -> Path:
         environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
         "merida")
     return Path(base)
-
-
-DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
 
 
 def max_file_bytes_from(environ) -> int:

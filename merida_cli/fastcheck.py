@@ -20,7 +20,7 @@ from msgspec import UNSET, Meta, UnsetType
 from . import model
 from .model import KINDS, MAX_NUMBER, MAX_QUOTE_WORDS
 from .model import valid_date as _valid_date
-from .store import checksum
+from .rowsum import checksum
 
 _SLUG = Annotated[str, Meta(pattern=model.SLUG.pattern)]
 _TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agree

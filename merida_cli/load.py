@@ -14,13 +14,13 @@ import re
 from pathlib import Path
 
 # the validator and its messages are imported only when a pack is read (not on a warm run)
-from .env import DEFAULT_MAX_FILE_MIB
 from .errors import DataError, MeridaError
 from .model import KINDS
 
 # re-exported: callers import the pack discovery from here too
 from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
 
+DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
 DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 1024 * 1024  # for library callers
 
 

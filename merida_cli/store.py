@@ -20,8 +20,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from . import __version__
 from .errors import MeridaError, StoreError
+from .rowsum import checksum
+from .version import __version__
 
 SCHEMA_VERSION = "8"
 
@@ -328,13 +329,6 @@ def _joined(values: list[str]) -> str:
 
 def _split(text: str) -> list[str]:
     return text.split(_LIST_SEPARATOR) if text else []
-
-
-def checksum(kind: str, rid: str, body: bytes) -> int:
-    """What a cached row carries of its kind, id and body (a changed byte, a row moved)."""
-    import zlib
-
-    return zlib.crc32(body, zlib.crc32(f"{kind}\0{rid}\0".encode()))
 
 
 def _record(kind, rid, body, crc) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..errors import NoResults, UsageError
+from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
 
 
 class Format(str, Enum):
@@ -63,14 +64,6 @@ def pick_format(json_flag: bool, fmt: Format | None) -> Format:
 
 def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def emit(env, listing: Listing, fmt: Format) -> None:

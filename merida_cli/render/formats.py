@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..text import printable
-from . import cell
+from .base import cell
 
 # OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
 # (and the full-width forms, which some spreadsheets read as the ASCII ones)

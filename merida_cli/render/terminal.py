@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import printable
-from . import cell
+from .base import cell
 
 MIN_COLUMNS = 20  # narrower than this, the terminal width is not believed
 

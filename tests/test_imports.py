@@ -1,0 +1,128 @@
+"""The package's shape: no circle of imports (imports inside functions count too), and the
+library answers questions without loading the command line (typer, click, rich)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import merida_cli
+
+PACKAGE_DIR = Path(merida_cli.__file__).parent
+
+
+def module_files(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
+    """Every module of the package by dotted name (a package's name for its __init__)."""
+    modules = {}
+    for path in sorted(package_dir.rglob("*.py")):
+        parts = path.relative_to(package_dir.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    return modules
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Each module's imports of the package's own modules, from every import statement
+    (top level or inside a function). `from . import x` is an edge to the submodule x
+    when there is one, to the package otherwise (`from . import __version__`)."""
+    graph = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                targets = []
+                for alias in node.names:
+                    sub = f"{source}.{alias.name}"
+                    targets.append(sub if sub in modules else source)
+            else:
+                continue
+            graph[name].update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One circle of imports as the modules along it (first repeated at the end), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_the_package_has_no_circle_of_imports():
+    circle = find_circle(import_graph(module_files()))
+    assert circle is None, "a circle of imports: " + " -> ".join(circle)
+
+
+def test_the_walk_sees_imports_inside_functions_and_from_dot_imports(tmp_path):
+    # the checker itself: a circle closed only by an import inside a function is found,
+    # and `from . import x` is an edge to the submodule x, not to the package
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("VERSION = 1\n")
+    (pkg / "a.py").write_text("from . import b\n")
+    (pkg / "b.py").write_text("def later():\n    from .a import thing\n")
+    (pkg / "c.py").write_text("from . import VERSION\n")
+    graph = import_graph(module_files(pkg))
+    assert graph["pkg.a"] == {"pkg.b"}
+    assert graph["pkg.c"] == {"pkg"}
+    assert find_circle(graph) == ["pkg.a", "pkg.b", "pkg.a"]
+    (pkg / "b.py").write_text("def later():\n    pass\n")
+    assert find_circle(import_graph(module_files(pkg))) is None
+
+
+LIBRARY_USE = """
+import json, sys
+import merida_cli
+catalog = merida_cli.load_data()
+funding = catalog.funding(program="merida")
+compare = catalog.compare("merida", "bicentennial")
+print(json.dumps({
+    "loaded": sorted(m for m in ("typer", "click", "rich") if m in sys.modules),
+    "funding_lines": len(funding.to_json()),
+    "statuses": [funding.exit_status, compare.exit_status],
+}))
+"""
+
+
+def test_the_library_answers_without_loading_the_command_line(tmp_path):
+    env = dict(os.environ, MERIDA_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("MERIDA_DATA", None)
+    done = subprocess.run([sys.executable, "-c", LIBRARY_USE], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["loaded"] == [], f"the library loaded {report['loaded']}"
+    # the questions were answered, not refused
+    assert report["statuses"] == [0, 0]
+    assert report["funding_lines"] > 0
