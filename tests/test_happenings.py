@@ -406,6 +406,7 @@ def test_builtin_a_merged_record_keeps_every_accounts_sources(cli, survivor, sou
 @pytest.mark.parametrize("one, other", [
     ("bicentennial-preliminary-action-plan-2021-12-14", "ganseg-installation-2021-12-14"),
     ("mexico-homicide-surge-news-2017", "mexico-homicides-rise-2016"),
+    ("crs-cartel-threat-persists-despite-bicentennial-2025", "crs-trends-continued-despite-merida"),
 ])
 def test_builtin_look_alikes_kept_apart_say_why(cli, one, other):
     a = cli("show", one, "--json").json()
