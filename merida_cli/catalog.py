@@ -205,7 +205,8 @@ def _evidence_mode(evidence: str) -> str:
 
 
 def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bool = True,
-             progress=None, cache_dir=None, limit: int | None = None) -> Problems:
+             progress=None, cache_dir=None, limit: int | None = None,
+             all_warnings: bool = False) -> Problems:
     """Every problem in the packs (file:line: message) and every probable duplicate; valid
     packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
     from .load import DEFAULT_MAX_FILE_BYTES, read_packs, resolve_packs, validate_packs
@@ -229,9 +230,10 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
         _records, where, _problems = check_records(
             read_packs(resolve_packs(list(paths), builtin), limit=limit))
         problems = placed(found, where)
-    warnings = ([*mirror_url_warnings(records), *duplicate_warnings(records, progress=progress)]
-                if not problems else [])
-    return Problems(sum(len(v) for v in records.values()), problems, warnings, strict)
+    warnings = mirror_url_warnings(records) if not problems else []
+    look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
+    return Problems(sum(len(v) for v in records.values()), problems, warnings, strict,
+                    look_alikes, all_warnings)
 
 
 def show_document(kind: str, rec: dict, links: dict, context: dict | None) -> dict:

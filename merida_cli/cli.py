@@ -566,12 +566,17 @@ def brief(
 def validate(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Treat warnings (probable duplicates) as problems: exit 1.")] = False,
+    all_warnings: Annotated[bool, typer.Option(
+        "--all-warnings", help="List every group of look-alike records with all its ids "
+        "(default: the ten closest and how many).")] = False,
     json_: JsonOpt = False,
     fmt: FormatOpt = None,
 ):
     """Check every data pack: schema, ids, references; warn about probable duplicates.
 
-    Exit 1 with file:line messages (with --strict, on warnings too).
+    Exit 1 with file:line messages (with --strict, on warnings too). Look-alike records
+    are grouped (k copies of a record are one warning); a screenful is shown, the closest
+    first; --json always holds every group.
     Example: merida --data ./my-pack validate --strict
     """
     from .catalog import validate as check
@@ -580,7 +585,7 @@ def validate(
     refuse_fields(env)
     with env.progress("validating packs") as progress:
         result = check(env.data, env.builtin, strict, env.use_cache, progress, env.cache_dir,
-                       env.max_file_bytes)
+                       env.max_file_bytes, all_warnings)
     _show(result, json_, fmt)
 
 

@@ -121,11 +121,19 @@ class Hits(Records):
 
 
 class Problems(Result):
-    """validate: every problem (file:line: message) and duplicate warning."""
+    """validate: every problem (file:line: message), every other warning, and every group
+    of look-alike records (a warning each, closest first); the view shows a screenful of
+    the groups unless `all_warnings`."""
 
-    def __init__(self, records: int, problems: list, warnings: list, strict: bool = False):
-        self.records, self.problems, self.warnings = records, problems, warnings
-        self.strict = strict
+    def __init__(self, records: int, problems: list, notes: list, strict: bool = False,
+                 look_alikes: list = (), all_warnings: bool = False):
+        self.records, self.problems, self.notes = records, problems, notes
+        self.look_alikes, self.strict, self.all_warnings = list(look_alikes), strict, all_warnings
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning: the notes, then one per look-alike group."""
+        return self.notes + [group.message() for group in self.look_alikes]
 
     @property
     def ok(self) -> bool:
@@ -133,7 +141,8 @@ class Problems(Result):
 
     def to_json(self):
         return {"ok": self.ok, "records": self.records, "problems": self.problems,
-                "warnings": self.warnings}
+                "warnings": self.warnings,
+                "look_alikes": [group.as_json() for group in self.look_alikes]}
 
     @property
     def exit_status(self) -> ExitStatus:

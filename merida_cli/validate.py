@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from .model import (
     DATE,
@@ -422,24 +421,59 @@ _LINKS = ("replaces", "distinct_from", "same_as", "conflicts_with")
 DUPLICATE_SCORE = 85
 
 
-FUZZY_LIMIT = 1500  # records of one kind and year compared pairwise; more: exact names only
+FUZZY_LIMIT = 1500  # distinct names of one kind and year compared pairwise; more: exact only
 _SHINGLE = 10  # words in a row two quotes of one source share when they cite one passage
+CLOSEST = 100  # how alike an identical name, one passage or one count makes two records
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """Records of one kind that look like one happening or claim, joined pair by pair
+    (k copies of a record are one group, not k² pairs), with the closest pair and why."""
+
+    kind: str
+    ids: tuple[str, ...]  # every record of the group, in pack order
+    pair: tuple[str, str]  # the closest pair: itself a warning on its own
+    dates: tuple[str | None, str | None]
+    why: str
+    score: float  # how alike the closest pair is, 0-100 (CLOSEST for exact evidence)
+
+    def message(self) -> str:
+        a, b = self.pair
+        fix = ("link them with same_as or conflicts_with" if self.kind == "funding" else
+               "merge them (list the other id in `replaces`) or mark them "
+               "`distinct_from` each other")
+        what = f"{SINGULAR[self.kind]}s"
+        who = (f"{what} '{a}' and '{b}'" if len(self.ids) == 2 else
+               f"{len(self.ids)} {what}, among them '{a}' and '{b}',")
+        return (f"{who} look like one (dated {self.dates[0] or '?'} and "
+                f"{self.dates[1] or '?'}, {self.why}): {fix}")
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "ids": list(self.ids),
+                "closest": {"ids": list(self.pair), "dates": list(self.dates),
+                            "why": self.why, "score": self.score},
+                "message": self.message()}
 
 
 def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICATE_SCORE,
-                       progress=None) -> list[str]:
-    """Pairs of records of one kind that look like one happening or claim: dates agreeing
-    down to the month (at the coarser precision), near-identical titles or one cited
-    passage, and no link between them (`replaces`, `distinct_from`; for funding lines one
-    measure, amount, recipient and period without `same_as` / `conflicts_with`).
+                       progress=None) -> list[LookAlike]:
+    """Groups of records of one kind that look like one happening or claim, closest first.
+    Two records look alike when their dates agree down to the month (at the coarser
+    precision), their titles are near-identical or they cite one passage, and no link
+    is between them (`replaces`, `distinct_from`; for funding lines one measure, amount,
+    recipient and period without `same_as` / `conflicts_with`).
 
-    Records are compared within their year (titles by RapidFuzz, passages by index); a year with more
-    than FUZZY_LIMIT records of a kind (a generated pack) is checked for identical titles.
-    `progress(done, total, label)` hears of each kind compared."""
+    Records are compared within their year. Identical names are one bucket; distinct
+    names are compared by RapidFuzz (a year with more than FUZZY_LIMIT distinct names of
+    a kind, a generated pack, is checked for identical names only); passages are found
+    by index. Each bucket joins its records pair by pair into groups (union-find), so the
+    work grows with the records, not with the pairs. `progress(done, total, label)`
+    hears of each kind compared."""
     from .text import fold
 
     source_dates = {s["id"]: s.get("date") for s in records.get("sources", [])}
-    warnings = []
+    groups = []
     for done, (kind, field_name) in enumerate(_NAMED_BY.items()):
         if progress is not None:
             progress(done, len(_NAMED_BY), "looking for look-alike records")
@@ -447,74 +481,118 @@ def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICAT
         for rec in records.get(kind, []):
             date = _record_date(rec, source_dates)
             by_year.setdefault((date or "")[:4], []).append((rec, date))
-        for group in by_year.values():
-            names = [fold(str(rec[field_name])) for rec, _date in group]
-            for i, j, why in _candidates(kind, group, names, threshold):
-                (a, a_date), (b, b_date) = group[i], group[j]
-                if not _same_month(a_date, b_date) or _linked(a, b):
-                    continue
-                fix = ("link them with same_as or conflicts_with" if kind == "funding" else
-                       "merge them (list the other id in `replaces`) or mark them "
-                       "`distinct_from` each other")
-                warnings.append(f"{SINGULAR[kind]}s '{a['id']}' and '{b['id']}' look like one "
-                                f"(dated {a_date or '?'} and {b_date or '?'}, {why}): {fix}")
-    return warnings
+        for year in by_year.values():
+            names = [fold(str(rec[field_name])) for rec, _date in year]
+            groups += _groups(kind, year, _buckets(kind, year, names, threshold))
+    kinds = list(_NAMED_BY)
+    return sorted(groups, key=lambda g: (-g.score, -len(g.ids), kinds.index(g.kind)))
 
 
-def _candidates(kind: str, group: list, names: list[str], threshold: int):
-    """(i, j, why) for the pairs of a year's records that look alike, each pair once."""
-    seen: set[tuple[int, int]] = set()
-
-    def once(i, j, why):
-        key = (min(i, j), max(i, j))
-        if i != j and key not in seen:
-            seen.add(key)
-            return [(key[0], key[1], why)]
-        return []
-
-    found = []
+def _buckets(kind: str, year: list, names: list[str], threshold: int):
+    """(indices, why, score): sets of a year's records every two of which look alike by
+    name, passage or count, before dates and links are weighed."""
     if kind == "funding":
         by_count: dict[tuple, list[int]] = {}
-        for i, (rec, _date) in enumerate(group):
+        for i, (rec, _date) in enumerate(year):
             by_count.setdefault(_count_key(rec), []).append(i)
-        for same in by_count.values():
-            for x, y in _pairs(same, len(group)):
-                found += once(x, y, "one measure, amount, recipient and period")
-        return found
-    if len(group) <= FUZZY_LIMIT:
+        yield from ((same, "one measure, amount, recipient and period", CLOSEST)
+                    for same in by_count.values() if len(same) > 1)
+        return
+    what = "titles" if kind == "events" else "texts"
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        by_name.setdefault(name, []).append(i)
+    yield from ((same, f"identical {what}", CLOSEST)
+                for same in by_name.values() if len(same) > 1)
+    distinct = list(by_name)
+    if 1 < len(distinct) <= FUZZY_LIMIT:
         from rapidfuzz import fuzz, process
 
-        what = "titles" if kind == "events" else "texts"
-        for i, name in enumerate(names[:-1]):
-            for _match, score, k in process.extract(name, names[i + 1:], limit=None,
+        for i, name in enumerate(distinct[:-1]):
+            for match, score, _k in process.extract(name, distinct[i + 1:], limit=None,
                                                     scorer=fuzz.token_set_ratio,
                                                     score_cutoff=threshold):
-                found += once(i, i + 1 + k, f"{what} {score:.0f}% alike")
-    else:
-        by_name: dict[str, list[int]] = {}
-        for i, name in enumerate(names):
-            by_name.setdefault(name, []).append(i)
-        for same in by_name.values():
-            for x, y in pairwise(same):
-                found += once(x, y, "identical titles")
+                yield (sorted(by_name[name] + by_name[match]), f"{what} {score:.0f}% alike",
+                       score)
     by_passage: dict[tuple, list[int]] = {}
-    for i, (rec, _date) in enumerate(group):
+    for i, (rec, _date) in enumerate(year):
         for key in _passages(rec):
             by_passage.setdefault(key, []).append(i)
-    for same in by_passage.values():
-        for x, y in _pairs(sorted(set(same)), len(group)):
-            found += once(x, y, "they cite one passage")
-    return found
+    shared = {tuple(same) for same in by_passage.values() if len(same) > 1}
+    yield from ((list(same), "they cite one passage", CLOSEST) for same in sorted(shared))
 
 
-def _pairs(indices: list[int], group_size: int):
-    """All pairs of a few indices; neighbours only when the group is large."""
-    if group_size <= FUZZY_LIMIT:
-        for n, x in enumerate(indices):
-            for y in indices[n + 1:]:
-                yield x, y
-    else:
-        yield from pairwise(indices)
+def _groups(kind: str, year: list, buckets) -> list[LookAlike]:
+    """The buckets' look-alike pairs joined into groups: every pair that warns on its own
+    (dates agree, no link) joins its two records' groups; a group keeps its closest pair."""
+    parent = list(range(len(year)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    closest: dict[int, tuple] = {}  # root -> (score, why, i, j)
+    dates = [date for _rec, date in year]
+    for members, why, score in buckets:
+        for i, j in _joining_pairs(members, dates, lambda i, j: _linked(year[i][0], year[j][0])):
+            ri, rj = root(i), root(j)
+            known = [closest.pop(r) for r in dict.fromkeys((ri, rj)) if r in closest]
+            parent[rj] = ri
+            closest[ri] = max([*known, (score, why, i, j)], key=lambda c: c[0])  # first on ties
+    members_of: dict[int, list[int]] = {}
+    for i in range(len(year)):
+        if root(i) in closest:
+            members_of.setdefault(root(i), []).append(i)
+    out = []
+    for r, members in members_of.items():
+        score, why, i, j = closest[r]
+        i, j = min(i, j), max(i, j)
+        out.append(LookAlike(kind, tuple(year[m][0]["id"] for m in members),
+                             (year[i][0]["id"], year[j][0]["id"]), (dates[i], dates[j]),
+                             why, score))
+    return out
+
+
+def _joining_pairs(members: list[int], dates: list, linked) -> list[tuple[int, int]]:
+    """Pairs of one bucket that warn on their own (dates agree to the month, `linked` false)
+    and together join every member to all it is alike with: a spanning forest, so k
+    copies cost k - 1 pairs. Members not yet reached wait per month, so a record meets
+    only those its date agrees with; a skipped pair is a link, so the work is linear."""
+    waiting: dict[str, dict[int, None]] = {}
+    for i in members:
+        waiting.setdefault(_month_class(dates[i]), {})[i] = None
+    pairs = []
+    for start in members:
+        if start not in waiting[_month_class(dates[start])]:
+            continue
+        del waiting[_month_class(dates[start])][start]
+        reached = [start]
+        while reached:
+            i = reached.pop()
+            for pool in _agreeing(_month_class(dates[i]), waiting):
+                for j in list(pool):
+                    if not linked(i, j):
+                        del pool[j]
+                        pairs.append((i, j))
+                        reached.append(j)
+    return pairs
+
+
+def _month_class(date: str | None) -> str:
+    """'2014-02' for a date to the month or day, 'year' for a bare year, '' for none."""
+    if not date:
+        return ""
+    return date[:7] if len(date) >= 7 else "year"
+
+
+def _agreeing(month: str, waiting: dict) -> list[dict]:
+    """The waiting pools whose dates agree with `month` (a bare year agrees with every month of
+    itself; a record without a date only with another without one)."""
+    if month == "year":
+        return list(waiting.values())
+    return [waiting[m] for m in ((month, "year") if month else ("",)) if m in waiting]
 
 
 def _passages(rec: dict) -> set[tuple]:
@@ -531,14 +609,6 @@ def _passages(rec: dict) -> set[tuple]:
 
 def _record_date(rec: dict, source_dates: dict) -> str | None:
     return rec.get("date") or rec.get("as_of") or source_dates.get(rec.get("source"))
-
-
-def _same_month(a: str | None, b: str | None) -> bool:
-    """Dates agree at the coarser of their precisions, down to the month."""
-    if not a or not b:
-        return a == b
-    n = min(len(a), len(b), 7)
-    return a[:n] == b[:n]
 
 
 def _count_key(line: dict) -> tuple:

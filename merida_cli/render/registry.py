@@ -133,7 +133,8 @@ def _problems(env, result: Problems, fmt: Format) -> None:
     """validate: the problems and warnings (on stderr for a reader), then the verdict."""
     from ..text import bounded, printable
 
-    lines = result.problems + [f"warning: {w}" for w in result.warnings]
+    lines = (result.problems + [f"warning: {note}" for note in result.notes]
+             + look_alike_lines(result.look_alikes, result.all_warnings))
     if fmt is not Format.table:
         emit_document(env, result.to_json(), fmt, [("", line) for line in lines])
     else:
@@ -145,6 +146,44 @@ def _problems(env, result: Problems, fmt: Format) -> None:
         raise MeridaError(f"{len(result.warnings)} warning(s) found (--strict)")
     env.err(f"ok: {result.records} records valid"
             + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+
+
+SCREENFUL = 10  # look-alike groups shown without --all-warnings
+IDS_PER_LINE = 6  # ids of a group per line with --all-warnings
+
+
+def look_alike_lines(groups: list, show_all: bool) -> list[str]:
+    """validate's look-alike warnings for a reader: how many, the closest groups (a
+    screenful; every one, with all its ids, under --all-warnings), and how to see the rest.
+    JSON holds every group whatever the flag."""
+    if not groups:
+        return []
+    pairs = sum(len(group.ids) == 2 for group in groups)
+    larger = len(groups) - pairs
+    records = sum(len(group.ids) for group in groups)
+    shown = groups if show_all else groups[:SCREENFUL]
+    sizes = " and ".join(([_counted(pairs, "pair")] if pairs else [])
+                         + ([_counted(larger, "group") + " of 3 or more"] if larger else []))
+    header = (f"warning: {_counted(len(groups), 'look-alike group')} ({sizes}; "
+              f"{records:,} records in all), closest first:")
+    lines = [header]
+    for group in shown:
+        lines.append(f"warning: {group.message()}")
+        if show_all and len(group.ids) > 2:
+            ids = [f"'{rid}'" for rid in group.ids]
+            lines += ["    " + ", ".join(ids[k:k + IDS_PER_LINE])
+                      for k in range(0, len(ids), IDS_PER_LINE)]
+    hidden = len(groups) - len(shown)
+    if hidden:
+        lines.append(f"warning: {_counted(hidden, 'more group')} not shown: rerun with "
+                     "--all-warnings to list every group and all its ids")
+    elif larger and not show_all:
+        lines.append("warning: rerun with --all-warnings to list all the ids of each group")
+    return lines
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _verification(env, result: Verification, fmt: Format) -> None:
