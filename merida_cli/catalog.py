@@ -1,7 +1,7 @@
 """The library: every question merida answers, as a method returning a result value.
 
-    from merida_cli import load_data
-    data = load_data()                       # the built-in pack (and any extra packs)
+    import merida_cli
+    data = merida_cli.open()                 # the built-in pack (and any extra packs)
     recs = data.recommendations(topic="firearms")
     recs.to_json(), recs.exit_status         # what `merida recs --topic firearms --json` prints
 

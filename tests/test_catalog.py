@@ -10,7 +10,7 @@ import test_compare
 import test_render
 from conftest import SEEDS, needs_shared, run_cli, write_pack
 
-from merida_cli import load_data
+import merida_cli
 from merida_cli.catalog import validate
 from merida_cli.errors import ExitStatus, UsageError
 
@@ -53,7 +53,7 @@ CASES = [
 @pytest.mark.parametrize("pack,args,call", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_cli_json_is_the_library_result(packs, pack, args, call):
     cli = run_cli("--no-builtin", "--data", packs[pack], *args, "--json")
-    result = call(load_data([packs[pack]], builtin=False))
+    result = call(merida_cli.open([packs[pack]], builtin=False))
     assert cli.json() == json.loads(json.dumps(result.to_json()))
     assert cli.code == result.exit_status
 
@@ -67,7 +67,7 @@ def test_validate_json_is_the_library_result(packs):
 
 @needs_shared
 def test_verify_and_coverage_json_are_the_library_results():
-    catalog = load_data()
+    catalog = merida_cli.open()
     cli = run_cli("verify", "--texts", SEEDS, "--json")
     result = catalog.verify([SEEDS])
     assert cli.json() == result.to_json() and cli.code == result.exit_status == 0
@@ -77,7 +77,7 @@ def test_verify_and_coverage_json_are_the_library_results():
 
 
 def test_a_listing_result_reads_like_a_list_and_says_how_it_ended(packs):
-    catalog = load_data([packs["render"]], builtin=False)
+    catalog = merida_cli.open([packs["render"]], builtin=False)
     recs = catalog.recommendations()
     assert len(recs) == len(recs.to_json()) >= 1 and recs[0]["id"] == recs.to_json()[0]["id"]
     assert recs.exit_status is ExitStatus.OK
@@ -86,7 +86,7 @@ def test_a_listing_result_reads_like_a_list_and_says_how_it_ended(packs):
 
 
 def test_unknown_names_raise_the_usage_error_the_cli_reports(packs):
-    catalog = load_data([packs["render"]], builtin=False)
+    catalog = merida_cli.open([packs["render"]], builtin=False)
     with pytest.raises(UsageError, match="did you mean"):
         catalog.recommendations(topic="intelligence-sharin")
     cli = run_cli("--no-builtin", "--data", packs["render"], "recs", "--topic",
@@ -95,6 +95,26 @@ def test_unknown_names_raise_the_usage_error_the_cli_reports(packs):
 
 
 def test_a_diff_that_differs_exits_1_in_both(packs):
-    result = load_data([packs["compare"]], builtin=False).diff("old", "new")
+    result = merida_cli.open([packs["compare"]], builtin=False).diff("old", "new")
     assert result.differ and result.exit_status is ExitStatus.FAILURE
     assert set(result.to_json()) >= {"added", "dropped", "continued"}
+
+
+def test_open_keeps_its_cache_in_the_folder_given(packs, tmp_path, monkeypatch):
+    default = tmp_path / "default-cache"
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(default))
+    given = tmp_path / "my-cache"
+    catalog = merida_cli.open([packs["render"]], builtin=False, cache=given)
+    assert catalog.programs().exit_status == 0
+    assert any(given.iterdir()), "no cache written in the folder given"
+    assert not default.exists()
+    # no folder given: the CLI's own cache folder (MERIDA_CACHE_DIR)
+    merida_cli.open([packs["render"]], builtin=False)
+    assert any(default.iterdir())
+
+
+def test_load_data_is_the_older_name_of_open(packs):
+    older = merida_cli.load_data([packs["render"]], builtin=False)
+    assert older.programs().to_json() == \
+        merida_cli.open([packs["render"]], builtin=False).programs().to_json()
+    assert older.programs().to_json(), "the fixture pack has programs"

@@ -104,7 +104,7 @@ def test_the_walk_sees_imports_inside_functions_and_from_dot_imports(tmp_path):
 LIBRARY_USE = """
 import json, sys
 import merida_cli
-catalog = merida_cli.load_data()
+catalog = merida_cli.open()
 funding = catalog.funding(program="merida")
 compare = catalog.compare("merida", "bicentennial")
 print(json.dumps({
