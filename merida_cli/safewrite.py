@@ -11,6 +11,10 @@ One rule for every command that writes a file (export, brief, the table exports)
 - a directory or a block device is refused;
 - the temp file is removed on every failure, Ctrl-C included.
 
+A folder of files (`output_folder`) is built beside its target and renamed into place when
+complete, so an interrupted export leaves no half-made folder; an existing folder is
+written into, each file as above.
+
 Failures raise MeridaError (exit 1) with one line: `PATH: cannot write: reason`.
 """
 
@@ -19,9 +23,11 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from .errors import MeridaError
+from .errors import MeridaError, UsageError
 
 Data = bytes | bytearray | memoryview | Iterable[bytes]
 
@@ -137,6 +143,36 @@ def _write_atomic(shown: str, target: str, data: Data, st: os.stat_result | None
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+@contextmanager
+def output_folder(path) -> Iterator[Path]:
+    """The folder to write a folder export's files in. An existing folder (or a link to
+    one) is that folder. A new one is a hidden temp folder beside PATH, renamed to PATH
+    once the block completes and removed on any failure, Ctrl-C included."""
+    path = Path(path)
+    if path.is_dir():
+        yield path
+        return
+    if os.path.lexists(path):
+        raise UsageError(f"{path}: exists and is not a directory")
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name[:32]}-",
+                                    suffix=".tmp"))
+        os.chmod(tmp, 0o777 & ~_umask())  # a folder made for the user follows the umask
+    except OSError as exc:
+        raise MeridaError(f"{path}: cannot create: {exc.strerror or exc}", 1) from None
+    try:
+        yield tmp
+        try:
+            os.rename(tmp, path)  # fails rather than replace what appeared meanwhile
+        except OSError as exc:
+            raise MeridaError(f"{path}: cannot create: {exc.strerror or exc}", 1) from None
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _error(shown: str, exc: OSError) -> MeridaError:

@@ -80,7 +80,7 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
         if output is not None and csv_directory(output):
             built = tables(records)
             chosen = [built[kind]] if kind else list(built.values())
-            return write_csv_files(chosen, _directory(output))
+            return _into_folder(output, lambda folder: write_csv_files(chosen, folder))
         if kind is None:
             raise UsageError("typed CSV needs --kind TABLE (or --output DIR for every table)")
         text = csv_text(tables(records)[kind])
@@ -93,13 +93,24 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
     built = tables(records)
     if fmt == "sqlite":
         return write_database(built, output)
-    directory = _directory(output)
     if fmt == "datasette":
-        done = write_database(built, directory / DATABASE)
-        return _write(done, directory / "metadata.json", _json(datasette_metadata(built)))
-    done = write_csv_files(built.values(), directory)
-    return _write(done, directory / "datapackage.json",
-                  _json(datapackage(built, records.get("sources", []))))
+        return _into_folder(output, lambda folder: _write(
+            write_database(built, folder / DATABASE), folder / "metadata.json",
+            _json(datasette_metadata(built))))
+    return _into_folder(output, lambda folder: _write(
+        write_csv_files(built.values(), folder), folder / "datapackage.json",
+        _json(datapackage(built, records.get("sources", [])))))
+
+
+def _into_folder(output: Path, fill) -> Written:
+    """`fill(folder)` writes a folder export's files; a new folder appears only complete
+    (see safewrite.output_folder). The paths reported are the final ones."""
+    from .safewrite import output_folder
+
+    with output_folder(output) as folder:
+        done = fill(folder)
+    done.paths = [Path(output) / path.relative_to(folder) for path in done.paths]
+    return done
 
 
 def csv_directory(output: Path) -> bool:
@@ -109,17 +120,6 @@ def csv_directory(output: Path) -> bool:
 
     output = Path(output)
     return output.is_dir() or (not os.path.lexists(output) and not output.suffix)
-
-
-def _directory(path: Path) -> Path:
-    path = Path(path)
-    try:
-        path.mkdir(exist_ok=True)
-    except FileExistsError:
-        raise UsageError(f"{path}: exists and is not a directory") from None
-    except OSError as exc:
-        raise MeridaError(f"{path}: cannot create: {exc.strerror}", 1) from None
-    return path
 
 
 def _write(done: Written, path: Path, data: bytes) -> Written:

@@ -244,6 +244,51 @@ def test_datasette_output_that_is_a_file_is_refused(pack, tmp_path):
     assert result.code == 2 and "not a directory" in result.err
 
 
+# A SIGINT sent by the export process to itself at a known step: deterministic, untimed.
+_INTERRUPT_AT = """\
+import os, signal, sys
+from merida_cli import tableexport
+from merida_cli.cli import main
+real = getattr(tableexport, sys.argv[1])
+def step(*args, **kwargs):
+    done = real(*args, **kwargs)  # the step's files are made, then Ctrl-C
+    os.kill(os.getpid(), signal.SIGINT)
+    return done
+setattr(tableexport, sys.argv[1], step)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("fmt,step", [("datasette", "build_database"),
+                                      ("datasette", "datasette_metadata"),
+                                      ("datapackage", "write_csv_files"),
+                                      ("csv", "csv_text")],
+                         ids=["datasette-after-the-db", "datasette-before-metadata",
+                              "datapackage-after-the-csvs", "csv-directory-first-table"])
+def test_ctrl_c_during_a_folder_export_leaves_nothing_and_exits_130(pack, tmp_path, fmt, step):
+    site = tmp_path / "out" / "site"
+    site.parent.mkdir()
+    done = subprocess.run([sys.executable, "-c", _INTERRUPT_AT, step, "--no-builtin", "--data",
+                           str(pack), "export", "-f", fmt, "-o", str(site)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "interrupted"
+    assert sorted(os.listdir(site.parent)) == []  # no folder, no temp folder beside it
+
+
+def test_a_new_export_folder_follows_the_umask_and_a_second_export_updates_it(pack, tmp_path):
+    site = tmp_path / "site"
+    export(pack, "-f", "datasette", "-o", site)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert site.stat().st_mode & 0o777 == 0o777 & ~umask
+    first = sorted(os.listdir(site))
+    result = export(pack, "-f", "datasette", "-o", site)  # an existing folder: updated
+    assert sorted(os.listdir(site)) == first == ["merida.db", "metadata.json"]
+    assert f"wrote {site / 'merida.db'}" in result.err
+    assert sorted(os.listdir(tmp_path)) == ["pack", "site"]
+
+
 # ---- SQLite ------------------------------------------------------------------------
 
 
