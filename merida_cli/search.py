@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .glossary import SPANISH
 from .model import title_of
-from .text import closest, fold
+from .text import closest, excerpt, fold
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 12
@@ -263,12 +263,6 @@ def snippet(record: dict, title: str, terms: list[str], width: int = 100) -> str
         folded = fold(text)
         for term in terms:
             if f" {term} " in f" {folded} ":
-                return _around(text, folded.find(term), width)
-    return texts[0][:width] if texts else ""
+                return excerpt(text, folded.find(term), width)
+    return excerpt(texts[0], 0, width) if texts else ""
 
-
-def _around(text: str, at: int, width: int) -> str:
-    # folding keeps word order and roughly the length: cut around the same place
-    start = max(0, min(at - width // 3, len(text) - width))
-    cut = text[start:start + width]
-    return ("…" if start else "") + cut + ("…" if start + width < len(text) else "")

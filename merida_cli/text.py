@@ -136,3 +136,35 @@ def clip_words(text: str, limit: int) -> str:
         return text
     cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def excerpt(text: str, at: int, width: int) -> str:
+    """About `width` characters of `text` around position `at`, cut only between words,
+    with "…" on each side that was cut: a search snippet never shows half a word
+    ("…ntle the"). A word longer than the window is kept whole."""
+    text = str(text)
+    if len(text) <= width:
+        return " ".join(text.split())
+    at = max(0, min(at, len(text) - 1))
+    start = max(0, min(at - width // 3, len(text) - width))
+    end = start + width
+    if start and not text[start - 1].isspace():  # inside a word: start at the next one
+        nxt = _SPACE.search(text, start)
+        start = nxt.end() if nxt and nxt.end() <= at else _word_start(text, start)
+    if end < len(text) and not text[end].isspace():  # inside a word: end before it
+        cut = max((m.start() for m in _SPACE.finditer(text, start, end)), default=-1)
+        if cut > at:
+            end = cut
+        else:  # the matched word runs past the window: end after it
+            nxt = _SPACE.search(text, end)
+            end = nxt.start() if nxt else len(text)
+    piece = " ".join(text[start:end].split())
+    if end < len(text):
+        piece = piece.rstrip(" ,;:.") + "…"
+    return ("…" if start else "") + piece
+
+
+def _word_start(text: str, at: int) -> int:
+    while at and not text[at - 1].isspace():
+        at -= 1
+    return at
