@@ -238,8 +238,13 @@ def test_listings_on_a_terminal_never_split_an_id_or_a_word(pack, columns):
         text = SGR.sub("", out)
         lines = text.splitlines()
         assert fits(text, columns), (args, text)
+        # an id is shown whole, on one line, unless the note under the table names its
+        # column hidden (a timeline or funding line at 80 columns: --wide shows it)
+        note = " ".join(text.split()).split("hidden to fit")[0][-120:]
+        id_hidden = "Id" in note.rsplit("(", 1)[-1].replace(",", " ").split()
         for rec in records:
-            assert any(whole(rec["id"], line) for line in lines), (args, columns, rec["id"], text)
+            assert id_hidden or any(whole(rec["id"], line) for line in lines), \
+                (args, columns, rec["id"], text)
             for word in (rec.get(name_field) or "").split() if name_field else []:
                 assert whole(printable(word), text), (args, columns, word, text)
         assert_safe(out)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import year_of
 from . import Column, Listing
@@ -10,10 +10,10 @@ from . import Column, Listing
 
 def search_listing(hits) -> Listing:
     return Listing("records", [h.as_json() for h in hits], [
-        Column("Kind", lambda h: h.kind, no_wrap=True),
-        Column("Id", lambda h: h.id, no_wrap=True, ratio=2),
-        Column("Title", lambda h: h.title, ratio=2),
-        Column("Match", lambda h: h.snippet, ratio=3),
+        Column("Kind", lambda h: h.kind, no_wrap=True, priority=1),
+        Column("Id", lambda h: h.id, no_wrap=True, ratio=2, priority=0),
+        Column("Title", lambda h: h.title, ratio=2, priority=0, min_width=20),
+        Column("Match", lambda h: h.snippet, ratio=3, priority=0, min_width=24),
     ], rows=hits)
 
 
@@ -28,7 +28,8 @@ def highlight_hits(env, hits):
         text.highlight_words(hit.terms, style="bold yellow", case_sensitive=False)
         return text
 
-    columns = search_listing(hits).columns[:3] + [Column("Match", match, ratio=3)]
+    columns = search_listing(hits).columns
+    columns[-1] = replace(columns[-1], get=match)
     return make_table(env, columns, hits)
 
 

@@ -12,7 +12,7 @@ Nothing from the data is read as Rich markup, and every value goes through
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..text import printable
 from .base import cell
@@ -105,18 +105,23 @@ def _lines(value, width: int) -> list[str]:
 
 # ---- fitting a table -------------------------------------------------------------
 
+GAP = 2  # spaces between two columns
+INDENT = 2  # a row under its heading line (the lifted columns) is indented this much
+READABLE = 16  # a wrapped text column narrower than this reads a word or two a line
+
+
 def overhead(columns: int) -> int:
-    """Characters a table spends beyond its cells: two edges, a divider between columns
-    and one space of padding on each inner side of a cell."""
-    return 3 * columns - 1
+    """Characters a table spends beyond its cells: the gaps between columns."""
+    return GAP * max(columns - 1, 0)
 
 
 @dataclass
 class Fit:
-    shown: list[int]  # column indexes, in order
+    shown: list[int]  # column indexes beside each other, in order
     widths: list[int]  # one per shown column
     hidden: list[str]  # headers of the hidden columns
     width: int  # the table's total width
+    lifted: list[int] = field(default_factory=list)  # columns on a line above each row
 
     @property
     def fits(self) -> bool:
@@ -124,16 +129,24 @@ class Fit:
 
 
 def essential(columns) -> set[int]:
-    """Columns never hidden: the first (the row's key), the Id, those of priority 0 and
-    the text columns with the largest share of the width (`ratio`)."""
+    """Columns never hidden: those of priority 0 and, for a column that states no
+    priority, the first (the row's key), the Id and the text columns with the largest
+    share of the width (`ratio`)."""
     top = max((c.ratio or 0) for c in columns)
-    return {i for i, c in enumerate(columns)
-            if i == 0 or c.header == "Id" or c.priority == 0 or (top and c.ratio == top)}
+    return {i for i, c in enumerate(columns) if c.priority == 0 or c.priority is None and (
+        i == 0 or c.header == "Id" or (top and c.ratio == top))}
 
 
 def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
     """Which columns to show and how wide, so no word is split and the table fits.
-    An empty `shown` means even the essential columns do not fit: use a record view."""
+
+    One rule for every listing: the least important columns (highest `priority`, then
+    the rightmost) hide first; the essential ones never hide. When those do not fit side
+    by side, the widest unbreakable ones (ids, source ids: one word a cell) move to a
+    line of their own above each row, so the columns that say who or what keep their
+    room. A wrapped text column gets `min_width` (or READABLE) before anything else does;
+    only when nothing fits that way is it narrowed to its longest word. An empty `shown`
+    means even that does not fit: use a record view."""
     n = len(columns)
     maxs = [max([cell_len(c.header)] + [max((cell_len(line) for line in
                                              _plain(row[i]).splitlines()), default=0)
@@ -143,27 +156,39 @@ def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
     mins = [maxs[i] if c.no_wrap else
             max([longest_word(c.header)] + [_min_width(row[i]) for row in cells])
             for i, c in enumerate(columns)]
-    shown = list(range(n))
-    hidden: list[str] = []
+    if wide:
+        shown = list(range(n))
+        return _widths(columns, shown, mins, maxs, max(width, _need(shown, mins)), [], [])
+    floors = [max(mins[i], min(maxs[i], c.min_width or (READABLE if c.ratio else 0)))
+              for i, c in enumerate(columns)]
+    keep = essential(columns)
+    liftable = sorted((i for i in keep if mins[i] == maxs[i]), key=lambda i: -mins[i])
+    for base in (floors, mins):
+        for k in range(min(len(liftable), len(keep) - 1) + 1):
+            lifted = sorted(liftable[:k])
+            room = width - (INDENT if lifted else 0)
+            shown = [i for i in range(n) if i not in lifted]
+            order = sorted((i for i in shown if i not in keep),
+                           key=lambda i: (-(columns[i].priority or 1), -i))
+            hidden: list[str] = []
+            while _need(shown, base) > room and order:
+                victim = order.pop(0)
+                shown.remove(victim)
+                hidden.append(columns[victim].header)
+            if _need(shown, base) <= room:
+                return _widths(columns, shown, base, maxs, room, hidden, lifted)
+    return Fit([], [], [columns[i].header for i in range(n) if i not in keep], width)
 
-    def need(idx):
-        return sum(mins[i] for i in idx) + overhead(len(idx))
 
-    if not wide:
-        keep = essential(columns)
-        order = sorted((i for i in range(n) if i not in keep),
-                       key=lambda i: (-(columns[i].priority or 1), -i))
-        while need(shown) > width and order:
-            victim = order.pop(0)
-            shown.remove(victim)
-            hidden.append(columns[victim].header)
-        if need(shown) > width:
-            return Fit([], [], hidden, width)
-    total = max(width, need(shown)) if wide else width
+def _need(idx, mins) -> int:
+    return sum(mins[i] for i in idx) + overhead(len(idx))
+
+
+def _widths(columns, shown, mins, maxs, total, hidden, lifted) -> Fit:
+    """Weighted water-filling: the spare width goes in shares by `ratio`, and a column
+    that needs less than its share to show its cells on one line passes the rest on."""
     widths = {i: mins[i] for i in shown}
-    # weighted water-filling: the spare width goes in shares by `ratio`, and a column
-    # that needs less than its share to show its cells on one line passes the rest on
-    extra = total - need(shown)
+    extra = total - _need(shown, mins)
     weight = {i: columns[i].ratio or 1 for i in shown}
     wanting = sorted((i for i in shown if maxs[i] > mins[i]),
                      key=lambda i: (maxs[i] - mins[i]) / weight[i])
@@ -173,13 +198,87 @@ def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
         widths[i] += share
         extra -= share
     out = [widths[i] for i in shown]
-    return Fit(shown, out, [c for c in hidden], sum(out) + overhead(len(out)))
+    return Fit(shown, out, hidden, sum(out) + overhead(len(out)), lifted)
+
+
+# ---- drawing a table -------------------------------------------------------------
+
+def _text_lines(value, width: int):
+    """A cell as Rich Text lines no wider than `width`, broken between words (a
+    highlighted cell keeps its highlights)."""
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        plain = value.plain
+        return [value[a:b] for a, b in wrap_spans(plain, width)] or [Text()]
+    return [Text(line) for line in _lines(value, width)]
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap` as (start, end) offsets into `text`, for text whose characters carry styles."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"\S+", text):
+        if spans and cell_len(text[spans[-1][0]:m.end()]) <= width:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def table_lines(layout: Fit, columns, cells, color: bool, width: int) -> list:
+    """The table as Rich Text lines: headers, a rule, then each row's cells side by side,
+    wrapped in their columns; lifted columns make a heading line above their row."""
+    from rich.text import Text
+
+    bold = "bold" if color else ""
+    indent = " " * (INDENT if layout.lifted else 0)
+
+    def side_by_side(parts: list[list], style: str = "") -> list:
+        rows = []
+        for k in range(max(len(p) for p in parts)):
+            line = Text(indent, style=style)
+            for j, (part, column_width) in enumerate(zip(parts, layout.widths)):
+                piece = part[k] if k < len(part) else Text()
+                line.append_text(piece)
+                if j < len(parts) - 1:
+                    line.append(" " * (column_width - cell_len(piece.plain) + GAP))
+            line.rstrip()
+            rows.append(line)
+        return rows
+
+    lines = []
+    if layout.lifted:
+        lines += [Text(line, style=bold) for line in
+                  heading([printable(columns[i].header) for i in range(len(columns))],
+                          layout.lifted, width)]
+    lines += side_by_side([[Text(h) for h in wrap(printable(columns[i].header), w)]
+                           for i, w in zip(layout.shown, layout.widths)], bold)
+    rule_width = layout.width + len(indent)
+    lines.append(Text(("─" if color else "-") * rule_width, style="dim" if color else ""))
+    for row in cells:
+        if layout.lifted:
+            lines += [Text(line, style=bold) for line in heading(row, layout.lifted, width)]
+        lines += side_by_side([_text_lines(row[i], w)
+                               for i, w in zip(layout.shown, layout.widths)])
+    return lines
+
+
+def heading(row, lifted: list[int], width: int) -> list[str]:
+    """A row's lifted values, side by side while they fit the width, else a line each
+    (the header block names their columns)."""
+    lines: list[str] = []
+    for value in (v for v in (_plain(row[i]) for i in lifted) if v):
+        if lines and cell_len(lines[-1]) + 2 + cell_len(value) <= width:
+            lines[-1] += "  " + value
+        else:
+            lines.append(value)
+    return lines
 
 
 # ---- printing --------------------------------------------------------------------
 
 def make_table(env, columns, rows, title=None, caption=None):
-    """A renderable that fits the terminal: a Rich table, or a record view, and a line
+    """A renderable that fits the terminal: a table, or a record view, and a line
     naming any hidden columns. `print_view` prints it (tab-separated when piped)."""
     return TableView(env, list(columns), list(rows), title, caption)
 
@@ -195,42 +294,27 @@ class TableView:
         return plain_rows(self.columns, self.rows)
 
     def renderables(self, width: int):
+        """Rich Text lines, none wider than `width` (but for a word wider than it, or a
+        --wide table)."""
+        from rich.text import Text
+
         env = self.env
         cells = [[_cell_value(c.get(row)) for c in self.columns] for row in self.rows]
         layout = fit(self.columns, cells, width, getattr(env, "wide", False))
         if not layout.fits:
             yield from self._records(cells, width)
             return
-        yield self._table(layout, cells)
+        if self.title:
+            yield Text("\n".join(wrap(printable(self.title), width)),
+                       style="bold" if env.color else "")
+        yield from table_lines(layout, self.columns, cells, env.color, width)
+        if self.caption:
+            yield Text("\n".join(wrap(printable(self.caption), width)),
+                       style="dim" if env.color else "")
         if layout.hidden:
-            from rich.text import Text
-
             note = (f"({', '.join(layout.hidden)} hidden to fit {width} columns; "
                     "--wide shows every column)")
             yield Text("\n".join(wrap(note, width)), style="dim" if env.color else "")
-
-    def _table(self, layout: Fit, cells):
-        from rich import box
-        from rich.table import Table
-        from rich.text import Text
-
-        color = self.env.color
-        table = Table(title=Text(printable(self.title)) if self.title else None,
-                      caption=Text(printable(self.caption)) if self.caption else None,
-                      box=box.SIMPLE_HEAD if color else box.ASCII2,
-                      header_style="bold" if color else "", title_style="bold" if color else "",
-                      caption_style="dim" if color else "", expand=False, show_lines=False,
-                      pad_edge=False)
-        for i, width in zip(layout.shown, layout.widths):
-            col = self.columns[i]
-            table.add_column(Text("\n".join(wrap(printable(col.header), width))),
-                             width=width, overflow="fold",
-                             style=col.style if color else None)
-        for row in cells:
-            table.add_row(*(row[i] if isinstance(row[i], Text) else
-                            Text("\n".join(_lines(row[i], width)))
-                            for i, width in zip(layout.shown, layout.widths)))
-        return table
 
     def _records(self, cells, width: int):
         """One block per record: `field: value` lines wrapped at word boundaries."""
@@ -267,26 +351,18 @@ class TableView:
 
 
 def print_view(env, view) -> None:
-    """A table view on a terminal; its tab-separated rows when piped."""
+    """A table view on a terminal (its lines as drawn, never re-wrapped by Rich: a --wide
+    table may be wider than the terminal); its tab-separated rows when piped."""
     if not env.is_tty:
         env.stdout.write(view.plain())
         return
-    width = term_width(env)
-    console = env.console(width=width)
-    for part in view.renderables(width):
-        _print_part(env, console, part, width)
+    parts = list(view.renderables(term_width(env)))
+    if not env.color:
+        env.stdout.write("".join(part.plain + "\n" for part in parts))
+        return
+    from rich.text import Text
 
-
-def _print_part(env, console, part, width) -> None:
-    from rich.table import Table
-
-    if isinstance(part, Table):
-        # a --wide table may be wider than the terminal: give it the room it asks for
-        need = sum(c.width or 0 for c in part.columns) + overhead(len(part.columns))
-        if need > width:
-            env.console(width=need).print(part)
-            return
-    console.print(part, soft_wrap=not isinstance(part, Table))
+    env.console().print(Text("\n").join(parts), soft_wrap=True)
 
 
 def print_table(env, listing, rows) -> None:

@@ -77,12 +77,14 @@ def program_listing(rows: list[dict]) -> Listing:
 
 
 def recs_listing(recs: list[dict]) -> Listing:
+    """What is recommended, by whom, on what topic: never hidden (the id goes on a line
+    of its own when it leaves them too little room); the source hides first."""
     return Listing("recommendations", recs, [
-        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Recommendation", lambda r: r["text"], ratio=4),
-        Column("Actor", lambda r: r["actor"], ratio=1),
-        Column("Source", lambda r: r.get("source", ""), ratio=1),
-        Column("Topics", topics_cell, ratio=1, min_width=20),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2, priority=0),
+        Column("Recommendation", lambda r: r["text"], ratio=4, priority=0, min_width=28),
+        Column("Actor", lambda r: r["actor"], ratio=1, priority=0),
+        Column("Topics", topics_cell, ratio=1, priority=0),
+        Column("Source", lambda r: r.get("source", ""), ratio=1, priority=1),
     ])
 
 
@@ -141,18 +143,28 @@ def _links_cell(line: dict) -> str:
 def funding_listing(lines: list[dict], title: str | None = None, chart=None) -> Listing:
     """A titled table is one measure's (its title names it): no Measure column, which
     leaves the room for the amounts, dates and ids on an 80- or 100-column terminal."""
-    measure = [] if title else [Column("Measure", lambda r: r["measure"], no_wrap=True)]
+    measure = [] if title else [Column("Measure", lambda r: r["measure"], no_wrap=True,
+                                       priority=1)]
     return Listing("funding lines", lines, [
         *measure,
+        # how much, for which years, what the line counts and by whose count: never hidden
         Column("Amount", fmt_amount, no_wrap=True, priority=0),
-        Column("Years", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True),
-        Column("Recipient", lambda r: r.get("recipient", ""), ratio=1),
-        # by whose count: the source is never hidden
+        Column("Years", lambda r: r.get("fiscal_years") or r.get("period", ""), no_wrap=True,
+               priority=0),
+        Column("Line", line_title, ratio=3, priority=0, min_width=30, key="title"),
+        Column("Recipient", lambda r: r.get("recipient", ""), ratio=1, priority=2),
         Column("Source", lambda r: r.get("source", ""), ratio=1, priority=0),
-        Column("As of", lambda r: r["as_of"], no_wrap=True, priority=0),
-        Column("Id", lambda r: r["id"], ratio=2),
-        Column("Links", _links_cell, ratio=1),
+        Column("As of", lambda r: r["as_of"], no_wrap=True, priority=1),
+        Column("Id", lambda r: r["id"], ratio=2, priority=3),
+        Column("Links", _links_cell, ratio=1, priority=4),
     ], title=title, extra=[chart] if chart is not None else [])
+
+
+def line_title(line: dict) -> str:
+    """What a funding line counts: its title, with the account when it names one."""
+    account = line.get("account")
+    title = line.get("title", "")
+    return f"{title} [{account}]" if account and account not in title else title or account
 
 
 def funding_listings(groups: list[tuple[str, list[dict]]], grouped: bool, chart=None,
@@ -205,15 +217,18 @@ def event_date(event: dict) -> str:
 
 
 def events_listing(events: list[dict]) -> Listing:
+    """A compact timeline: the date and what happened never hide, and get the room for a
+    line or two per event; the id, the source, other dates and programs follow, in that
+    order, when the terminal has the width (--wide and --json give every field)."""
     columns = [
-        Column("Date", event_date, no_wrap=True),
-        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
-        Column("Event", lambda r: r["title"], ratio=4),
-        Column("Programs", lambda r: r.get("programs", []), ratio=1),
-        Column("Source", lambda r: r.get("source", ""), ratio=1),
+        Column("Date", event_date, no_wrap=True, priority=0),
+        Column("Id", lambda r: r["id"], no_wrap=True, ratio=2, priority=1),
+        Column("Event", lambda r: r["title"], ratio=4, priority=0, min_width=50),
+        Column("Programs", lambda r: r.get("programs", []), ratio=1, priority=4),
+        Column("Source", lambda r: r.get("source", ""), ratio=1, priority=2),
     ]
     if any(e.get("alt_dates") for e in events):
-        columns.insert(1, Column("Other dates", alt_dates_cell, ratio=1))
+        columns.insert(1, Column("Other dates", alt_dates_cell, ratio=1, priority=3))
     caption = ("~ the date is inferred (not printed in the source)"
                if any(e.get("date_inferred") for e in events) else None)
     return Listing("events", events, columns, caption=caption)
