@@ -144,7 +144,7 @@ def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
     the rightmost) hide first; the essential ones never hide. When those do not fit side
     by side, the widest unbreakable ones (ids, source ids: one word a cell) move to a
     line of their own above each row, so the columns that say who or what keep their
-    room. A wrapped text column gets `min_width` (or READABLE) before anything else does;
+    room. A wrapped text column gets its `readable` width before anything else does;
     only when nothing fits that way is it narrowed to its longest word. An empty `shown`
     means even that does not fit: use a record view."""
     n = len(columns)
@@ -159,10 +159,11 @@ def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
     if wide:
         shown = list(range(n))
         return _widths(columns, shown, mins, maxs, max(width, _need(shown, mins)), [], [])
-    floors = [max(mins[i], min(maxs[i], c.min_width or (READABLE if c.ratio else 0)))
-              for i, c in enumerate(columns)]
+    floors = [max(mins[i], min(maxs[i], readable(c))) for i, c in enumerate(columns)]
     keep = essential(columns)
-    liftable = sorted((i for i in keep if mins[i] == maxs[i]), key=lambda i: -mins[i])
+    # ids and source ids: one word a cell, so wrapping cannot narrow them
+    liftable = sorted((i for i in keep if all(len(_plain(row[i]).split()) <= 1 for row in cells)),
+                      key=lambda i: -mins[i])
     for base in (floors, mins):
         for k in range(min(len(liftable), len(keep) - 1) + 1):
             lifted = sorted(liftable[:k])
@@ -178,6 +179,14 @@ def fit(columns, cells: list[list], width: int, wide: bool = False) -> Fit:
             if _need(shown, base) <= room:
                 return _widths(columns, shown, base, maxs, room, hidden, lifted)
     return Fit([], [], [columns[i].header for i in range(n) if i not in keep], width)
+
+
+def readable(column) -> int:
+    """The width a wrapped text column needs to read well: its `min_width`, else by its
+    share (`ratio`) of the width, never under READABLE; 0 for a column that states none."""
+    if column.min_width:
+        return column.min_width
+    return max(READABLE, READABLE // 2 * column.ratio) if column.ratio else 0
 
 
 def _need(idx, mins) -> int:
