@@ -29,8 +29,12 @@ def run(*args: str, width: int = 100) -> str:
     return text.strip("\n")
 
 
-def example(*args: str, width: int = 100, lines: int | None = None) -> str:
-    """A fenced block: the command line, then its output (optionally cut)."""
+EXAMPLE_WIDTH = 80  # the README's examples are what a terminal this wide shows
+
+
+def example(*args: str, width: int = EXAMPLE_WIDTH, lines: int | None = None) -> str:
+    """A fenced block: the command line, then its output as a colourless terminal of
+    `width` columns shows it (optionally cut after `lines` lines, marked '...')."""
     output = run(*args, width=width).splitlines()
     if lines is not None and len(output) > lines:
         output = output[:lines] + ["..."]
