@@ -126,6 +126,8 @@ KINDS: dict[str, dict[str, Field]] = {
     "sources": {
         "id": _f("slug", True),
         "title": _f("str", True),
+        "title_descriptive": _f("bool", help="the title is a description (the work has none "
+                                             "of its own); APA puts it in brackets"),
         "author": _f("str", help="person(s), 'Given Family; Given Family'; "
                                  "an organisation in braces"),
         "publisher": _f("str", help="organisation that issued the text"),
