@@ -104,6 +104,8 @@ def csl_item(source: dict) -> dict:
         item["container-title"] = source["container"]
     if source.get("publisher") and csl_type not in ("article-newspaper",):
         item["publisher"] = source["publisher"]
+    if source.get("title_descriptive"):  # CSL 1.0.2's `custom`: data no style variable holds
+        item["custom"] = {"title_descriptive": True}
     if source.get("date"):
         item["issued"] = {"date-parts": [date_parts(source["date"])]}
         if source.get("date_inferred"):
@@ -199,7 +201,8 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
     # citeproc-py's HTML formatter does not escape: data goes in escaped, so the HTML is
     # safe and the plain form (tags stripped, entities undone) keeps every character
     # where a copy was retrieved from is no part of the work's reference in these styles
-    items = [_escaped({k: v for k, v in item.items() if k not in ARCHIVE_VARIABLES})
+    items = [_escaped(_descriptive_title(
+        {k: v for k, v in item.items() if k not in ARCHIVE_VARIABLES}, style))
              for item in items]
     locators = {k: html.escape(str(v), quote=False) for k, v in (locators or {}).items()}
     if style == "apa":  # APA 7 leaves the publisher out when it is the author
@@ -243,6 +246,17 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
 
 
 _LEADING_THE = re.compile(r"^the ", re.IGNORECASE)
+
+
+def _descriptive_title(item: dict, style: str) -> dict:
+    """A title that describes a work with none of its own: APA puts it in square brackets;
+    Chicago and MLA give it plain, as here. `custom` is no variable of the styles."""
+    descriptive = item.pop("custom", {}).get("title_descriptive")
+    if descriptive and style == "apa":
+        item = {**item, "title": f"[{item['title']}]"}
+        item.pop("title-short", None)
+        item.pop("genre", None)  # the bracketed description already says what it is
+    return item
 
 
 def _escaped(value, key: str = ""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,86 @@ def test_every_builtin_source_renders_cleanly(style):
             assert source["url"] in ref.reference
         if source.get("report_number"):
             assert source["report_number"] in ref.reference
+
+
+def test_every_builtin_bibtex_entry_reads_back_with_pybtex():
+    pybtex = pytest.importorskip("pybtex.database", reason="pybtex (dev extra) not installed")
+    from merida_cli import load_data
+    from merida_cli.cite import bibtex, csl_item
+
+    sources = load_data().records["sources"]
+    text = "\n\n".join(bibtex(csl_item(s)) for s in sources)
+    entries = pybtex.parse_string(text, "bibtex").entries
+    assert len(entries) == len(sources)
+    for source in sources:
+        entry = entries[source["id"]]
+        # the title as TeX reads it: a backslash-escaped special character stands for itself
+        title = re.sub(r"\\([#$%&_{}])", r"\1", entry.fields["title"].strip("{}"))
+        assert title == source["title"], source["id"]
+        names = [n.strip() for n in source.get("author", "").split(";") if n.strip()]
+        if names:
+            assert len(entry.persons["author"]) == len(names), source["id"]
+        if source.get("date"):
+            assert entry.fields["year"] == str(source["date"])[:4]
+        assert entry.fields.get("url") == source.get("url")
+
+
+def test_every_builtin_ris_record_round_trips_with_rispy():
+    rispy = pytest.importorskip("rispy", reason="rispy (dev extra) not installed")
+    from merida_cli import load_data
+    from merida_cli.cite import csl_item, ris
+
+    sources = load_data().records["sources"]
+    records = rispy.loads("\n".join(ris(csl_item(s)) + "\n" for s in sources))
+    assert [r["id"] for r in records] == [s["id"] for s in sources]
+    for source, record in zip(sources, records):
+        assert record["title"] == source["title"]
+        names = [n.strip() for n in source.get("author", "").split(";") if n.strip()]
+        assert len(record.get("authors", [])) == (len(names) or 1 if source.get("author")
+                                                  or source.get("publisher") else 0)
+        assert record.get("urls", [None])[0] == source.get("url")
+    assert rispy.loads(rispy.dumps(records)) == records
+
+
+DESCRIBED = """\
+sources:
+  - id: op-ed
+    title: Op-ed on Mexico's violent summer and the Bicentennial Framework
+    title_descriptive: true
+    author: Connor Pfeiffer
+    date: "2023"
+    date_inferred: true
+    file: oped.txt
+    type: op-ed
+"""
+
+
+def test_descriptive_title_in_brackets_in_apa_only(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": DESCRIBED})
+    apa = run_cli("--no-builtin", "--data", pack, "cite", "op-ed", "--style", "apa").out
+    assert apa.startswith("Pfeiffer, C. (ca. 2023). [Op-ed on Mexico's violent summer")
+    chicago = run_cli("--no-builtin", "--data", pack, "cite", "op-ed", "--style", "chicago").out
+    assert "[Op-ed" not in chicago and "[2023?]" in chicago
+
+
+STORAGE_LABELS = ("catalog abstract", "text as reproduced", "(summary)", "(fact sheet)",
+                  "letter opening", "wikileaks", "everycrsreport")
+
+
+def test_builtin_titles_carry_no_storage_labels_and_known_dates_are_never_nd():
+    from merida_cli import load_data
+    from merida_cli.cite import csl_item, render
+
+    sources = load_data().records["sources"]
+    for source in sources:
+        assert not any(label in source["title"].lower() for label in STORAGE_LABELS), \
+            source["id"]
+    by_id = {r.id: r for r in render([csl_item(s) for s in sources], "apa")}
+    undated = [s["id"] for s in sources if "(n.d.)" in by_id[s["id"]].reference]
+    assert undated == [s["id"] for s in sources if not s.get("date")]
+
+
+def test_crs_authors_are_persons_as_the_byline_gives_them():
+    out = run_cli("cite", "crs-rs22837-2008-07-07-wikileaks-meta", "--style", "apa").out
+    assert out.startswith("Cook, C. W., & Seelke, C. R. (2008). Merida Initiative")
+    assert "C. R. S." not in out and "catalog abstract" not in out
