@@ -192,10 +192,11 @@ class Catalog:
         ds = self.dataset
         return Coverage(coverage_report(ds, ds.resolve_id("sources", source), list(folders)))
 
-    def cite(self, record_id: str, style: str = "apa", quotes: bool = False):
+    def cite(self, record_id: str, style: str = "apa", quotes: bool = False,
+             retrieved: bool = False):
         from .cite import cite
 
-        return cite(self.dataset, record_id, style, quotes)
+        return cite(self.dataset, record_id, style, quotes, retrieved)
 
 
 def _evidence_mode(evidence: str) -> str:

@@ -390,6 +390,7 @@ class CiteResult:
     items: list[dict]
     references: list[Rendered] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)  # {quote, page, source, in_text, ...}
+    retrieved: bool = False  # add where each copy was retrieved from (--retrieved)
 
     def text(self) -> str:
         """The printed form; a control character from the data is shown escaped (\\x1b),
@@ -412,7 +413,10 @@ class CiteResult:
             return "\n\n".join(bibtex(i) for i in self.items)
         if self.style == "ris":
             return "\n\n".join(ris(i) for i in self.items)
-        return "\n".join(r.reference for r in self.references)
+        copies = {i["id"]: i.get("archive_location") for i in self.items}
+        return "\n".join(r.reference + (f" Copy retrieved from {copies[r.id]}."
+                                        if self.retrieved and copies.get(r.id) else "")
+                         for r in self.references)
 
 
 def cited_sources(ds, kind: str, record: dict) -> list[str]:
@@ -425,8 +429,10 @@ def cited_sources(ds, kind: str, record: dict) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def cite(ds, record_id: str, style: str = "apa", quotes: bool = False) -> CiteResult:
-    """References (or quotes with citations) for any record id."""
+def cite(ds, record_id: str, style: str = "apa", quotes: bool = False,
+         retrieved: bool = False) -> CiteResult:
+    """References (or quotes with citations) for any record id; `retrieved` adds to each
+    reference where the copy merida quotes was retrieved from (a mirror, never the work)."""
     from .text import did_you_mean
 
     if style not in STYLES:
@@ -440,7 +446,7 @@ def cite(ds, record_id: str, style: str = "apa", quotes: bool = False) -> CiteRe
     sources = {s["id"]: s for s in ds.records["sources"]}
     items = [csl_item(sources[sid]) for sid in cited_sources(ds, kind, record)
              if sid in sources]
-    result = CiteResult(style, items)
+    result = CiteResult(style, items, retrieved=retrieved)
     if quotes:
         if kind == "sources":
             raise UsageError(f"'{record_id}' is a source: it has no quotes of its own "

@@ -491,6 +491,9 @@ def cite(
         "--quote", "-q", help="Each verbatim quote with its in-text citation and reference.")]
     = False,
     json_: Annotated[bool, typer.Option("--json", help="Same as --style csl-json.")] = False,
+    retrieved: Annotated[bool, typer.Option(
+        "--retrieved", help="Add where merida's copy of each text was retrieved from (a "
+                            "mirror or archive; CSL-JSON and RIS always carry it).")] = False,
 ):
     """A source's reference in a citation style; for any other record, the references
     of the sources it cites (or, with --quote, its quotes ready to paste).
@@ -499,7 +502,8 @@ def cite(
     --quote | merida cite crs-r41349-2011-07-22 --style bibtex
     """
     refuse_fields(_env())
-    _show(_catalog().cite(record_id, "csl-json" if json_ else style, quote), False, None)
+    _show(_catalog().cite(record_id, "csl-json" if json_ else style, quote, retrieved),
+          False, None)
 
 
 class BriefFormat(str, Enum):

@@ -411,3 +411,16 @@ def test_crs_authors_are_persons_as_the_byline_gives_them():
     out = run_cli("cite", "crs-rs22837-2008-07-07-wikileaks-meta", "--style", "apa").out
     assert out.startswith("Cook, C. W., & Seelke, C. R. (2008). Merida Initiative")
     assert "C. R. S." not in out and "catalog abstract" not in out
+
+
+def test_retrieved_adds_the_copys_address_only_when_asked(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"a.yaml": PACK})
+    plain = run_cli("--no-builtin", "--data", pack, "cite", "crs-report").out
+    assert "everycrsreport" not in plain
+    asked = run_cli("--no-builtin", "--data", pack, "cite", "crs-report", "--retrieved").out
+    assert asked.startswith(plain.rstrip("\n"))
+    assert asked.rstrip().endswith(
+        "Copy retrieved from https://www.everycrsreport.com/reports/R41349.html.")
+    # a source with no copy elsewhere gains nothing
+    assert (run_cli("--no-builtin", "--data", pack, "cite", "olson", "--retrieved").out
+            == run_cli("--no-builtin", "--data", pack, "cite", "olson").out)
