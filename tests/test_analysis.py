@@ -292,3 +292,17 @@ def test_help_examples_run(cli, command):
             continue  # pack files of the reader's own
         result = cli(*argv)
         assert result.code in (0, 1) and not result.err.startswith("error"), (example, result.err)
+
+
+@pytest.mark.parametrize("topic, pledge", [("firearms", "merida-pledge-us-firearms"),
+                                           ("public-health", "merida-pledge-us-drug-demand")])
+def test_gao_new_against_merida_pledge_is_shown_disputed(cli, topic, pledge):
+    """GAO-23-103795 calls the drug-demand and firearms commitments new; CRS records them as
+    Mérida pledges: the row is 'both', disputed, with each side's source and quote."""
+    row = compare_topics(cli)[topic]
+    assert row["status"] == "both" and row["disputed"]
+    new = {e["id"]: e for e in row["disputed"]["new"]}
+    continued = {e["id"]: e for e in row["disputed"]["continued"]}
+    gao = new["gao-2023-bicentennial-expands-merida-scope"]
+    assert gao["source"] == "gao-23-103795-product-page" and "new U.S. commitments" in gao["quote"]
+    assert continued[pledge]["quote"] and continued[pledge]["source"].startswith("crs-")
