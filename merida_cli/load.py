@@ -376,7 +376,7 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
     from .store import Store, fingerprint
 
     directories = resolve_packs(list(extra), builtin)
-    key = fingerprint(directories, cache_dir) if use_cache and cache_dir else None
+    key = fingerprint(directories, cache_dir, limit) if use_cache and cache_dir else None
     if key is not None:
         store = Store.open(key)
         if store is not None:
@@ -430,7 +430,7 @@ def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
     from .store import fingerprint
 
     directories = resolve_packs(list(extra), builtin)
-    key = fingerprint(directories, cache_dir) if use_cache and cache_dir else None
+    key = fingerprint(directories, cache_dir, limit) if use_cache and cache_dir else None
     store = _fast_build(directories, key, progress, limit)
     if store is not None:
         records = {kind: store.kind(kind) for kind in KINDS}

@@ -72,12 +72,14 @@ class CacheKey(str):
         return key
 
 
-def fingerprint(directories: list[Path], cache_dir: Path) -> CacheKey | None:
+def fingerprint(directories: list[Path], cache_dir: Path, limit: int) -> CacheKey | None:
     """A key that changes when any pack file is added, removed or modified: the list of
-    files with their sizes and mtimes itself, stored in the cache and compared whole."""
+    files with their sizes and mtimes itself, stored in the cache and compared whole.
+    It holds every setting that changes what a load accepts (`limit`, the size cap of a
+    pack file: a pack cached under a larger cap is not served under a smaller one)."""
     from .packfiles import pack_files
 
-    parts = [__version__, SCHEMA_VERSION]
+    parts = [__version__, SCHEMA_VERSION, f"max-file-bytes {limit}"]
     try:
         for directory in directories:
             parts.append(str(Path(directory).resolve()))

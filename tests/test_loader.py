@@ -150,6 +150,19 @@ def test_oversized_file_is_refused_before_parsing(tmp_path, monkeypatch):
     assert "MERIDA_MAX_FILE_MB" in result.err
 
 
+def test_a_pack_cached_under_a_larger_cap_is_refused_under_a_smaller_one(tmp_path, monkeypatch):
+    pack = write_pack(tmp_path / "pack",
+                      {"big.yaml": TOPICS_ONLY + "# " + "x" * (3 * 1024 * 1024) + "\n"})
+    monkeypatch.setenv("MERIDA_MAX_FILE_MB", "8")
+    assert run_cli("--no-builtin", "--data", pack, "topics").code == 0  # cached
+    monkeypatch.setenv("MERIDA_MAX_FILE_MB", "2")
+    result = run_cli("--no-builtin", "--data", pack, "topics")
+    assert result.code == 1 and "big.yaml:1:" in result.err
+    assert "over the 2 MiB limit" in result.err
+    monkeypatch.setenv("MERIDA_MAX_FILE_MB", "8")
+    assert run_cli("--no-builtin", "--data", pack, "topics").code == 0
+
+
 def test_a_13_mib_pack_file_loads_under_the_default_cap(tmp_path, monkeypatch):
     # an ordinary big export: one valid file of 13 MiB (the old cap was 8 MiB)
     monkeypatch.delenv("MERIDA_MAX_FILE_MB", raising=False)
