@@ -160,9 +160,10 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     if plan.items:
         cites = list(cites)
         known = {item.id for item in rec.items}
+        parents = {item.id: item.parent for item in rec.items if item.parent is not UNSET}
+        if parents and (not set(parents.values()) <= known or _cyclic(parents)):
+            return False
         for item in rec.items:
-            if item.parent is not UNSET and item.parent not in known:
-                return False
             if item.topics is not UNSET:
                 topics.update(item.topics)
             cites += item.cite
@@ -210,6 +211,14 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         refs["topics"].update(topics)
         chunk.topic_rows += [(kind, topic, n) for topic in topics]
     return True
+
+
+def _cyclic(parents: dict[str, str]) -> bool:
+    """Whether any item is its own parent or ancestor (validate says which)."""
+    from .validate import parent_cycles
+
+    return any(rid == parent for rid, parent in parents.items()) or bool(
+        parent_cycles([{"id": rid, "parent": parent} for rid, parent in parents.items()]))
 
 
 class Links:

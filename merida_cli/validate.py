@@ -304,11 +304,7 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
                     problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
                                     f"'{ref_id}'{hint(ref_kind, ref_id)}")
             if kind == "structures":
-                item_ids = {i["id"] for i in rec.get("items", [])}
-                for item in rec.get("items", []):
-                    if "parent" in item and item["parent"] not in item_ids:
-                        problems.append(f"{place}: structure '{rec['id']}': item '{item['id']}' "
-                                        f"has unknown parent '{item['parent']}'")
+                problems += _item_parent_problems(rec, where[(kind, rec["id"])])
             if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
                 problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}' is its own parent")
     for kind in ("topics", "programs"):
@@ -316,6 +312,25 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
             place = _Place(where[(kind, rid)])
             problems.append(f"{place}: {SINGULAR[kind]} '{rid}' is its own ancestor "
                             "(a cycle of parents)")
+    return problems
+
+
+def _item_parent_problems(structure: dict, loc: Located) -> list[str]:
+    """A structure's items: each parent one of its items, and no item its own ancestor
+    (p1 -> p2 -> p1), each problem at the item's line."""
+    items = structure.get("items", [])
+    item_ids = {i["id"] for i in items}
+    cyclic = set(parent_cycles(items))
+    problems = []
+    for index, item in enumerate(items):
+        what = (f"{loc.file}:{_item_line(loc, index)}: structure '{structure['id']}': "
+                f"item '{item['id']}'")
+        if "parent" in item and item["parent"] not in item_ids:
+            problems.append(f"{what} has unknown parent '{item['parent']}'")
+        elif item.get("parent") == item["id"]:
+            problems.append(f"{what} is its own parent")
+        elif item["id"] in cyclic:
+            problems.append(f"{what} is its own ancestor (a cycle of parents)")
     return problems
 
 

@@ -116,7 +116,11 @@ CASES = [
                                                'quote: "' + "word " * 60 + '"\nrecommendations')},
      None, "too long"),
     ("item-unknown-parent", {"a.yaml": GOOD + "structures:\n  - id: s\n    program: plan\n    label: L\n    items:\n      - id: i1\n        title: T\n        parent: i9\n        cite: [{source: notes, quote: q}]\n"},
-     27, "unknown parent 'i9'"),
+     31, "unknown parent 'i9'"),  # the item's line
+    ("item-parent-cycle", {"a.yaml": GOOD + "structures:\n  - id: s\n    program: plan\n    label: L\n    items:\n      - id: p0\n        title: T\n        cite: [{source: notes, quote: q}]\n      - id: p1\n        title: T\n        parent: p2\n        cite: [{source: notes, quote: q}]\n      - id: p2\n        title: T\n        parent: p1\n        cite: [{source: notes, quote: q}]\n"},
+     34, "structure 's': item 'p1' is its own ancestor (a cycle of parents)"),
+    ("item-own-parent", {"a.yaml": GOOD + "structures:\n  - id: s\n    program: plan\n    label: L\n    items:\n      - id: p1\n        title: T\n        parent: p1\n        cite: [{source: notes, quote: q}]\n"},
+     31, "structure 's': item 'p1' is its own parent"),
 ]
 
 
