@@ -515,24 +515,29 @@ figure{margin:1em 0}figure svg{width:100%;height:auto}
 @page{size:PAPER;margin:MARGIN;@bottom-center{content:counter(page)}}
 figure,tr{break-inside:avoid}
 @media print{body{max-width:none;margin:0}a{color:inherit}h2,h3{break-after:avoid}}
-body.short{font-size:8.5pt;line-height:1.3}body.short h2{margin-top:.8em}
+body.short{font-size:SHORTpt;line-height:1.3}body.short h2{margin-top:.8em}
 body.short .notes,body.short .bib{font-size:.75em;columns:2;column-gap:1.5em}
 body.short .notes li,body.short .bib li{margin:0;break-inside:avoid}
 """
 
 
-def page_css(brief: Brief) -> str:
+# a one-page brief's type sizes in points, largest first: the PDF takes the first that fits
+SHORT_SIZES = (8.5, 8.0, 7.5, 7.0)
+
+
+def page_css(brief: Brief, short_size: float = SHORT_SIZES[0]) -> str:
     """The style sheet for the brief's paper size; a one-page brief has narrower margins."""
     margin = "1.2cm 1.4cm" if brief.length == "short" else "2cm 1.8cm"
-    return CSS.replace("PAPER", PAPERS[brief.paper]).replace("MARGIN", margin)
+    return (CSS.replace("PAPER", PAPERS[brief.paper]).replace("MARGIN", margin)
+            .replace("SHORT", f"{short_size:g}"))
 
 
-def to_html(brief: Brief) -> str:
+def to_html(brief: Brief, short_size: float = SHORT_SIZES[0]) -> str:
     e = _html.escape
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{e(brief.title)}</title>",
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<style>{page_css(brief)}</style></head>"
+           f"<style>{page_css(brief, short_size)}</style></head>"
            + ('<body class="short">' if brief.length == "short" else "<body>"),
            f"<h1>{e(brief.title)}</h1>",
            f'<p class="meta">{e(_colophon(brief))}</p>']
@@ -642,7 +647,10 @@ def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
 # ---- PDF ---------------------------------------------------------------------------------
 
 def to_pdf(brief: Brief) -> bytes:
-    """The HTML brief printed by weasyprint (the optional `pdf` extra)."""
+    """The HTML brief printed by weasyprint (the optional `pdf` extra). A one-page brief
+    steps its type down (SHORT_SIZES) until it fits one page, so more evidence in the data
+    does not push it onto a second; at the smallest size it prints whatever pages it needs,
+    nothing cut."""
     try:
         from weasyprint import HTML
     except ImportError:
@@ -651,7 +659,13 @@ def to_pdf(brief: Brief) -> bytes:
     except OSError as exc:  # weasyprint is there but pango is not
         raise MeridaError(f"PDF output needs the pango library for weasyprint ({exc}); "
                           "on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None
-    return HTML(string=inert(to_html(brief))).write_pdf()
+    if brief.length != "short":
+        return HTML(string=inert(to_html(brief))).write_pdf()
+    for size in SHORT_SIZES:
+        document = HTML(string=inert(to_html(brief, size))).render()
+        if len(document.pages) == 1:
+            break
+    return document.write_pdf()
 
 
 def render_brief(brief: Brief, fmt: str) -> bytes:
