@@ -409,6 +409,9 @@ def test_builtin_a_merged_record_keeps_every_accounts_sources(cli, survivor, sou
     ("bicentennial-preliminary-action-plan-2021-12-14", "ganseg-installation-2021-12-14"),
     ("mexico-homicide-surge-news-2017", "mexico-homicides-rise-2016"),
     ("crs-cartel-threat-persists-despite-bicentennial-2025", "crs-trends-continued-despite-merida"),
+    # two versions of R41349 (issue 26): one passage, two claims
+    ("crs-merida-increased-justice-reform-support", "crs-merida-increased-cooperation"),
+    ("crs-merida-newer-focus-areas", "crs-third-pillar-building-then-creating-border"),
 ])
 def test_builtin_look_alikes_kept_apart_say_why(cli, one, other):
     a = cli("show", one, "--json").json()
