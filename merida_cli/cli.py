@@ -578,9 +578,11 @@ def validate(
 ):
     """Check every data pack: schema, ids, references; warn about probable duplicates.
 
-    Exit 1 with file:line messages (with --strict, on warnings too). Look-alike records
-    are grouped (k copies of a record are one warning); a screenful is shown, the closest
-    first; --json always holds every group.
+    Exit 1 with file:line messages (with --strict, on warnings too). Look-alikes: one
+    happening told twice within a month, one count (funding, figures) or one claim in two
+    versions of a report at any dates, unless linked (docs/DATA.md). They are grouped (k
+    copies of a record are one warning); a screenful is shown, the closest first; --json
+    always holds every group.
     Example: merida --data ./my-pack validate --strict
     """
     from .catalog import validate as check

@@ -140,3 +140,165 @@ def test_dates_in_different_months_do_not_join_unless_a_bare_year_bridges_them(t
     groups = bridged["look_alikes"]
     assert len(groups) == 1 and groups[0]["ids"] == ["feb", "mar", "year"]
     assert "year" in groups[0]["closest"]["ids"]  # the pair named warns on its own
+
+
+# ---- one count, one group, across versions (issue 26) ---------------------------------
+
+VERSIONS = """\
+sources:
+  - id: if1-2019
+    title: An In Focus on the plan
+    publisher: Congressional Research Service
+    report_number: IF1
+    date: "2019-03"
+    file: if1-2019.txt
+  - id: if1-2022
+    title: An In Focus on the plan
+    publisher: Congressional Research Service
+    report_number: IF1
+    date: "2022-04"
+    file: if1-2022.txt
+  - id: audit
+    title: An audit of the plan
+    publisher: An audit office
+    report_number: AUD-9
+    date: "2023-09"
+    file: audit.txt
+programs:
+  - id: plan
+    name: A plan
+    cite: [{source: if1-2019, quote: "the plan"}]
+"""
+
+
+def line(rid: str, source: str, as_of: str, **fields) -> str:
+    """A funding line: $2.5 billion appropriated for Mexico, FY2008-FY2015, unless told."""
+    values = {"program": "plan", "measure": "appropriation", "amount_usd": 2500000000,
+              "recipient": "mexico", "fiscal_years": "FY2008-FY2015", **fields}
+    body = "".join(f"    {key}: {value}\n" for key, value in values.items() if value is not None)
+    return (f"  - id: {rid}\n    title: Money for the plan ({rid})\n{body}"
+            f"    as_of: \"{as_of}\"\n    cite: [{{source: {source}, quote: \"{rid}\"}}]\n")
+
+
+def figure(rid: str, source: str, as_of: str, label: str, value=530, period="2015",
+           extra: str = "") -> str:
+    when = f"    period: \"{period}\"\n" if period else ""
+    return (f"  - id: {rid}\n    label: {label}\n    value: {value}\n    unit: people\n{when}"
+            f"    as_of: \"{as_of}\"\n{extra}    cite: [{{source: {source}, quote: \"{rid}\"}}]\n")
+
+
+def assessment(rid: str, source: str, text: str, quote: str, extra: str = "") -> str:
+    return (f"  - id: {rid}\n    text: {text}\n    about: plan\n    actor: CRS\n"
+            f"    stance: positive\n{extra}    cite: [{{source: {source}, quote: \"{quote}\"}}]\n")
+
+
+def check(tmp_path, body: str, *args):
+    pack = write_pack(tmp_path / "versions", {"a.yaml": VERSIONS + body})
+    return run_cli("--no-builtin", "--data", pack, "validate", *args)
+
+
+def groups(tmp_path, body: str) -> list[tuple[str, list[str], str]]:
+    result = check(tmp_path, body, "--json")
+    assert result.code == 0, result.err
+    return [(g["kind"], g["ids"], g["closest"]["why"]) for g in result.json()["look_alikes"]]
+
+
+def test_a_count_restated_years_later_is_one_look_alike_and_strict_fails(tmp_path):
+    body = "funding:\n" + line("total-2019", "if1-2019", "2019-03") + line(
+        "total-2023", "audit", "2023-09", qualifier="over")
+    assert groups(tmp_path, body) == [
+        ("funding", ["total-2019", "total-2023"],
+         "one program, measure, amount, recipient and fiscal years")]
+    strict = check(tmp_path, body, "--strict")
+    assert strict.code == 1 and "1 warning(s) found (--strict)" in strict.err
+    assert "link them with same_as or conflicts_with, or mark them `distinct_from`" in (
+        strict.err)
+
+
+def test_a_linked_pair_or_a_same_as_chain_is_not_flagged(tmp_path):
+    chain = "funding:\n" + line("total-2019", "if1-2019", "2019-03") + line(
+        "total-2022", "if1-2022", "2022-04", same_as="[total-2019]") + line(
+        "total-2023", "audit", "2023-09", same_as="[total-2022]")
+    assert groups(tmp_path, chain) == []  # 2019 and 2023 are one count through 2022
+    assert check(tmp_path, chain, "--strict").code == 0
+
+    apart = "funding:\n" + line("total-2019", "if1-2019", "2019-03") + line(
+        "total-2023", "audit", "2023-09", distinct_from="[total-2019]",
+        note="\"Another count: the audit's own total.\"")
+    assert check(tmp_path, apart, "--strict").code == 0
+
+    broken = chain.replace("same_as: [total-2022]", "same_as: [total-2019]").replace(
+        "    same_as: [total-2019]\n", "", 1)  # 2023 names 2019; 2022 is linked to neither
+    assert groups(tmp_path, broken) == [
+        ("funding", ["total-2019", "total-2022", "total-2023"],
+         "one program, measure, amount, recipient and fiscal years")]
+
+
+def test_another_fiscal_year_recipient_or_program_is_another_count(tmp_path):
+    body = "funding:\n" + line("total-2019", "if1-2019", "2019-03") + "".join([
+        line("other-years", "audit", "2023-09", fiscal_years="FY2008-FY2016"),
+        line("no-years", "audit", "2023-09", fiscal_years=None),
+        line("other-recipient", "if1-2022", "2022-04", recipient="central-america"),
+        line("other-measure", "if1-2022", "2022-04", measure="obligated"),
+    ])
+    assert groups(tmp_path, body) == []
+    assert check(tmp_path, body, "--strict").code == 0
+
+
+def test_two_versions_of_one_report_telling_one_claim_are_flagged(tmp_path):
+    body = "assessments:\n" + assessment(
+        "plan-improved-ties-2019", "if1-2019", "The plan improved security ties a great deal.",
+        "Security cooperation has increased significantly as a result of the plan") + assessment(
+        "plan-improved-ties-2022", "if1-2022", "The plan improved security ties greatly.",
+        "Security cooperation increased significantly as a result of the plan")
+    [(kind, ids, why)] = groups(tmp_path, body)
+    assert (kind, ids) == ("assessments", ["plan-improved-ties-2019", "plan-improved-ties-2022"])
+    assert why.startswith("two versions of IF1, ")
+    strict = check(tmp_path, body, "--strict")
+    assert strict.code == 1 and "dated 2019-03 and 2022-04, two versions of IF1" in strict.err
+
+    # the same words from two different works, years apart: not one report's versions
+    other_work = body.replace("if1-2022", "audit")
+    assert groups(tmp_path, other_work) == []
+    marked = body.replace("    cite: [{source: if1-2022",
+                          "    distinct_from: [plan-improved-ties-2019]\n"
+                          "    cite: [{source: if1-2022")
+    assert check(tmp_path, marked, "--strict").code == 0
+
+
+def test_a_claim_and_another_claim_of_the_next_version_are_not_flagged(tmp_path):
+    body = "assessments:\n" + assessment(
+        "plan-improved-ties", "if1-2019", "The plan improved security ties a great deal.",
+        "Security cooperation has increased significantly as a result of the plan") + assessment(
+        "plan-slow-deliveries", "if1-2022", "Deliveries of equipment under the plan were slow.",
+        "Equipment deliveries lagged behind schedule")
+    assert groups(tmp_path, body) == []
+
+
+def test_figures_of_one_value_unit_and_period_are_flagged_at_any_date(tmp_path):
+    body = "figures:\n" + figure("deaths-crs", "if1-2019", "2019-03", "Deaths in 2015") + figure(
+        "deaths-audit", "audit", "2023-09", "People killed that year, by the auditors")
+    assert groups(tmp_path, body) == [
+        ("figures", ["deaths-crs", "deaths-audit"], "one value, unit and period")]
+    assert check(tmp_path, body, "--strict").code == 1
+
+    linked = body.replace("    cite: [{source: audit",
+                          "    same_as: [deaths-crs]\n    cite: [{source: audit")
+    assert check(tmp_path, linked, "--strict").code == 0
+    other_period = body.replace("period: \"2015\"\n    as_of: \"2023-09\"",
+                                "period: \"2016\"\n    as_of: \"2023-09\"")
+    assert groups(tmp_path, other_period) == []
+
+
+def test_figures_without_a_period_need_alike_labels_too(tmp_path):
+    unrelated = "figures:\n" + figure("bodies-in-truck", "if1-2019", "2019-03",
+                                      "Bodies found in a burned truck", 4, None) + figure(
+        "sons-targeted", "audit", "2023-09", "Sons of a drug lord targeted by rewards", 4, None)
+    assert groups(tmp_path, unrelated) == []
+
+    restated = "figures:\n" + figure("trade-2019", "if1-2019", "2019-03",
+                                     "Annual U.S.-Mexico trade (CRS 2019)", 500, None) + figure(
+        "trade-2022", "if1-2022", "2022-04", "Annual U.S.-Mexico trade (CRS 2022)", 500, None)
+    [(kind, ids, why)] = groups(tmp_path, restated)
+    assert (kind, ids) == ("figures", ["trade-2019", "trade-2022"])
+    assert why.startswith("one value and unit, labels ")
