@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench docs clean
 
@@ -11,27 +12,38 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever the package definition or code changes (idempotent).
-$(STAMP): $(BIN)/python pyproject.toml $(shell find merida_cli -type f -not -path '*/__pycache__/*')
-	@# the build's notices (editable-install info) go to a log, shown only on failure
-	$(BIN)/python -m pip install --quiet -e '.[dev]' > $(VENV)/install.log 2>&1 \
+SOURCES := $(BIN)/python pyproject.toml $(shell find merida_cli -type f -not -path '*/__pycache__/*')
+# $(call install,SPEC): the build's notices (editable-install info) go to a log, shown only
+# on failure; then byte-compile: startup stays fast even where PYTHONDONTWRITEBYTECODE is set
+define install
+	$(BIN)/python -m pip install --quiet -e '$(1)' > $(VENV)/install.log 2>&1 \
 		|| { cat $(VENV)/install.log; exit 1; }
-	@# byte-compile now: startup stays fast even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/python -m compileall -q merida_cli > /dev/null
-	touch $(STAMP)
+endef
 
-run: $(STAMP)
+# running needs only merida itself; the heavy parts are extras (pyproject.toml)
+$(RUN_STAMP): $(SOURCES)
+	$(call install,.)
+	touch $(RUN_STAMP)
+
+# developing needs every extra and the tools
+$(DEV_STAMP): $(SOURCES)
+	$(call install,.[dev])
+	touch $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/merida pillars
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check merida_cli tests benchmarks
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-docs: $(STAMP)
+docs: $(DEV_STAMP)
 	$(BIN)/cog -r README.md
 
 clean:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import MeridaError, UsageError
+from .extras import require
 from .model import RECIPIENTS, record_cites, title_of
 
 # funding measures, in the order a chart prefers them
@@ -614,8 +615,7 @@ def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
         return None
     import io
 
-    import matplotlib
-
+    matplotlib = require("charts")
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
 
@@ -652,10 +652,7 @@ def to_pdf(brief: Brief) -> bytes:
     does not push it onto a second; at the smallest size it prints whatever pages it needs,
     nothing cut."""
     try:
-        from weasyprint import HTML
-    except ImportError:
-        raise MeridaError("PDF output needs weasyprint: pip install 'merida[pdf]' "
-                          "(or use --format html and print it)") from None
+        HTML = require("pdf").HTML
     except OSError as exc:  # weasyprint is there but pango is not
         raise MeridaError(f"PDF output needs the pango library for weasyprint ({exc}); "
                           "on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from None

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import UsageError
+from .extras import require
 from .model import DATE, record_cites
 from .text import fold
 
@@ -188,6 +189,7 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
     import io
     import warnings
 
+    require("cite")
     from citeproc import (
         Citation,
         CitationItem,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import MeridaError, UsageError
+from .extras import require
 from .tables import Table, csv_text, table_name, tables
 
 TITLE = "merida: US–Mexico security cooperation, every line cited"
@@ -173,8 +174,7 @@ def _sql_value(column, value):
 
 def build_database(built: dict[str, Table], path: Path) -> None:
     """Fill a new SQLite file: one table per kind and part, full-text indexes, views."""
-    import sqlite_utils
-
+    sqlite_utils = require("sqlite")
     db = sqlite_utils.Database(path, recreate=True)
     # a scratch file until it is renamed into place: no need to sync every batch to disk
     db.execute("PRAGMA synchronous = OFF")
