@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from merida_cli.cli import main
 from merida_cli.env import Environment
@@ -18,6 +20,13 @@ SEEDS = SHARED / "seeds"
 SOURCES = SHARED / "sources"
 needs_shared = pytest.mark.skipif(not SEEDS.is_dir(),
                                   reason="../shared/seeds (the source texts) is not beside the repo")
+
+# Property tests draw the same examples on every run (a failure in CI repeats on a laptop);
+# HYPOTHESIS_PROFILE=explore draws new ones each run, to look for failures on purpose.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass
