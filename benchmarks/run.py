@@ -172,7 +172,7 @@ def target_text(row: dict) -> str:
     if row.get("max_ms") is not None:
         parts.append(f"<{row['max_ms'] / 1000:g} s")
     if row.get("max_rss_mib") is not None:
-        parts.append(f"<={row['max_rss_mib']:g} MiB")
+        parts.append(f"<={row['max_rss_mib']:.0f} MiB")
     return ", ".join(parts) or "-"
 
 
@@ -204,39 +204,116 @@ def table(rows: list[dict]) -> str:
 
 
 def cold_loads(merida: str, python: str, pack: Path, json_pack: Path | None, n: str,
-               env: dict, cache: Path, runs: int) -> list[dict]:
+               env: dict, cache: Path, runs: int, peer: Peer | None = None) -> list[dict]:
     """First commands on a new pack (an empty cache each time), each judged against the
-    parse floor of the same files (benchmarks/parse_floor.py), interleaved with it:
-    YAML pack cold, its first search, and the same pack as JSON."""
+    parse floor of the same files (benchmarks/parse_floor.py), interleaved with it: the
+    first command (not a search), the first search after it (builds the search index),
+    and a search as the very first command; with the peer (sqlite-utils on the same
+    records as JSON) in the same rounds, merida's cold first search as a ratio of it."""
     floor_script = str(HERE / "parse_floor.py")
     plans = [(pack, "yaml")] + ([(json_pack, "json")] if json_pack else [])
+    search = ["search", "straw purchases", "--json"]
     rows = []
+    peer_runs: list[dict] = []
+    first_searches: list[dict] = []
     for directory, fmt in plans:
         floor_name = f"{n} {fmt}: parse floor (every file read, one process per core)"
         cold_name = f"{n} {fmt}: first command, cold (recs --topic firearms)"
-        search_name = f"{n} {fmt}: first search after it (builds the search index)"
-        runs_of: dict[str, list[dict]] = {floor_name: [], cold_name: [], search_name: []}
+        after_name = f"{n} {fmt}: first search after it (builds the search index)"
+        first_name = f"{n} {fmt}: first search, cold (search is the first command)"
+        names = (floor_name, cold_name, after_name, first_name)
+        runs_of: dict[str, list[dict]] = {name: [] for name in names}
         for i in range(runs):
             print(f"cold load {fmt} {i + 1} ...", file=sys.stderr)
             runs_of[floor_name].append(run_once([python, floor_script, str(directory)], env))
-            cold_env = dict(env, MERIDA_CACHE_DIR=str(cache / f"cold-{fmt}-{i}"))
             data = ["--data", str(directory)]
-            runs_of[cold_name].append(run_once([merida, *data, "recs", "--topic", "firearms"],
-                                               cold_env, timeout=COLD_TIMEOUT_S))
-            runs_of[search_name].append(run_once(
-                [merida, *data, "search", "straw purchases", "--json"], cold_env,
-                timeout=COLD_TIMEOUT_S))
-            shutil.rmtree(cache / f"cold-{fmt}-{i}", ignore_errors=True)
-            if runs_of[cold_name][-1]["ms"] > COLD_SLOW_S * 1000:
+            for name, argvs in ((cold_name, [["recs", "--topic", "firearms"], search]),
+                                (first_name, [search])):
+                cold_env = dict(env, MERIDA_CACHE_DIR=str(cache / f"cold-{fmt}-{i}"))
+                for argv_, into in zip(argvs, (name, after_name)):
+                    runs_of[into].append(run_once([merida, *data, *argv_], cold_env,
+                                                  timeout=COLD_TIMEOUT_S))
+                shutil.rmtree(cache / f"cold-{fmt}-{i}", ignore_errors=True)
+            if peer is not None and fmt == "yaml":
+                peer_runs.append(peer.run(env))
+            if runs_of[first_name][-1]["ms"] > COLD_SLOW_S * 1000:
                 break
         floor = summarise(floor_name, runs_of[floor_name])
         judge(floor, floor["median_ms"])
         cold = summarise(cold_name, runs_of[cold_name], max_ratio=2.0)
-        search = summarise(search_name, runs_of[search_name])
-        for row in (cold, search):
+        after = summarise(after_name, runs_of[after_name])
+        first = summarise(first_name, runs_of[first_name], max_ratio=2.0)
+        for row in (cold, after, first):
             judge(row, floor["median_ms"])
-        rows += [floor, cold, search]
+        rows += [floor, cold, after, first]
+        first_searches.append(first)
+    if peer_runs:
+        peer_row = summarise(PEER, peer_runs)
+        judge(peer_row, rows[0]["median_ms"])  # against the YAML parse floor
+        rows.append(peer_row)
+        for first in first_searches:
+            versus = dict(first, command=first["command"].replace(
+                "first search, cold (search is the first command)",
+                "first search, cold, against the peer"), max_ratio=0.5,
+                max_rss_mib=peer_row["rss_mib"])
+            judge(versus, peer_row["median_ms"])
+            rows.append(versus)
     return rows
+
+
+PEER = "peer: sqlite-utils insert + enable-fts --fts5 + search, same records as JSON"
+# the columns merida's search reads a record by (search.document), as the peer indexes
+PEER_TEXT_COLUMNS = ("title", "name", "label", "text", "aliases", "summary", "description",
+                     "actor", "place", "note", "recipient", "account", "publisher", "author",
+                     "unit", "cite", "items")
+
+
+class Peer:
+    """sqlite-utils doing what a first merida search does, without the YAML, the
+    validation or merida's ranking: insert the same records (exported as one JSON array,
+    untimed), enable FTS5 on their text columns, one search. Timed as the three
+    processes one after another; peak RSS the largest of them."""
+
+    def __init__(self, tool: str, records_file: Path, columns: list[str], work: Path):
+        self.tool, self.records_file, self.columns, self.work = tool, records_file, columns, work
+
+    @classmethod
+    def prepare(cls, python: str, merida: str, json_pack: Path, work: Path,
+                env: dict) -> Peer | None:
+        """The peer beside the interpreter, and its input file; None (with a message
+        saying why) when sqlite-utils is not installed or the export fails."""
+        tool = Path(python).parent / "sqlite-utils"
+        if not tool.exists():
+            print(f"run.py: {tool} not found (sqlite-utils is not installed in this "
+                  "environment): the peer benchmark is skipped", file=sys.stderr)
+            return None
+        work.mkdir(parents=True, exist_ok=True)
+        records_file = work / "records.json"
+        done = subprocess.run([python, str(HERE / "peer_records.py"), merida, str(json_pack),
+                               str(records_file)], check=False, capture_output=True, env=env,
+                              text=True)
+        if done.returncode:
+            print("run.py: exporting the records for the peer failed "
+                  f"({done.stderr.strip().splitlines()[-1:]}): the peer benchmark is skipped",
+                  file=sys.stderr)
+            return None
+        present = set(json.loads(done.stdout))
+        return cls(str(tool), records_file, [c for c in PEER_TEXT_COLUMNS if c in present],
+                   work)
+
+    def run(self, env: dict) -> dict:
+        db = self.work / "peer.db"
+        db.unlink(missing_ok=True)
+        steps = [[self.tool, "insert", str(db), "records", str(self.records_file), "--alter"],
+                 [self.tool, "enable-fts", str(db), "records", *self.columns, "--fts5"],
+                 [self.tool, "search", str(db), "records", "straw purchases", "--limit", "10"]]
+        done = [run_once(step, env, timeout=COLD_TIMEOUT_S) for step in steps]
+        db.unlink(missing_ok=True)
+        failed = next((r for r in done if r["code"]), None)
+        return {"ms": sum(r["ms"] for r in done), "rss_mib": max(r["rss_mib"] for r in done),
+                "code": failed["code"] if failed else 0,
+                "timed_out": any(r["timed_out"] for r in done),
+                "stderr": failed["stderr"] if failed else ""}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,8 +362,9 @@ def main(argv: list[str] | None = None) -> int:
         if generated_s is None:
             pack_commands = []
         json_ok = bool(pack_commands) and ensure_pack(records, json_pack, env, "json") is not None
+        peer = Peer.prepare(python, merida, json_pack, cache / "peer", env) if json_ok else None
         cold_rows = cold_loads(merida, python, pack, json_pack if json_ok else None, n, env,
-                               cache, min(COLD_RUNS, runs) if pack_commands else 0)
+                               cache, min(COLD_RUNS, runs) if pack_commands else 0, peer)
 
         # one warm-up run each (fills the OS and merida caches), then interleaved rounds
         timed = [(FLOOR, floor_argv, {}), *commands, *pack_commands]
@@ -309,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"\nmerida benchmarks, {info['date']}: {info['cores']} cores, {info['memory']}, "
           f"Python {info['python']}; median of {runs} interleaved rounds; "
-          f"cold loads: {len(cold_rows) // 3} pack format(s)"
+          f"cold loads: {sum(' parse floor ' in r['command'] for r in cold_rows)} pack "
+          "format(s)"
           + (f"; pack generated in {generated_s:.1f} s" if generated_s else ""))
     print(table(rows))
     for row in rows:

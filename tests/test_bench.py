@@ -49,3 +49,19 @@ def test_runner_prints_a_table(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "ratio" in done.stdout
     assert "merida pillars" in done.stdout
+    assert "first search, cold (search is the first command)" in done.stdout
+    # the peer runs in the same rounds, and merida's cold first search is set against it
+    peer = [line for line in done.stdout.splitlines() if line.startswith("peer: sqlite-utils")]
+    assert len(peer) == 1 and "ERROR" not in peer[0], peer
+    assert "yaml: first search, cold, against the peer" in done.stdout
+
+
+def test_the_peer_is_skipped_with_a_message_without_sqlite_utils(tmp_path, capsys):
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(BENCH))
+    lonely = tmp_path / "bin" / "python"  # an interpreter with no sqlite-utils beside it
+    assert run.Peer.prepare(str(lonely), "merida", tmp_path, tmp_path / "work", {}) is None
+    assert "sqlite-utils" in capsys.readouterr().err and not (tmp_path / "work").exists()
