@@ -436,6 +436,16 @@ def test_fields_pick_columns_and_keys(pack):
     assert plain[0] == "Id\tprograms" and PROGRAM in plain[1]
 
 
+def test_fields_are_the_kinds_whether_or_not_anything_matches(pack):
+    """A known field with no results is 'nothing matches' (exit 1), not 'unknown field';
+    an unknown field is a usage error (exit 2) with and without results."""
+    empty = fixture_run(pack, "recs", "--actor", "nobody-by-this-name", "--fields", "id,text")
+    assert empty.code == 1 and "unknown field" not in empty.err and "match" in empty.err
+    for topic in ([], ["--actor", "nobody-by-this-name"]):
+        bogus = fixture_run(pack, "recs", *topic, "--fields", "id,bogus")
+        assert bogus.code == 2 and "unknown field 'bogus'" in bogus.err
+
+
 def test_unknown_field_gets_a_did_you_mean(pack):
     result = fixture_run(pack, "recs", "--fields", "id,actr")
     assert result.code == 2 and "did you mean 'actor'" in result.err

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..errors import NoResults, UsageError
+from ..model import KINDS
 from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
 
 
@@ -151,7 +152,9 @@ def with_fields(listing: Listing, fields: list[str] | None, fmt: Format) -> List
     if not fields:
         return listing
     records = listing.records if all(isinstance(r, dict) for r in listing.records) else []
-    keys = list(dict.fromkeys(k for r in records for k in r))
+    # the kind's own fields count whether or not a record matched (no results is no reason
+    # to call a field unknown)
+    keys = list(dict.fromkeys([*(k for r in records for k in r), *kind_fields(listing.noun)]))
     by_name = {}
     for col in listing.columns:
         by_name.setdefault(col.name, col)
@@ -170,6 +173,12 @@ def with_fields(listing: Listing, fields: list[str] | None, fmt: Format) -> List
                for f in fields]
     return Listing(listing.noun, listing.records, columns, listing.title, listing.caption,
                    listing.rows, listing.extra)
+
+
+def kind_fields(noun: str) -> list[str]:
+    """The fields a record of a listing's kind can carry (its schema), by the listing's noun."""
+    kind = {"funding lines": "funding"}.get(noun, noun)
+    return list(KINDS.get(kind, {}))
 
 
 def _field(row, name: str):
