@@ -139,7 +139,7 @@ class Catalog:
                 raise UsageError(f"unknown kind '{k}'{did_you_mean(k, SEARCH_KINDS)}")
         if not text.strip():
             raise UsageError("empty search query")
-        return Hits(Searcher(self.dataset).search(text, set(kinds), limit))
+        return Hits(Searcher(self.dataset).search(text, set(kinds), limit), text)
 
     def compare(self, a: str, b: str, structures=(), as_of=None,
                 evidence: str = "top") -> Analysis:

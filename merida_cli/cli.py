@@ -158,11 +158,13 @@ def _catalog():
     return _env().catalog()
 
 
-def _show(result, json_: bool, fmt) -> None:
-    """Every query command ends here: its result, through the one render registry."""
+def _show(result, json_: bool, fmt) -> int:
+    """Every query command ends here: its result, through the one render registry; returns
+    the result's exit status (a command that returns it exits with it)."""
     from .render.registry import show
 
     show(_env(), result, pick_format(json_, fmt))
+    return result.exit_status
 
 
 @app.command()
@@ -328,9 +330,12 @@ def search(
 ):
     """Fuzzy search across every record: titles, aliases, summaries, topics, quotes.
 
+    Shows the close matches (the phrase, the topic it names, or three in four of its words
+    in a record); when none is close, the nearest guesses under "no close match", exit 1.
+
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
-    _show(_catalog().search(query, kind or [], limit), json_, fmt)
+    return _show(_catalog().search(query, kind or [], limit), json_, fmt)
 
 
 class CompareBy(str, Enum):

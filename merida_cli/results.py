@@ -107,14 +107,25 @@ class Analysis(Result):
 
 
 class Hits(Records):
-    """Search hits, best first (a list of hits; JSON: each hit's kind, id, title, score)."""
+    """Search hits, close matches first (a list of hits; JSON: each hit's kind, id, title,
+    score and whether it is `close`). When none is close the hits are the nearest guesses
+    and the search exits 1: a reader can tell a match from a guess."""
 
-    def __init__(self, hits: list):
+    def __init__(self, hits: list, query: str = ""):
         super().__init__("hits", hits)
+        self.query = query
 
     @property
     def hits(self) -> list:
         return self.records
+
+    @property
+    def close(self) -> list:
+        return [h for h in self.records if h.close]
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.OK if self.close else ExitStatus.FAILURE
 
     def to_json(self):
         return [h.as_json() for h in self.records]

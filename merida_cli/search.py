@@ -12,6 +12,7 @@ anywhere; then by how well the words are covered, weighted by field.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ FIELD_WEIGHTS = (1.0, 0.85, 0.75, 0.65)  # title+aliases, topic labels, summary 
 TIER_EXACT, TIER_TITLE_PHRASE, TIER_PHRASE = 3, 2, 1
 NEAR_NAME = 88  # a typo'd name ('bicentenial framwork') ranks with a title phrase match
 MIN_COVERAGE = 40
+# a close match: the phrase in the record, the topic it names, or three in four of the
+# query's words found in it (a two- or three-word query: every word); the rest are guesses
+CLOSE_SHARE = 0.75
 # on equal scores, programs and their parts first; other kinds by how focused the title is
 KIND_RANK = {"programs": 0, "structures": 1, "items": 1, "topics": 2}
 # a query word that names a kind counts as matched by every record of that kind
@@ -90,10 +94,11 @@ class Hit:
     record: dict
     snippet: str
     terms: list[str]
+    close: bool = True
 
     def as_json(self) -> dict:
         return {"kind": self.kind, "id": self.id, "title": self.title,
-                "score": round(self.score, 1), "record": self.record}
+                "score": round(self.score, 1), "close": self.close, "record": self.record}
 
 
 class Searcher:
@@ -181,29 +186,32 @@ class Searcher:
             doc, kind, rid, title, doc_topics, names = row[:6]
             if kinds and kind not in kinds:
                 continue
-            score, matched = _score(row[6:], phrase, expansions,
-                                    bool(topics & set(doc_topics)),
-                                    doc in exact, names if typo else (),
-                                    [KIND_WORDS.get(w) == kind for w in words])
+            score, matched, close = _score(row[6:], phrase, expansions,
+                                           bool(topics & set(doc_topics)),
+                                           doc in exact, names if typo else (),
+                                           [KIND_WORDS.get(w) == kind for w in words])
             if score > 0:
-                scored.append((score, kind, rid, title, matched))
-        scored.sort(key=lambda s: (-round(s[0], 1), KIND_RANK.get(s[1], 3), len(s[3]), s[2]))
+                scored.append((score, kind, rid, title, matched, close))
+        scored.sort(key=lambda s: (not s[5], -round(s[0], 1), KIND_RANK.get(s[1], 3),
+                                   len(s[3]), s[2]))
         return [self._hit(*s) for s in scored[:limit]]
 
-    def _hit(self, score, kind, rid, title, matched) -> Hit:
+    def _hit(self, score, kind, rid, title, matched, close=True) -> Hit:
         record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
         if record is None:  # the search index names a record the cache does not hold
             from .errors import StoreError
 
             raise StoreError(f"search document {kind} '{rid}' has no record")
-        return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched)
+        return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched,
+                   close)
 
 
 def _score(texts, phrase, expansions, topic_hit, exact, names,
-           kind_named) -> tuple[float, list[str]]:
-    """Coverage of the query words (0-100, by field weight) plus 100 per tier."""
+           kind_named) -> tuple[float, list[str], bool]:
+    """Coverage of the query words (0-100, by field weight) plus 100 per tier, the words
+    matched, and whether the record is a close match (CLOSE_SHARE) or a guess."""
     padded = [f" {text} " for text in texts]
-    total, matched = 0.0, []
+    total, matched, found = 0.0, [], 0
     for exp, names_kind in zip(expansions, kind_named):
         best, best_term = (1.0, None) if names_kind else (0.0, None)
         for term, sim in exp.items():  # most similar first
@@ -215,13 +223,14 @@ def _score(texts, phrase, expansions, topic_hit, exact, names,
                     best, best_term = sim * weight, term
                     break
         total += best
+        found += best > 0
         if best_term:
             matched.append(best_term)
     coverage = 100 * total / len(expansions)
     if topic_hit:
         coverage = max(coverage, 80.0)
     if coverage < MIN_COVERAGE and not exact:
-        return 0.0, matched
+        return 0.0, matched, False
     title_text, _topics, body_text, quote_text = texts
     if exact:
         tier = TIER_EXACT
@@ -231,7 +240,8 @@ def _score(texts, phrase, expansions, topic_hit, exact, names,
         tier = TIER_PHRASE
     else:
         tier = 0
-    return tier * 100 + min(coverage, 100.0), matched
+    close = bool(tier or topic_hit or found >= math.ceil(CLOSE_SHARE * len(expansions)))
+    return tier * 100 + min(coverage, 100.0), matched, close
 
 
 def _stem(word: str) -> str:

@@ -20,9 +20,12 @@ def test_json_contract(cli):
     result = cli("search", "straw purchases", "--json")
     assert result.code == 0
     hits = result.json()
-    assert hits and set(hits[0]) == {"kind", "id", "title", "score", "record"}
-    scores = [h["score"] for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    assert hits and set(hits[0]) == {"kind", "id", "title", "score", "close", "record"}
+    closeness = [h["close"] for h in hits]
+    assert closeness == sorted(closeness, reverse=True)  # close matches first
+    for close in (True, False):
+        scores = [h["score"] for h in hits if h["close"] is close]
+        assert scores == sorted(scores, reverse=True)
     assert hits[0]["record"]["id"] == hits[0]["id"]
 
 
@@ -87,6 +90,30 @@ def test_huge_query_is_handled(cli):
 def test_no_match_exit_1(cli):
     result = cli("search", "zzqxwv", "--json")
     assert result.code == 1 and result.json() == [] and "no records match" in result.err
+
+
+def test_a_guess_is_not_called_a_match(cli):
+    """A term in no record ('zzyzx') with a common word: the hits that only share the
+    common word are the nearest guesses, said so on stderr, exit 1; JSON marks them."""
+    result = cli("search", "Project Zzyzx")
+    assert result.code == 1
+    assert result.err.startswith("no close match for 'Project Zzyzx'; nearest:")
+    assert result.out.splitlines()[1:]  # the nearest are still shown
+    hits = cli("search", "Project Zzyzx", "--json")
+    assert hits.code == 1 and hits.json()
+    assert all(h["close"] is False and h["score"] < 100 for h in hits.json())
+
+
+def test_close_matches_only_when_there_are_some(cli):
+    """Three of four words found is close; the listing shows only the close hits, in the
+    JSON's order, and exits 0."""
+    query = ("search", "firearms trafficking straw zzyzx", "--limit", "50")
+    hits = cli(*query, "--json").json()
+    close = [h["id"] for h in hits if h["close"]]
+    assert close and len(close) < len(hits)
+    plain = cli(*query, "--format", "plain")
+    assert plain.code == 0 and "no close match" not in plain.err
+    assert [line.split("\t")[1] for line in plain.out.splitlines()[1:]] == close
 
 
 def test_terminal_highlights_matches(cli):

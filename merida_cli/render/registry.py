@@ -75,14 +75,20 @@ def _funding(env, result: FundingLines, fmt: Format) -> None:
 
 
 def _hits(env, result: Hits, fmt: Format) -> None:
+    """The close matches; when there is none, the nearest guesses under a line that says so
+    (JSON: every hit, each marked `close`). The exit status is the result's."""
+    from ..text import bounded, printable
     from .analysis import highlight_hits, search_listing
 
-    if fmt is Format.table and env.is_tty and result.hits and not env.fields:
+    hits = result.close or result.hits if fmt is not Format.json else result.hits
+    if result.hits and not result.close and fmt is not Format.json:
+        env.err(bounded(printable(f"no close match for '{result.query}'; nearest:")))
+    if fmt is Format.table and env.is_tty and hits and not env.fields:
         from .terminal import print_view
 
-        print_view(env, highlight_hits(env, result.hits))
+        print_view(env, highlight_hits(env, hits))
         return
-    emit(env, search_listing(result.hits), fmt)
+    emit(env, search_listing(hits), fmt)
 
 
 def _structures(env, result: Structures, fmt: Format) -> None:
