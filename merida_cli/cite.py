@@ -403,11 +403,9 @@ class CiteResult:
 
     def _text(self) -> str:
         if self.style == "csl-json":
-            import json
+            from .text import json_text
 
-            if self.quotes:
-                return json.dumps(self.quotes, ensure_ascii=False, indent=2)
-            return json.dumps(self.items, ensure_ascii=False, indent=2)
+            return json_text(self.quotes or self.items)
         if self.quotes:
             return "\n\n".join(f"\u201c{one_line(q['quote'])}\u201d {q['in_text']}\n"
                                  f"{q['reference']}" for q in self.quotes)

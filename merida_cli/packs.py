@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from .errors import DataError, MeridaError, UsageError
 from .model import KIND_ORDER, KINDS, Field, title_of
+from .text import json_text
 
 # ---- export -------------------------------------------------------------------
 
@@ -20,7 +20,7 @@ def export_object(records: dict[str, list[dict]]) -> dict[str, list[dict]]:
 def export_text(records: dict[str, list[dict]], fmt: str) -> str:
     data = export_object(records)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data) + "\n"
     if fmt == "yaml":
         from .yamlsafe import dump_yaml
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import MeridaError, UsageError
 from .extras import require
 from .tables import Table, csv_text, table_name, tables
+from .text import json_text
 
 TITLE = "merida: US–Mexico security cooperation, every line cited"
 DESCRIPTION = ("Curated records on the Mérida Initiative and the Bicentennial Framework: "
@@ -132,7 +133,7 @@ def _write(done: Written, path: Path, data: bytes) -> Written:
 
 
 def _json(value) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json_text(value) + "\n").encode("utf-8")
 
 
 def write_csv_files(chosen, directory: Path) -> Written:

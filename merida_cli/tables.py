@@ -32,12 +32,11 @@ from .model import (
     report_cites,
     title_of,
 )
+from .text import cell_text
 
 LIST_SEPARATOR = "; "
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-# the start of a spreadsheet formula (OWASP CSV injection): such a text cell gets a leading '
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # what identifies a record in the tables shared by every kind
 OWNER = ("record_kind", "record_id")
 
@@ -333,15 +332,15 @@ def commitment_rows(records) -> list[dict]:
 
 
 def csv_cell(column: Column, value) -> object:
-    """A value as a CSV cell: numbers stay numbers; text never starts a formula."""
+    """A value as a CSV cell: numbers stay numbers; text is `cell_text` (no formula, no
+    terminal escape)."""
     if value is None:
         return ""
     if column.type == "boolean":
         return "true" if value else "false"
     if column.type in ("number", "integer"):
         return value
-    text = LIST_SEPARATOR.join(value) if column.type == "list" else value
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return cell_text(LIST_SEPARATOR.join(value) if column.type == "list" else value)
 
 
 def csv_text(table: Table) -> str:

@@ -93,6 +93,44 @@ def printable(text) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+_LINE_BREAKS = "\t\n\r"
+# OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
+# (and the full-width forms, which some spreadsheets read as the ASCII ones)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def cell_text(value) -> str:
+    """Text for a spreadsheet cell (every CSV writer): a formula-leading text gets a leading
+    ' (numbers stay numbers), and control, bidi and invisible characters are written as
+    escapes as `printable` does; tabs and line breaks stay (CSV quoting carries them)."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        text = "'" + text
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(lambda m: m.group() if m.group() in _LINE_BREAKS else _escape(m), text)
+    return text
+
+
+def _json_escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a JSON escape of an astral character is its surrogate pair
+    return f"\\u{0xd800 + (code >> 10):04x}\\u{0xdc00 + (code & 0x3ff):04x}"
+
+
+def json_text(data, indent: int | None = 2) -> str:
+    """JSON (UTF-8 text kept) in which control, bidi and invisible characters are \\u
+    escapes: the same value to a parser, but inert on a terminal."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    # json.dumps escapes C0 inside strings itself, so a raw newline is the layout's
+    return _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else _json_escape(m), text) \
+        if _UNSAFE.search(text.replace("\n", "")) else text
+
+
 def closest(word: str, names, cutoff: float = 70, whole: bool = False) -> str | None:
     """The name nearest to `word` (case, accents and punctuation folded), or None.
 

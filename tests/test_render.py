@@ -503,3 +503,43 @@ def test_every_command_that_prints_results_takes_format_and_json(name):
     assert {"--format", "--json"} <= options, name
     help_text = run_cli(name, "--help").out
     assert "table|plain|json|csv|markdown" in help_text
+
+
+# ---- data that would drive a terminal, in CSV and JSON --------------------------------------
+
+TERMINAL_HOSTILE = "\x1b[31mred\x1b[0m \u202eRTL\u200b \x85next \U000e0041tag"
+
+
+def _hostile_title_pack(tmp_path):
+    rec = {"id": "notes", "title": TERMINAL_HOSTILE, "file": "notes.txt"}
+    return write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
+
+
+@pytest.mark.parametrize("command", [["sources", "--format", "csv"],
+                                     ["export", "--format", "csv"]], ids=["listing", "export"])
+def test_csv_writes_terminal_escapes_as_text(tmp_path, command):
+    """A pack's ESC, bidi override, zero-width, C1 and tag characters reach a CSV cell as
+    visible escapes, so `merida ... -f csv | cat` cannot recolour or reorder a terminal."""
+    result = run_cli("--no-builtin", "--data", _hostile_title_pack(tmp_path), *command)
+    assert result.code == 0, result.err
+    assert not any(c in result.out for c in "\x1b\u202e\u200b\x85\U000e0041")
+    assert "\\x1b[31mred\\x1b[0m \\u202eRTL\\u200b \\x85next \\U000e0041tag" in result.out
+
+
+@pytest.mark.parametrize("command", [["sources", "--json"], ["export", "--format", "json"]],
+                         ids=["listing", "export"])
+def test_json_escapes_terminal_characters_and_keeps_the_value(tmp_path, command):
+    """JSON writes them as \\u escapes: inert on a terminal, the same value to a parser."""
+    result = run_cli("--no-builtin", "--data", _hostile_title_pack(tmp_path), *command)
+    assert result.code == 0, result.err
+    assert not any(c in result.out for c in "\x1b\u202e\u200b\x85\U000e0041")
+    assert TERMINAL_HOSTILE in _strings(json.loads(result.out))
+
+
+def _strings(value) -> list[str]:
+    """Every string in a JSON document."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []

@@ -6,13 +6,13 @@ through `text.printable`; JSON and CSV keep the raw values (machine formats)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from ..errors import NoResults, UsageError
 from ..model import KINDS
+from ..text import json_text
 from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
 
 
@@ -64,7 +64,7 @@ def pick_format(json_flag: bool, fmt: Format | None) -> Format:
 
 
 def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json_text(data)
 
 
 def emit(env, listing: Listing, fmt: Format) -> None:

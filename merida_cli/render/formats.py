@@ -1,8 +1,8 @@
 """Text formats of a listing: plain (tab-separated), CSV and Markdown.
 
 CSV and Markdown are read by other programs, so data is made inert for them here, in one
-place each: `csv_row` neutralises spreadsheet formulas and quotes every line break (a bare
-CR too), `md_text` escapes Markdown and HTML so a value never adds headings, tables, links
+place each: `csv_row` neutralises spreadsheet formulas and terminal escapes (`text.cell_text`)
+and quotes every line break (a bare CR too), `md_text` escapes Markdown and HTML so a value never adds headings, tables, links
 or raw HTML. Exports (packs.py) use the same two functions.
 """
 
@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import re
 
-from ..text import printable
+from ..text import cell_text, printable
 from .base import cell
 
-# OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
-# (and the full-width forms, which some spreadsheets read as the ASCII ones)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$')
 
 
 def csv_cell(value) -> str:
-    """One CSV field: formula-leading text gets a leading ' (numbers stay numbers),
-    then quoted when it holds a comma, a quote or any line break."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
-        text = "'" + text
+    """One CSV field: the cell's text (`cell_text`), quoted when it holds a comma, a quote
+    or any line break."""
+    text = cell_text(value)
     if _NEEDS_QUOTES.search(text):
         text = '"' + text.replace('"', '""') + '"'
     return text
