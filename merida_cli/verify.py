@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model import report_cites
 from .text import normalize_quote
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -64,14 +65,13 @@ class TextIndex:
 
 
 def citations(records: dict[str, list[dict]]):
-    """Yield (record id, cite) for every citation, structure items included."""
+    """Yield (record id, cite) for every citation, structure items and follow-through
+    links (`reports_on`) included."""
     for recs in records.values():
         for rec in recs:
-            for cite in rec.get("cite", []):
-                yield rec["id"], cite
-            for item in rec.get("items", []):
-                for cite in item.get("cite", []):
-                    yield item["id"], cite
+            for owner in (rec, *rec.get("items", [])):
+                for cite in [*owner.get("cite", []), *report_cites(owner)]:
+                    yield owner["id"], cite
 
 
 @dataclass

@@ -89,3 +89,54 @@ def test_coverage_skip_file_gives_reasons():
     rules = skip_rules()
     assert rules and all(r.get("reason") for rs in rules.values() for r in rs)
     assert sum(len(rs) for rs in rules.values()) <= 12
+
+
+FOLLOW_THROUGH = """\
+sources:
+  - {id: notes, title: Notes, file: notes.txt, date: "2015"}
+  - {id: audit, title: Audit, file: audit.txt, date: "2020-05"}
+programs:
+  - {id: new, name: The new framework, type: framework, start: "2011",
+     cite: [{source: notes, quote: the new framework}]}
+structures:
+  - id: new-pledges
+    program: new
+    label: Pledges of 2012
+    adopted: "2012-06-01"
+    commitments: true
+    cite: [{source: notes, quote: pledges of 2012}]
+    items:
+      - {id: new-pledge-arms, number: 1, title: Trace seized arms,
+         cite: [{source: notes, quote: trace seized arms}]}
+assessments:
+  - id: audit-tracing-stalled
+    text: The audit found arms tracing had stalled
+    about: new
+    actor: The auditor
+    stance: negative
+    source: audit
+    reports_on:
+      - {commitment: new-pledge-arms, status: stalled, quote: tracing has stalled since 2018}
+    cite: [{source: audit, quote: tracing has stalled}]
+"""
+
+
+@pytest.mark.parametrize("audit_text, code", [
+    ("Since then tracing has stalled since 2018, the audit says.\n", 0),
+    ("Since then tracing has stalled, the audit says.\n", 1)], ids=["holds", "missing"])
+def test_a_follow_through_quote_is_verified_like_a_citation(cli, tmp_path, audit_text, code):
+    """A `reports_on` link's quote (here from the record's default source) is checked
+    against its text: a link whose quote is not in the text fails verify, by record id."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_text("Under the new framework the pledges of 2012 were to "
+                                     "trace seized arms.\n")
+    (texts / "audit.txt").write_text(audit_text)
+    pack = write_pack(tmp_path / "p", {"a.yaml": FOLLOW_THROUGH})
+    result = cli("--no-builtin", "--data", pack, "verify", "--texts", texts)
+    assert result.code == code, result.out + result.err
+    if code:
+        assert ('audit-tracing-stalled: quote not found in audit.txt: '
+                '"tracing has stalled since 2018"') in result.out
+    else:
+        assert "ok: 5 quotes verified" in result.err
