@@ -39,6 +39,7 @@ class Section:
     title: str
     sentences: list[Sentence] = field(default_factory=list)
     groups: list[tuple[str, list[Sentence]]] = field(default_factory=list)
+    paragraph: bool = False  # the sentences read as one paragraph, not a list
 
 
 @dataclass
@@ -179,13 +180,8 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         program = ds.get("programs", sid)
         name = program["name"]
         filters = {"program": sid}
-        overview = Section("Overview", [notes.sentence(program)])
-        for key, label in (("predecessor", "Predecessor"), ("successor", "Successor"),
-                           ("parent", "Part of")):
-            if program.get(key) and ds.get("programs", program[key]):
-                other = ds.get("programs", program[key])
-                overview.sentences.append(notes.sentence(other, lead=f"{label}: {other['name']}"))
-        sections.append(overview)
+        sections.append(Section("Overview", overview_sentences(ds, kind, sid, notes),
+                                paragraph=True))
         structures = Section("Structure over time")
         for structure in query.structures_of(ds, sid):
             adopted = structure.get("adopted")
@@ -201,11 +197,8 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
         topic = ds.get("topics", sid)
         name = topic["label"]
         filters = {"topic": sid}
-        count = sum(len(query.filter_records(ds, k, topic=sid))
-                    for k in ("programs", "funding", "recommendations", "events", "assessments"))
-        sections.append(Section("Overview", [Sentence(
-            f"This brief gathers the {count} records merida holds on {name}; "
-            "each sentence below is a record's summary, footnoted with its sources.")]))
+        sections.append(Section("Overview", overview_sentences(ds, kind, sid, notes),
+                                paragraph=True))
         programs = query.filter_records(ds, "programs", topic=sid)
         if programs:
             sections.append(Section("Programs", [notes.sentence(p, lead=p["name"])
@@ -267,21 +260,26 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
 OFFICIAL_PUBLISHERS = ("crs", "gao", "state", "white-house", "embassy")
 
 
-def short_sections(ds, kind: str, sid: str, notes: _Notes) -> list[Section]:
-    """One page: what the subject is, the latest count of U.S. assistance by each
-    publisher, and the commitments still open with a later report (stalled, under way)."""
+def official_counts(ds, filters: dict) -> list[dict]:
+    """The latest running total of U.S. assistance to Mexico by each official publisher
+    (the U.S. government's own and its auditors'), oldest first."""
     from . import query
 
-    filters = {"program": sid} if kind == "program" else {"topic": sid}
-    record = ds.get("programs", sid) if kind == "program" else ds.get("topics", sid)
-    sections = [Section("Key facts", [notes.sentence(record, record.get("summary")
-                                                     or title_of("", record))])]
     lines = [line for line in query.filter_records(ds, "funding", **filters)
              if is_assistance(line) and line["measure"] == "cumulative-appropriation"
              and line.get("recipient") == "mexico"
              and query.publisher_id(ds, line.get("source")) in OFFICIAL_PUBLISHERS]
-    latest = sorted(query.latest_counts(ds, lines, "9999"),
-                    key=lambda line: (line["as_of"], line["id"]))
+    return sorted(query.latest_counts(ds, lines, "9999"),
+                  key=lambda line: (line["as_of"], line["id"]))
+
+
+def short_sections(ds, kind: str, sid: str, notes: _Notes) -> list[Section]:
+    """One page: what the subject is, the latest count of U.S. assistance by each
+    publisher, and the commitments still open with a later report (stalled, under way)."""
+    filters = {"program": sid} if kind == "program" else {"topic": sid}
+    sections = [Section("Key facts", overview_sentences(ds, kind, sid, notes, money=False),
+                        paragraph=True)]
+    latest = official_counts(ds, filters)
     if latest:
         sections.append(Section(
             "The official count of U.S. assistance to Mexico, latest by each publisher",
@@ -293,6 +291,84 @@ def short_sections(ds, kind: str, sid: str, notes: _Notes) -> list[Section]:
         if follow:
             sections.append(follow)
     return sections
+
+
+def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
+                       money: bool = True) -> list[Sentence]:
+    """The overview paragraph, built from the records: what the subject is (its summary),
+    its span and lineage, its current structure, the largest official count of the money,
+    and what merida holds on it. Every sentence names its subject, so each stands alone."""
+    from . import query
+
+    if kind == "topic":
+        topic = ds.get("topics", sid)
+        name = topic["label"]
+        about = topic.get("summary") or topic.get("description")
+        out = [Sentence(_sentence(f"{name}: {about}"))] if about else []
+        programs = query.filter_records(ds, "programs", topic=sid)
+        if programs:
+            out.append(Sentence(_sentence(
+                f"{plural(len(programs), 'program')} in merida address {name}: "
+                + "; ".join(p["name"] for p in programs[:6])
+                + ("; and others" if len(programs) > 6 else ""))))
+        return out + [_holdings(ds, name, {"topic": sid})]
+    program = ds.get("programs", sid)
+    name = program["name"]
+    lineage = [f"{words} {ds.get('programs', program[key])['name']}"
+               for key, words in (("predecessor", "succeeding"), ("successor", "succeeded by"),
+                                  ("parent", "part of"))
+               if program.get(key) and ds.get("programs", program[key])]
+    span = (f"{program['start']} to {program['end']}" if program.get("end")
+            else f"since {program['start']}" if program.get("start") else "")
+    out = [notes.sentence(program, lead=", ".join(p for p in (name, span, *lineage) if p))]
+    structure = query.current_structure(ds, sid)
+    if structure and structure.get("items"):
+        parts = [i["title"].rstrip(".") for i in structure["items"] if not i.get("parent")]
+        adopted = f", adopted {structure['adopted']}" if structure.get("adopted") else ""
+        out.append(Sentence(_sentence(
+            f"{name}'s {'last' if program.get('end') else 'current'} structure is "
+            f"{structure['label']}{adopted}, in {plural(len(parts), 'part')}: "
+            + "; ".join(parts)), notes.add(structure)))
+    counts = official_counts(ds, {"program": sid}) if money else []
+    if counts:
+        top = max(counts, key=lambda line: (line.get("amount_usd") or 0, line["as_of"]))
+        cells = _money_cells(top)
+        source = ds.get("sources", cells[6]) or {}
+        amounts = sorted(line["amount_usd"] for line in counts if line.get("amount_usd"))
+        told = sorted(line["as_of"][:4] for line in counts)
+        out.append(Sentence(_sentence(
+            f"The largest official count of U.S. assistance to Mexico under {name} is "
+            f"{cells[3]}" + (f" for {cells[4]}" if cells[4] else "")
+            + f", by {source.get('publisher') or cells[6]} as of {top['as_of']}"
+            + (f"; the latest counts of {len(counts)} official publishers, made from "
+               f"{told[0]} to {told[-1]}, run from ${amounts[0]:,.0f} to ${amounts[-1]:,.0f}"
+               if len(counts) > 1 else "")),
+            notes.add(top)))
+    return out + [_holdings(ds, name, {"program": sid})]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _holdings(ds, name: str, filters: dict) -> Sentence:
+    """What merida holds on a subject, by kind: a reader knows how much evidence there is."""
+    from . import query
+
+    recs = query.filter_records(ds, "recommendations", **filters)
+    assessments = query.filter_records(ds, "assessments", **filters)
+    events = query.timeline(ds, topic=filters.get("topic"), program=filters.get("program"))
+    stances = Counter(a["stance"] for a in assessments)
+    authors = len({r["actor"] for r in recs})
+    years = sorted(e["date"][:4] for e in events if e.get("date"))
+    parts = [f"{plural(len(recs), 'recommendation')} from {plural(authors, 'author')}",
+             (f"{plural(len(assessments), 'assessment')} ({stances['positive']} favourable, "
+              f"{stances['negative']} critical, {stances['mixed'] + stances['neutral']} "
+              "mixed or neutral)"),
+             plural(len(events), "event") + (
+                 "" if not years else f", {years[0]}" if years[0] == years[-1]
+                 else f", {years[0]} to {years[-1]}")]
+    return Sentence(_sentence(f"The records merida holds on {name}: " + "; ".join(parts)))
 
 
 def _finish(ds, notes, sections, title, sid, kind, style, texts, today, money, measure,
@@ -437,8 +513,10 @@ def to_markdown(brief: Brief) -> str:
                 out.append("| " + " | ".join(_md(c).replace("\n", " ")
                                              for c in _money_cells(line)) + " |")
             out.append("")
-        for sentence in section.sentences:
-            out.append(_md_sentence(sentence))
+        if section.paragraph and section.sentences:
+            out.append(" ".join(_md_sentence(s)[2:] for s in section.sentences))
+        else:
+            out += [_md_sentence(sentence) for sentence in section.sentences]
         if section.sentences:
             out.append("")
         for head, sentences in section.groups:
@@ -558,7 +636,10 @@ def to_html(brief: Brief, short_size: float = SHORT_SIZES[0]) -> str:
                     f'<td class="num">{e(c)}</td>' if i == 2 else f"<td>{e(c)}</td>"
                     for i, c in enumerate(cells)) + "</tr>")
             out.append("</tbody></table>")
-        if section.sentences:
+        if section.sentences and section.paragraph:
+            out.append("<p>" + " ".join(_html_sentence(s, uses)[4:-5] for s in section.sentences)
+                       + "</p>")
+        elif section.sentences:
             out.append("<ul>" + "".join(_html_sentence(s, uses) for s in section.sentences)
                        + "</ul>")
         for head, sentences in section.groups:

@@ -232,9 +232,41 @@ def test_markdown_footnotes_resolve_and_appendix_reports(pack):
 
 def test_markdown_sentences_come_from_records(pack):
     md = _brief(pack[0], "plan").out
-    assert "- A plan that began in 2008.[^1]" in md  # the program's summary
+    assert "**The Plan, since 2008**: A plan that began in 2008.[^1]" in md  # its summary
     assert "- **Ana B. Writer (A Think Tank)**: Trace more guns.[^5]" in md
     assert "Appendix" not in md  # no --texts, no appendix
+
+
+def _overview(markdown: str) -> str:
+    return markdown.split("## Overview\n\n", 1)[1].split("\n\n", 1)[0]
+
+
+def test_overview_is_one_paragraph_built_from_the_records(pack):
+    """What the program is and since when, its structure's parts and what merida holds on
+    it, counted from the records; each sentence names the program, so it stands alone."""
+    overview = _overview(_brief(pack[0], "plan").out)
+    assert "\n" not in overview and not overview.startswith("- ")
+    assert "The Plan's current structure is Two goals, adopted 2009, in 1 part: Fewer guns." \
+        in overview
+    assert ("The records merida holds on The Plan: 1 recommendation from 1 author; "
+            "2 assessments (1 favourable, 1 critical, 0 mixed or neutral); 1 event, 2008.") \
+        in overview
+    assert "official count" not in overview  # a think tank's total is not an official count
+    sentences = re.split(r"(?<=[.\]])\s+(?=[A-Z*])", overview)
+    assert all("The Plan" in s for s in sentences), sentences
+
+
+def test_overview_gives_the_largest_official_count_and_the_range(tmp_path):
+    official = PACK.replace("publisher: A Think Tank", "publisher: Congressional Research "
+                            "Service").replace("    conflicts_with: [plan-2009]\n",
+                                               "    conflicts_with: [plan-2009]\n"
+                                               "    recipient: mexico\n")
+    pack = write_pack(tmp_path / "pack", {"a.yaml": official})
+    result = _brief(pack, "plan")
+    assert result.code == 0, result.err
+    assert ("The largest official count of U.S. assistance to Mexico under The Plan is "
+            "$300,000,000 for FY2009-FY2012, by Congressional Research Service as of 2013.[^"
+            ) in _overview(result.out)
 
 
 def test_html_is_self_contained_and_every_reference_resolves(pack):
