@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import UsageError
 from .extras import require
 from .model import DATE, record_cites
+from .results import Result
 from .text import fold
 
 STYLE_FILES = {
@@ -385,7 +386,7 @@ def ris(item: dict) -> str:
 # ---- the cite command's result ---------------------------------------------------------
 
 @dataclass
-class CiteResult:
+class CiteResult(Result):
     """What `merida cite` prints: references, or quotes each with its citation."""
 
     style: str
