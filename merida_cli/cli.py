@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from .env import Environment, OutputError, PipeClosed
-from .errors import ExitStatus, MeridaError, NoResults, StoreError, UsageError
+from .errors import ExitStatus, MeridaError, StoreError, UsageError
 from .model import SEARCH_KINDS
 from .render import Format, pick_format, refuse_fields
 from .version import __version__
@@ -179,7 +179,7 @@ def pillars(
 
     Examples: merida pillars | merida pillars bicentennial | merida pillars --all --json
     """
-    _show(_catalog().structures(program, all_), json_, fmt)
+    return _show(_catalog().structures(program, all_), json_, fmt)
 
 
 @app.command()
@@ -188,7 +188,7 @@ def programs(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida programs --format csv
     """
-    _show(_catalog().programs(), json_, fmt)
+    return _show(_catalog().programs(), json_, fmt)
 
 
 @app.command()
@@ -201,7 +201,7 @@ def show(
 
     Examples: merida show merida-pillar-4 | merida show olson --json
     """
-    _show(_catalog().record(record_id), json_, fmt)
+    return _show(_catalog().record(record_id), json_, fmt)
 
 
 @app.command()
@@ -219,7 +219,7 @@ def recs(
 
     Examples: merida recs --topic firearms | merida recs --topic guns --json
     """
-    _show(_catalog().recommendations(topic=topic, source=source, actor=actor,
+    return _show(_catalog().recommendations(topic=topic, source=source, actor=actor,
                                      program=program), json_, fmt)
 
 
@@ -250,7 +250,7 @@ def funding(
     On a terminal a bar chart draws one measure (default: cumulative-appropriation).
     Examples: merida funding --program merida | merida funding --publisher crs --recipient mexico
     """
-    _show(_catalog().funding(program, measure, account, recipient, as_of, publisher),
+    return _show(_catalog().funding(program, measure, account, recipient, as_of, publisher),
           json_, fmt)
 
 
@@ -273,7 +273,7 @@ def timeline(
     date not printed in the source.
     Examples: merida timeline --from 2021-10 --program bicentennial | merida timeline --on 2014
     """
-    _show(_catalog().timeline(from_, to, topic, program, on), json_, fmt)
+    return _show(_catalog().timeline(from_, to, topic, program, on), json_, fmt)
 
 
 @app.command()
@@ -282,7 +282,7 @@ def topics(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida topics --json
     """
-    _show(_catalog().topics(), json_, fmt)
+    return _show(_catalog().topics(), json_, fmt)
 
 
 @app.command()
@@ -291,7 +291,7 @@ def sources(json_: JsonOpt = False, fmt: FormatOpt = None):
 
     Example: merida sources --json
     """
-    _show(_catalog().sources(), json_, fmt)
+    return _show(_catalog().sources(), json_, fmt)
 
 
 @app.command()
@@ -301,7 +301,7 @@ def figures(topic: TopicOpt = None, program: ProgramOpt = None, source: SourceOp
 
     Example: merida figures --topic violence
     """
-    _show(_catalog().figures(topic=topic, program=program, source=source), json_, fmt)
+    return _show(_catalog().figures(topic=topic, program=program, source=source), json_, fmt)
 
 
 @app.command()
@@ -311,7 +311,7 @@ def assessments(program: ProgramOpt = None, topic: TopicOpt = None, source: Sour
 
     Example: merida assessments --program bicentennial
     """
-    _show(_catalog().assessments(program=program, topic=topic, source=source), json_, fmt)
+    return _show(_catalog().assessments(program=program, topic=topic, source=source), json_, fmt)
 
 
 # ---- analysis ------------------------------------------------------------------
@@ -384,9 +384,9 @@ def compare(
     """
     catalog = _catalog()
     if by is CompareBy.component:
-        _show(catalog.crosswalk(a, b, structure or (), as_of), json_, fmt)
+        return _show(catalog.crosswalk(a, b, structure or (), as_of), json_, fmt)
     else:
-        _show(catalog.compare(a, b, structure or (), as_of, evidence), json_, fmt)
+        return _show(catalog.compare(a, b, structure or (), as_of, evidence), json_, fmt)
 
 
 @app.command()
@@ -421,16 +421,13 @@ def diff(
         from .render.analysis import pack_diff_lines
 
         result = diff_packs(path_a, path_b, env.max_file_bytes)
-        differ = any(result[k] for k in ("added", "removed", "changed"))
         if output is Format.json:
             env.out(dumps(result))
         else:
             print_lines(env, pack_diff_lines(result))
-    else:
-        done = env.catalog().diff(a, b, structure or (), as_of, evidence)
-        _show(done, json_, fmt)
-        differ = done.differ
-    raise typer.Exit(ExitStatus.FAILURE if differ else ExitStatus.OK)
+        differ = any(result[k] for k in ("added", "removed", "changed"))
+        return ExitStatus.FAILURE if differ else ExitStatus.OK
+    return _show(env.catalog().diff(a, b, structure or (), as_of, evidence), json_, fmt)
 
 
 @app.command()
@@ -449,7 +446,7 @@ def gaps(
 
     Example: merida gaps bicentennial
     """
-    _show(_catalog().gaps(program), json_, fmt)
+    return _show(_catalog().gaps(program), json_, fmt)
 
 
 @app.command()
@@ -476,7 +473,7 @@ def commitments(
     Examples: merida commitments bicentennial | merida commitments bicentennial --status
     stalled | merida commitments merida --by mexico | merida commitments bicentennial --json
     """
-    _show(_catalog().commitments(program, status, by, since, topic), json_, fmt)
+    return _show(_catalog().commitments(program, status, by, since, topic), json_, fmt)
 
 
 # ---- hand it over ----------------------------------------------------------------
@@ -507,7 +504,7 @@ def cite(
     --quote | merida cite crs-r41349-2011-07-22 --style bibtex
     """
     refuse_fields(_env())
-    _show(_catalog().cite(record_id, "csl-json" if json_ else style, quote, retrieved),
+    return _show(_catalog().cite(record_id, "csl-json" if json_ else style, quote, retrieved),
           False, None)
 
 
@@ -597,7 +594,7 @@ def validate(
     with env.progress("validating packs") as progress:
         result = check(env.data, env.builtin, strict, env.use_cache, progress, env.cache_dir,
                        env.max_file_bytes, all_warnings)
-    _show(result, json_, fmt)
+    return _show(result, json_, fmt)
 
 
 def _text_folders(texts: list[str]) -> list[Path]:
@@ -625,7 +622,7 @@ def verify(
     folders = _text_folders(texts)
     with env.progress("verifying quotes") as progress:
         result = env.catalog().verify(folders, progress)
-    _show(result, json_, fmt)
+    return _show(result, json_, fmt)
 
 
 def _complete_table(incomplete: str):
@@ -739,7 +736,7 @@ def coverage(
     Example: merida coverage olson --texts ../shared/seeds
     """
 
-    _show(_catalog().coverage(source, _text_folders(texts)), json_, fmt)
+    return _show(_catalog().coverage(source, _text_folders(texts)), json_, fmt)
 
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
@@ -784,8 +781,7 @@ def _run(raw: list[str], env: Environment) -> int:
         lines = [bounded(printable(p)) for p in problems]
         if len(lines) > 1:
             lines.insert(0, f"{len(lines)} problems in the data:")
-        if not isinstance(exc, NoResults):
-            lines[0] = "error: " + lines[0]
+        lines[0] = "error: " + lines[0]
         env.err("\n".join(lines))
         code = exc.exit_code
     except typer.Abort:

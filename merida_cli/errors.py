@@ -41,11 +41,5 @@ class DataError(MeridaError):
                          f"{len(self.problems)} problems in the data:\n" + "\n".join(self.problems))
 
 
-class NoResults(MeridaError):
-    """A listing matched nothing: not an error, but exit 1 like grep."""
-
-    exit_code = ExitStatus.FAILURE
-
-
 class StoreError(Exception):
     """The cache database is unusable; `cli.main` deletes it and runs the command again."""

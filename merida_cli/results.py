@@ -71,7 +71,13 @@ class Structures(Result):
         self.program, self.structures, self.every = program, structures, every
 
     def to_json(self):
+        if not self.structures:
+            return []
         return self.structures if self.every else self.structures[0]["items"]
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.OK if self.structures else ExitStatus.FAILURE
 
 
 class RecordView(Result):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..errors import NoResults, UsageError
+from ..errors import UsageError
 from ..model import KINDS
 from ..text import json_text
 from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
@@ -68,12 +68,13 @@ def dumps(data) -> str:
 
 
 def emit(env, listing: Listing, fmt: Format) -> None:
-    """Render a listing in the chosen format; an empty one says so and exits 1."""
+    """Render a listing in the chosen format; an empty one says so on stderr."""
     listing = with_fields(listing, getattr(env, "fields", None), fmt)
     if fmt is Format.json:
         env.out(dumps(listing.records))
     if not listing.table_rows:
-        raise NoResults(f"no {listing.noun} match")
+        env.err(f"no {listing.noun} match")  # the result's exit status says 1
+        return
     _emit_rows(env, listing, fmt, titled=False)
 
 

@@ -1,10 +1,10 @@
 """One registry: result type -> view. `show(env, result, fmt)` is how every query command
-prints its answer; the format dispatch (table on a terminal, plain when piped, JSON, CSV,
+prints its answer (a view prints, and never decides the exit status: the command returns
+the result's `exit_status`); the format dispatch (table on a terminal, plain when piped, JSON, CSV,
 Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and `emit_report`."""
 
 from __future__ import annotations
 
-from ..errors import MeridaError, NoResults
 from ..results import (
     Analysis,
     Coverage,
@@ -53,7 +53,8 @@ def _funding(env, result: FundingLines, fmt: Format) -> None:
     if not result.records:
         if fmt is Format.json:
             env.out("[]")
-        raise NoResults(result.note)
+        env.err(result.note)
+        return
     if result.note and fmt is not Format.json:
         env.err(f"note: {result.note}")
     if fmt is Format.json:
@@ -96,7 +97,8 @@ def _structures(env, result: Structures, fmt: Format) -> None:
 
     pid = result.program["id"]
     if not result.structures:
-        raise NoResults(f"program '{pid}' has no recorded structure (try: merida show {pid})")
+        env.err(f"program '{pid}' has no recorded structure (try: merida show {pid})")
+        return
     listings = [structure_listing(env.dataset(), s, result.program) for s in result.structures]
     if not result.every:
         emit(env, listings[0], fmt)
@@ -147,11 +149,12 @@ def _problems(env, result: Problems, fmt: Format) -> None:
         for line in lines:
             env.err(bounded(printable(line)))
     if result.problems:
-        raise MeridaError(f"{len(result.problems)} problem(s) found")
-    if result.warnings and result.strict:
-        raise MeridaError(f"{len(result.warnings)} warning(s) found (--strict)")
-    env.err(f"ok: {result.records} records valid"
-            + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
+        env.err(f"error: {len(result.problems)} problem(s) found")
+    elif result.warnings and result.strict:
+        env.err(f"error: {len(result.warnings)} warning(s) found (--strict)")
+    else:
+        env.err(f"ok: {result.records} records valid"
+                + (f", {len(result.warnings)} warning(s)" if result.warnings else ""))
 
 
 SCREENFUL = 10  # look-alike groups shown without --all-warnings
@@ -203,9 +206,12 @@ def _verification(env, result: Verification, fmt: Format) -> None:
                           f"{result.files.get(sid, sid)} is not in {where}"))
     emit_document(env, result.to_json(), fmt, [("", line) for line in result.failures])
     if result.failures:
-        raise MeridaError(f"{len(result.failures)} of {result.checked} quotes not verified")
+        env.err(f"error: {len(result.failures)} of {result.checked} quotes not verified")
+        return
     if not result.checked:
-        raise MeridaError(f"no quote could be checked: none of their source texts is in {where}")
+        env.err(printable(f"error: no quote could be checked: none of their source texts "
+                          f"is in {where}"))
+        return
     skipped = sum(result.skipped.values())
     env.err(f"ok: {result.checked} quotes verified"
             + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
@@ -223,9 +229,7 @@ def _coverage(env, result: Coverage, fmt: Format) -> None:
                   [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
     summary = (f"{len(sentences)} uncited sentence(s) with a number or date in "
                f"{report['file']} ({report['quotes']} quotes)")
-    if sentences:
-        raise NoResults(summary)  # exit 1, like grep when it found what it looks for
-    env.err(summary)
+    env.err(summary)  # exit 1 when there are some, like grep when it finds what it looks for
 
 
 def _citation(env, result, fmt: Format) -> None:
