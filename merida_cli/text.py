@@ -184,6 +184,8 @@ def excerpt(text: str, at: int, width: int) -> str:
     if len(text) <= width:
         return " ".join(text.split())
     at = max(0, min(at, len(text) - 1))
+    while at and text[at].isspace():  # a match at a space belongs to the word before it
+        at -= 1
     start = max(0, min(at - width // 3, len(text) - width))
     end = start + width
     if start and not text[start - 1].isspace():  # inside a word: start at the next one
