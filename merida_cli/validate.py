@@ -434,11 +434,12 @@ def placed(found: list[tuple[str, str, str, str]], where: dict) -> list[str]:
 _NAMED_BY = {"events": "title", "assessments": "text", "recommendations": "text",
              "funding": "title", "figures": "label"}
 _LINKS = ("replaces", "distinct_from", "same_as", "conflicts_with")
-# what a funding line or a figure counts (issue 26): two with one key count one thing,
-# whatever their dates (a field one leaves out, the other must leave out too)
-_COUNTS = {"funding": ("program", "measure", "amount_usd", "share_pct", "recipient",
-                       "fiscal_years", "period"),
-           "figures": ("value", "unit", "period")}
+# what a funding line or a figure counts (issue 26), and when: two with one key and one
+# period count one thing, whatever their dates; a period one gives and the other leaves
+# out is not another period (a total "to date" and the same total with its years)
+_COUNTS = {"funding": ("program", "measure", "amount_usd", "share_pct", "recipient"),
+           "figures": ("value", "unit")}
+_PERIODS = {"funding": ("fiscal_years", "period"), "figures": ("period",)}
 _COUNTS_SAID = {"funding": "one program, measure, amount, recipient and fiscal years",
                 "figures": "one value, unit and period"}
 # funding lines of one month compared whatever their program (the older, monthly rule)
@@ -506,8 +507,9 @@ def duplicate_warnings(records: dict[str, list[dict]], threshold: int = DUPLICAT
       recommendations with near-identical names or one cited passage; funding lines of
       one measure, amount, recipient and period;
     - at any dates: funding lines of one program, measure, amount, recipient, fiscal years
-      and period; figures of one value, unit and period (a figure without a period only
-      when its label is near-identical too);
+      and period (a line giving neither years nor period beside any years); figures of
+      one value, unit and period (a figure without a period beside any period, when
+      its label is near-identical too);
     - at any dates, from two versions of one report (sources of one `report_number`):
       events, assessments and recommendations with near-identical names, one passage
       or near-identical quotes.
@@ -562,20 +564,30 @@ def _month_buckets(kind: str, recs: list[dict], dates: list, names: list[str],
 
 
 def _count_buckets(kind: str, recs: list[dict], names: list[str], threshold: int):
-    """Funding lines or figures that count one thing, at any dates. A figure without a
-    period ("4 people") is pinned by nothing but its number: its label must be alike too."""
-    by_count: dict[tuple, list[int]] = {}
+    """Funding lines or figures that count one thing, at any dates: one key and one
+    period, or one key and a period one of them leaves out. A figure without a period
+    ("4 people") is pinned by nothing but its number: its label must be alike too."""
+    by_count: dict[tuple, dict[tuple, list[int]]] = {}
     for i, rec in enumerate(recs):
-        by_count.setdefault(_count_key(rec, _COUNTS[kind]), []).append(i)
-    for same in by_count.values():
-        if len(same) < 2:
-            continue
-        if kind == "figures" and recs[same[0]].get("period") is None:
-            yield from (_Bucket(b.members, f"one value and unit, {b.why}", b.score,
-                                any_date=True)
-                        for b in _name_buckets(same, names, "labels", threshold))
-        else:
-            yield _Bucket(same, _COUNTS_SAID[kind], CLOSEST, any_date=True)
+        by_count.setdefault(_count_key(rec, _COUNTS[kind]), {}).setdefault(
+            _count_key(rec, _PERIODS[kind]), []).append(i)
+    unstated = (None,) * len(_PERIODS[kind])
+    for by_period in by_count.values():
+        undated = by_period.pop(unstated, [])
+        for same in by_period.values():
+            if len(same) > 1:
+                yield _Bucket(same, _COUNTS_SAID[kind], CLOSEST, any_date=True)
+        for same in list(by_period.values()) or [[]] if undated else []:
+            members = undated + same
+            if len(members) < 2:
+                continue
+            if kind == "figures":
+                yield from (_Bucket(b.members, f"one value and unit, {b.why}", b.score,
+                                    any_date=True)
+                            for b in _name_buckets(members, names, "labels", threshold))
+            else:
+                yield _Bucket(members, "one program, measure, amount and recipient, "
+                              "fiscal years given by one only", CLOSEST, any_date=True)
 
 
 def _version_buckets(kind: str, recs: list[dict], names: list[str], threshold: int,

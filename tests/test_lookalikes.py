@@ -237,12 +237,20 @@ def test_a_linked_pair_or_a_same_as_chain_is_not_flagged(tmp_path):
 def test_another_fiscal_year_recipient_or_program_is_another_count(tmp_path):
     body = "funding:\n" + line("total-2019", "if1-2019", "2019-03") + "".join([
         line("other-years", "audit", "2023-09", fiscal_years="FY2008-FY2016"),
-        line("no-years", "audit", "2023-09", fiscal_years=None),
+        line("a-period", "audit", "2023-09", period="2008-2015"),
         line("other-recipient", "if1-2022", "2022-04", recipient="central-america"),
         line("other-measure", "if1-2022", "2022-04", measure="obligated"),
     ])
     assert groups(tmp_path, body) == []
     assert check(tmp_path, body, "--strict").code == 0
+
+
+def test_a_total_without_its_years_beside_the_same_total_with_them_is_flagged(tmp_path):
+    body = "funding:\n" + line("total-fy", "if1-2022", "2022-04") + line(
+        "total-to-date", "audit", "2023-09", fiscal_years=None)
+    assert groups(tmp_path, body) == [
+        ("funding", ["total-fy", "total-to-date"],
+         "one program, measure, amount and recipient, fiscal years given by one only")]
 
 
 def test_two_versions_of_one_report_telling_one_claim_are_flagged(tmp_path):
@@ -302,3 +310,12 @@ def test_figures_without_a_period_need_alike_labels_too(tmp_path):
     [(kind, ids, why)] = groups(tmp_path, restated)
     assert (kind, ids) == ("figures", ["trade-2019", "trade-2022"])
     assert why.startswith("one value and unit, labels ")
+
+    one_gives_the_period = restated.replace(
+        "    value: 500\n    unit: people\n    as_of: \"2022-04\"",
+        "    value: 500\n    unit: people\n    period: \"2021\"\n    as_of: \"2022-04\"")
+    assert "period: \"2021\"" in one_gives_the_period
+    assert [g[1] for g in groups(tmp_path, one_gives_the_period)] == [["trade-2019", "trade-2022"]]
+    assert groups(tmp_path, unrelated.replace("value: 4\n    unit: people\n    as_of: \"2023",
+                                              "value: 4\n    unit: people\n    period: \"2021\"\n"
+                                              "    as_of: \"2023")) == []
