@@ -274,6 +274,27 @@ def test_two_versions_of_one_report_telling_one_claim_are_flagged(tmp_path):
     assert check(tmp_path, marked, "--strict").code == 0
 
 
+def event_of(rid: str, source: str, date: str, title: str, quote: str) -> str:
+    return (f"  - id: {rid}\n    title: {title}\n    date: \"{date}\"\n"
+            f"    cite: [{{source: {source}, quote: \"{quote}\"}}]\n")
+
+
+PASSAGE = "as a result of the development and implementation of the plan"
+
+
+def test_one_passage_kept_in_the_next_version_is_flagged_only_across_versions(tmp_path):
+    body = "events:\n" + event_of("talks-2009", "if1-2019", "2009-05", "Talks opened",
+                                  f"Talks opened in 2009 {PASSAGE}") + event_of(
+        "office-2012", "if1-2022", "2012-10", "An office was set up",
+        f"An office was set up {PASSAGE} in 2012")
+    [(kind, ids, why)] = groups(tmp_path, body)
+    assert (kind, ids, why) == ("events", ["talks-2009", "office-2012"],
+                                "two versions of IF1, one passage")
+
+    one_version = body.replace("if1-2022", "if1-2019")  # one text, years apart: not a version
+    assert groups(tmp_path, one_version) == []
+
+
 def test_a_claim_and_another_claim_of_the_next_version_are_not_flagged(tmp_path):
     body = "assessments:\n" + assessment(
         "plan-improved-ties", "if1-2019", "The plan improved security ties a great deal.",
