@@ -1,12 +1,13 @@
-"""compare, diff and gaps: the JSON contracts, exit codes and what a reader sees."""
+"""compare, diff and gaps: the JSON contracts, exit codes and what a reader sees; diff on
+pack files reads only regular files within the size cap."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-from conftest import write_pack
-from test_loader import GOOD
+from conftest import run_cli, write_pack
+from helpers import GOOD, NOTES_SOURCE, clean
 
 
 def merida_structures(adopted_by: str = "9999", undated: bool = True) -> list[str]:
@@ -306,3 +307,40 @@ def test_gao_new_against_merida_pledge_is_shown_disputed(cli, topic, pledge):
     gao = new["gao-2023-bicentennial-expands-merida-scope"]
     assert gao["source"] == "gao-23-103795-product-page" and "new U.S. commitments" in gao["quote"]
     assert continued[pledge]["quote"] and continued[pledge]["source"].startswith("crs-")
+
+
+# ---- diff on pack files: bounded reads, options it cannot honour -------------------
+
+def test_diff_refuses_fifos_without_reading(tmp_path):
+    import os
+
+    for name in ("a.yaml", "b.yaml"):
+        os.mkfifo(tmp_path / name)
+    result = clean(run_cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml"))
+    assert result.code == 1 and "not a regular file" in result.err
+
+
+def test_diff_refuses_a_link_to_a_fifo_and_a_huge_file_without_reading(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "fifo")
+    with open(tmp_path / "huge.yaml", "wb") as handle:  # sparse: no disk used
+        handle.truncate(50 * 1024 * 1024)
+    result = clean(run_cli("diff", tmp_path / "link.yaml", tmp_path / "huge.yaml"))
+    assert result.code == 1 and "not a regular file" in result.err
+    os.environ["MERIDA_MAX_FILE_MB"] = "8"  # the default cap (256 MiB) is above 50 MiB
+    try:
+        result = clean(run_cli("diff", tmp_path / "huge.yaml", tmp_path / "huge.yaml"))
+    finally:
+        del os.environ["MERIDA_MAX_FILE_MB"]
+    assert result.code == 1 and "over the 8 MiB limit" in result.err
+
+
+@pytest.mark.parametrize("extra", [["-f", "csv"], ["-f", "markdown"], ["--as-of", "2020"],
+                                   ["--structure", "x"]],
+                         ids=["csv", "markdown", "as-of", "structure"])
+def test_a_pack_file_diff_refuses_options_it_cannot_honour(tmp_path, extra):
+    a = write_pack(tmp_path / "a", {"a.yaml": NOTES_SOURCE.format(title="T", author="A")})
+    result = run_cli("diff", a / "a.yaml", a / "a.yaml", *extra)
+    assert result.code == 2 and "Traceback" not in result.err

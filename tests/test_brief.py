@@ -14,113 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS, SOURCES, needs_shared, run_cli, write_pack
+from helpers import BRIEF_PACK as PACK
+from helpers import run_on_pack
 
 from merida_cli.text import normalize_quote
 
 TEXT = ("The plan began in 2008. Congress gave $100 million in 2009. "
         "By 2012 the total had reached $300 million. Critics said the plan failed.")
-PACK = """\
-sources:
-  - id: notes
-    title: Notes on the plan
-    author: Ana B. Writer
-    publisher: A Think Tank
-    date: "2013"
-    file: notes.txt
-    type: report
-topics:
-  - id: guns
-    label: Guns
-  - id: money
-    label: Money
-programs:
-  - id: plan
-    name: The Plan
-    summary: A plan that began in 2008.
-    start: "2008"
-    topics: [guns]
-    cite:
-      - source: notes
-        quote: "The plan began in 2008."
-        page: 1
-structures:
-  - id: plan-goals
-    program: plan
-    label: Two goals
-    adopted: "2009"
-    items:
-      - id: plan-goal-1
-        number: 1
-        title: Fewer guns
-        cite:
-          - source: notes
-            quote: "The plan began in 2008."
-    cite:
-      - source: notes
-        quote: "The plan began in 2008."
-funding:
-  - id: plan-2009
-    title: Appropriation 2009
-    program: plan
-    measure: appropriation
-    amount_usd: 100000000
-    fiscal_years: FY2009
-    as_of: "2013"
-    topics: [money]
-    cite:
-      - source: notes
-        quote: "Congress gave $100 million in 2009."
-  - id: plan-total-2012
-    title: Total by 2012
-    program: plan
-    measure: cumulative-appropriation
-    amount_usd: 300000000
-    fiscal_years: FY2009-FY2012
-    as_of: "2013"
-    conflicts_with: [plan-2009]
-    cite:
-      - source: notes
-        quote: "By 2012 the total had reached $300 million."
-events:
-  - id: plan-start
-    title: The plan begins
-    date: "2008"
-    date_inferred: true
-    alt_dates:
-      - date: "2009"
-        source: notes
-    programs: [plan]
-    topics: [guns]
-    cite:
-      - source: notes
-        quote: "The plan began in 2008."
-recommendations:
-  - id: more-tracing
-    text: Trace more guns
-    actor: Ana B. Writer (A Think Tank)
-    programs: [plan]
-    topics: [guns]
-    cite:
-      - source: notes
-        quote: "Critics said the plan failed."
-assessments:
-  - id: plan-failed
-    text: The plan failed
-    about: plan
-    actor: Critics
-    stance: negative
-    cite:
-      - source: notes
-        quote: "Critics said the plan failed."
-  - id: plan-misquoted
-    text: The plan worked
-    about: plan
-    actor: Fans
-    stance: positive
-    cite:
-      - source: notes
-        quote: "The plan worked wonderfully."
-"""
 
 
 @pytest.fixture
@@ -495,3 +395,25 @@ def test_brief_length_and_paper_refuse_unknown_values(pack, args, message):
 def test_brief_html_page_size_follows_paper(pack):
     assert "size:letter" in _brief(pack[0], "plan", "-f", "html", "--paper", "letter").out
     assert "size:A4" in _brief(pack[0], "plan", "-f", "html").out
+
+
+# ---- hostile values in a brief -----------------------------------------------------
+
+def test_a_dollar_sign_in_a_chart_label_is_text_not_tex(tmp_path):
+    text = PACK.replace("    fiscal_years: FY2009-FY2012\n",
+                                   '    period: "$\\\\notacommand{$ then $^ more"\n')
+    assert "notacommand" in text
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    out = tmp_path / "b.html"
+    result = run_on_pack("brief", "plan", "-f", "html", "-o", out, pack=pack)
+    assert result.code == 0, result.err
+    assert "notacommand" in out.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_control_characters_never_reach_a_brief(tmp_path, fmt):
+    text = PACK.replace('title: Notes on the plan', 'title: "Notes \\e[2J\\rX"')
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = run_on_pack("brief", "plan", "-f", fmt, pack=pack)
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out and "\r" not in result.out and "\\x1b" in result.out

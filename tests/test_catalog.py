@@ -6,21 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
-import test_compare
-import test_render
 from conftest import SEEDS, needs_shared, run_cli, write_pack
+from helpers import COMPARE_PACK, RENDER_PACK, RENDER_PROGRAM
 
 import merida_cli
 from merida_cli.catalog import validate
 from merida_cli.errors import ExitStatus, UsageError
 
-RENDER_PROGRAM = test_render.PROGRAM
-
 
 @pytest.fixture
 def packs(tmp_path):
-    return {"render": write_pack(tmp_path / "render", {"pack.yaml": test_render.PACK}),
-            "compare": write_pack(tmp_path / "compare", {"pack.yaml": test_compare.PACK})}
+    return {"render": write_pack(tmp_path / "render", {"pack.yaml": RENDER_PACK}),
+            "compare": write_pack(tmp_path / "compare", {"pack.yaml": COMPARE_PACK})}
 
 
 # (id, pack, CLI arguments, the Catalog call that must give the same JSON)

@@ -1,5 +1,6 @@
 """`merida cite`: golden references in every style for a report, an op-ed, a press
-release and a web page (fixture pack), and the built-in sources' metadata."""
+release and a web page (fixture pack), the built-in sources' metadata, and control
+characters in the data shown escaped in every style."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED, needs_shared, run_cli, write_pack
+from helpers import notes_pack, run_on_pack
 
 GOLDEN = Path(__file__).with_name("golden") / "cite"
 STYLES = ("apa", "chicago", "mla", "bibtex", "ris", "csl-json")
@@ -424,3 +426,35 @@ def test_retrieved_adds_the_copys_address_only_when_asked(tmp_path):
     # a source with no copy elsewhere gains nothing
     assert (run_cli("--no-builtin", "--data", pack, "cite", "olson", "--retrieved").out
             == run_cli("--no-builtin", "--data", pack, "cite", "olson").out)
+
+
+# ---- control characters in citations ----------------------------------------------
+
+ESCAPES = [("esc-title", {"title": "Esc \\e]0;OWNED\\a \\e[2J"}),
+           ("c1-author", {"author": "Doe \\u009b31m"}),
+           ("bidi-title", {"title": "Notes \\u202e reversed"})]
+
+
+@pytest.mark.parametrize("fields", [c[1] for c in ESCAPES], ids=[c[0] for c in ESCAPES])
+@pytest.mark.parametrize("args", [["cite", "notes"], ["cite", "notes", "--style", "ris"],
+                                  ["cite", "r1", "--quote"], ["cite", "notes", "--style",
+                                                                "bibtex"]],
+                         ids=["apa", "ris", "quote", "bibtex"])
+def test_control_characters_in_citations_are_shown_escaped(tmp_path, fields, args):
+    result = run_on_pack(*args, pack=notes_pack(tmp_path, **fields))
+    assert result.code == 0, result.err
+    assert not any(c in result.out for c in "\x1b\x07\x9b\u202e\r"), repr(result.out)
+
+
+def test_a_newline_in_an_author_cannot_split_a_ris_record(tmp_path):
+    pack = notes_pack(tmp_path, author="Doe\\nTY  - JOUR\\nER  - ")
+    result = run_on_pack("cite", "notes", "--style", "ris", pack=pack)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert sum(x.startswith("TY  -") for x in lines) == 1
+    assert sum(x.startswith("ER  -") for x in lines) == 1
+
+
+def test_a_carriage_return_in_a_quote_is_not_printed_raw(tmp_path):
+    result = run_on_pack("cite", "r1", "--quote", pack=notes_pack(tmp_path, quote="q1\\rq2"))
+    assert result.code == 0 and "\r" not in result.out

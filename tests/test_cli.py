@@ -9,6 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, write_pack
+from helpers import GOOD, clean, notes_pack, run_on_pack, small_pack, undecodable
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ANSI = re.compile(r"\x1b\[")
 MERIDA = Path(sys.executable).with_name("merida")
@@ -109,9 +113,6 @@ def test_no_color_terminal_has_no_ansi(cli):
 
 
 def test_data_option_after_subcommand(cli, tmp_path):
-    from conftest import write_pack
-    from test_loader import GOOD
-
     pack = write_pack(tmp_path / "p", {"a.yaml": GOOD})
     result = cli("recs", "--no-builtin", "--data", pack, "--json")
     assert result.code == 0, result.err
@@ -201,3 +202,285 @@ def test_wheel_ships_the_data_pack(tmp_path):
     assert "merida_cli/data/topics.yaml" in data and "merida_cli/data/olson-part1.yaml" in data
     assert "merida_cli/data/meta/coverage-skip.yaml" in data
     assert len([n for n in data if n.endswith(".yaml")]) >= 14
+
+
+# ---- hostile command lines: exit 1 or 2 with one line naming the argument ---------
+
+# (id, argv, exit code, fragment of the message)
+BAD_COMMAND_LINES = [
+    ("unknown-command", ["pilars"], 2, "did you mean 'pillars'"),
+    ("unknown-command-far", ["zzzz"], 2, "unknown command 'zzzz'"),
+    ("unknown-option", ["recs", "--topik", "x"], 2, "--topik"),
+    ("missing-option-value", ["recs", "--topic"], 2, "--topic"),
+    ("unknown-topic", ["recs", "--topic", "firarms"], 2, "did you mean 'firearms'"),
+    ("unknown-program", ["pillars", "merdia"], 2, "did you mean 'merida'"),
+    ("unknown-program-option", ["funding", "--program", "bicentenial"], 2, "did you mean"),
+    ("unknown-source", ["recs", "--source", "olsen"], 2, "did you mean 'olson'"),
+    ("unknown-id", ["show", "merida-pilar-4"], 2, "did you mean 'merida-pillar-4'"),
+    ("unknown-kind", ["search", "x", "--kind", "event"], 2, "did you mean 'events'"),
+    ("unknown-funding-measure", ["funding", "--measure", "grant"], 2, "unknown measure"),
+    ("retired-kind-option", ["funding", "--kind", "request"], 2, "--kind"),
+    ("bad-year", ["timeline", "--from", "twenty"], 2, "--from"),
+    ("bad-limit", ["search", "x", "--limit", "0"], 2, "--limit"),
+    ("negative-limit", ["search", "x", "--limit", "-5"], 2, "--limit"),
+    ("bad-format", ["recs", "--format", "pdf"], 2, "--format"),
+    ("bad-export-format", ["export", "--format", "xml"], 2, "--format"),
+    ("empty-query", ["search", ""], 2, "empty search query"),
+    ("blank-query", ["search", "   "], 2, "empty search query"),
+    ("missing-argument", ["show"], 2, "ID"),
+    ("too-many-arguments", ["pillars", "merida", "extra"], 2, "extra"),
+    ("compare-one-arg", ["compare", "merida"], 2, "B"),
+    ("control-chars-id", ["show", "mer\x1b[31mida\x07"], 2, "unknown id"),
+    ("nul-in-topic", ["recs", "--topic", "fire\x00arms"], 2, "unknown topic"),
+    ("rtl-override-ignored", ["recs", "--topic", "\u202efirearm", "--json"], 2,
+     "did you mean 'firearms'"),
+    ("missing-data-dir", ["--data", "/nonexistent/pack", "recs"], 2, "no such data directory"),
+    ("data-is-file", ["--data", "/etc/hostname", "recs"], 2, "not a directory"),
+    ("verify-missing-texts", ["verify", "--texts", "/nonexistent"], 2, "not a directory"),
+    ("verify-no-texts", ["verify"], 2, "--texts"),
+    ("coverage-unknown-source", ["coverage", "olsn", "--texts", "/tmp"], 2, "did you mean 'olson'"),
+    ("gaps-unknown", ["gaps", "meridaa"], 2, "did you mean 'merida'"),
+    ("diff-unknown", ["diff", "merida", "nope-program"], 2, "unknown program"),
+    ("init-pack-on-file", ["init-pack", "/etc/hostname"], 2, "not a directory"),
+    ("empty-result", ["recs", "--actor", "nobody-at-all"], 1, "no recommendations match"),
+    ("invalid-utf8-argument", ["show", "mer\udcffida"], 2, "unknown id 'mer\ufffdida'"),
+    ("empty-id", ["show", ""], 2, "unknown id ''"),
+    ("missing-data-value", ["recs", "--data"], 2, "--data"),
+]
+
+
+@pytest.mark.parametrize("argv,code,fragment", [c[1:] for c in BAD_COMMAND_LINES], ids=[c[0] for c in BAD_COMMAND_LINES])
+def test_hostile_argument(argv, code, fragment):
+    result = run_cli(*argv)
+    assert result.code == code, (result.code, result.err)
+    assert "Traceback" not in result.err + result.out and "a bug in merida" not in result.err
+    assert fragment in result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+
+
+COMMANDS = ["pillars", "programs", "show", "recs", "funding", "timeline", "topics", "sources",
+            "figures", "assessments", "search", "compare", "diff", "gaps", "export", "schema"]
+
+
+OPTIONS = ["--json", "--format", "csv", "markdown", "table", "--topic", "--program", "--source",
+           "--actor", "--kind", "--limit", "--from", "--to", "--all", "--account", "--recipient",
+           "--help", "-n", "-t", "-p"]
+
+
+VALUES = ["merida", "bicentennial", "firearms", "guns", "olson", "merida-pillar-4", "2021",
+          "appropriation", "INCLE", "10", "-1", "", "é", "\x00", "--", "nope"]
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(COMMANDS), st.lists(st.one_of(st.sampled_from(OPTIONS + VALUES),
+                                                     st.text(max_size=12)), max_size=6))
+def test_random_command_lines_exit_0_1_or_2(command, rest):
+    result = run_cli(command, *rest)
+    assert result.code in (0, 1, 2), (command, rest, result.err)
+    assert "Traceback" not in result.err + result.out and "a bug in merida" not in result.err
+
+
+ARGS = [
+    ("data-empty", ["--data", "", "recs"], "--data: empty path"),
+    ("data-empty-equals", ["--data=", "recs"], "--data: empty path"),
+    ("init-pack-empty", ["init-pack", ""], "DIR: empty path"),
+    ("diff-empty", ["diff", "", ""], "A: empty path"),
+    ("diff-second-empty", ["diff", "merida", ""], "B: empty path"),
+    ("verify-texts-empty", ["verify", "--texts", ""], "--texts: empty path"),
+    ("coverage-texts-empty", ["coverage", "olson", "--texts", ""], "--texts: empty path"),
+    ("export-output-empty", ["export", "-o", ""], "--output: empty path"),
+    ("recs-program-empty", ["recs", "--program", ""], "'--program'"),
+    ("recs-source-empty", ["recs", "--source", ""], "'--source'"),
+    ("recs-topic-empty", ["recs", "--topic", ""], "'--topic'"),
+    ("recs-topic-one-empty", ["recs", "--topic", "guns", "--topic", ""], "'--topic'"),
+    ("recs-actor-blank", ["recs", "--actor", "  "], "'--actor'"),
+    ("funding-measure-empty", ["funding", "--measure", ""], "'--measure'"),
+    ("funding-account-empty", ["funding", "--account", ""], "'--account'"),
+    ("funding-recipient-empty", ["funding", "--recipient", ""], "'--recipient'"),
+    ("figures-source-empty", ["figures", "--source", ""], "'--source'"),
+    ("assessments-program-empty", ["assessments", "--program", ""], "'--program'"),
+    ("timeline-program-empty", ["timeline", "--program", ""], "'--program'"),
+    ("gaps-empty-program", ["gaps", ""], "'program': empty value"),
+    ("search-kind-empty", ["search", "x", "--kind", ""], "unknown kind ''"),
+    ("coverage-texts-missing", ["coverage", "olson", "--texts", "/nonexistent/texts"],
+     "not a directory"),
+]
+
+
+@pytest.mark.parametrize("argv,fragment", [c[1:] for c in ARGS], ids=[c[0] for c in ARGS])
+def test_empty_arguments_are_usage_errors(argv, fragment):
+    result = clean(run_cli(*argv))
+    assert result.code == 2, (result.code, result.err)
+    assert fragment in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+HUGE = "x" * 100_000
+
+
+HUGE_ARGS = [("topic", ["recs", "--topic", HUGE]), ("id", ["show", HUGE]),
+             ("year", ["timeline", "--from", "9" * 5000]), ("program", ["pillars", HUGE]),
+             ("command", [HUGE])]
+
+
+@pytest.mark.parametrize("argv", [c[1] for c in HUGE_ARGS], ids=[c[0] for c in HUGE_ARGS])
+def test_a_huge_argument_gives_a_bounded_message(argv):
+    result = clean(run_cli(*argv))
+    assert result.code == 2 and len(result.err) < 1000 and "more characters" in result.err
+
+
+def test_coverage_texts_a_file_is_a_usage_error(tmp_path):
+    (tmp_path / "f.txt").write_text("x")
+    result = clean(run_cli("coverage", "olson", "--texts", tmp_path / "f.txt"))
+    assert result.code == 2 and "not a directory" in result.err
+
+
+@pytest.mark.parametrize("how", ["diff", "diff-json", "texts"])
+def test_two_paths_that_clean_to_the_same_text_stay_two_paths(tmp_path, how):
+    import os
+
+    a, b = undecodable(tmp_path, b"p\xff.yaml"), undecodable(tmp_path, b"p\xfe.yaml")
+    for path, label in ((a, "T"), (b, "U")):
+        with open(path, "w") as handle:
+            handle.write(f"topics:\n  - id: t\n    label: {label}\n")
+    if how == "texts":
+        one, two = undecodable(tmp_path, b"t\xff"), undecodable(tmp_path, b"t\xfe")
+        os.mkdir(one)
+        os.mkdir(two)
+        with open(os.path.join(two, "notes.txt"), "w") as handle:
+            handle.write("a quote\n")
+        result = clean(run_cli("--no-builtin", "--data", small_pack(tmp_path), "verify",
+                                "--texts", one, "--texts", two))
+        assert result.code == 0 and "2 quotes verified" in result.err, result.err
+        return
+    result = clean(run_cli("diff", a, b, *(["--json"] if how == "diff-json" else [])))
+    assert result.code == 1, result.err  # they differ: two files were read, not one twice
+
+
+@pytest.mark.parametrize("args", [["show", "notes"], ["cite", "notes"],
+                                  ["export", "--format", "json"], ["validate"]],
+                         ids=["show", "cite", "export", "validate"])
+def test_fields_on_a_document_is_a_usage_error(tmp_path, args):
+    result = run_on_pack("--fields", "nope", *args, pack=notes_pack(tmp_path))
+    assert result.code == 2 and "--fields" in result.err and result.out == ""
+
+
+def test_a_commands_own_short_option_is_not_taken_for_a_global_one(tmp_path):
+    pack = notes_pack(tmp_path, quote="trace guns")
+    quoted = run_on_pack("cite", "r1", "-q", pack=pack)  # cite's -q is --quote, not --quiet
+    assert quoted.code == 0 and "\u201ctrace guns\u201d" in quoted.out
+    assert run_on_pack("-q", "recs", pack=pack).code == 0  # before the command: --quiet
+
+
+def test_building_only_the_named_command_leaves_every_command_registered(tmp_path):
+    from merida_cli.cli import app
+
+    before = list(app.registered_commands)
+    assert run_on_pack("recs", pack=notes_pack(tmp_path)).code == 0
+    assert app.registered_commands == before and len(before) > 20
+    assert "did you mean 'recs'" in run_cli("recz").err
+
+
+# ---- streams: closed, full, any locale, Ctrl-C --------------------------------------
+
+def _run_merida(args, env_extra=None, **popen):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, **(env_extra or {}))
+    code = "import sys; from merida_cli.cli import main; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, check=False,
+                          **popen)
+
+
+def _fds_closed(*fds):
+    import os
+
+    def close():
+        for fd in fds:
+            os.close(fd)
+    return close
+
+
+@pytest.mark.parametrize("args,code", [(["pillars"], 1), (["pillars", "--json"], 1),
+                                       (["validate"], 0), (["pillars", "nope"], 2)],
+                         ids=["table", "json", "writes-only-stderr", "usage-error"])
+def test_a_closed_stdout_is_one_line_and_the_right_exit_code(tmp_path, args, code):
+    import subprocess
+
+    done = _run_merida(args, preexec_fn=_fds_closed(1), stderr=subprocess.PIPE)
+    err = done.stderr.decode()
+    assert done.returncode == code, err
+    assert "Traceback" not in err and "a bug in merida" not in err
+    if code == 1:
+        assert err.strip() == "error: cannot write output: stdout is closed"
+
+
+@pytest.mark.parametrize("args,code", [(["pillars", "nope"], 2), (["recs", "--topic", "x"], 2),
+                                       (["pillars"], 0), (["recs", "--actor", "nobody"], 1)],
+                         ids=["usage-error", "unknown-topic", "ok", "no-results"])
+def test_a_closed_stderr_keeps_the_exit_code(args, code):
+    import subprocess
+
+    done = _run_merida(args, preexec_fn=_fds_closed(2), stdout=subprocess.PIPE)
+    assert done.returncode == code
+
+
+def test_a_full_stdout_is_one_clean_line(tmp_path):
+    import os
+    import stat
+    import subprocess
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    before = os.stat("/dev/full")
+    assert stat.S_ISCHR(before.st_mode)
+    with open("/dev/full", "wb") as full:  # an existing device: opened, never replaced
+        done = _run_merida(["export"], stdout=full, stderr=subprocess.PIPE)
+    after = os.stat("/dev/full")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+    err = done.stderr.decode()
+    assert done.returncode == 1 and err.strip() == \
+        "error: cannot write output: No space left on device"
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C"},
+                                 {"PYTHONIOENCODING": "latin-1"}],
+                         ids=["pythonioencoding-ascii", "lang-c", "latin-1"])
+def test_output_is_utf8_whatever_the_locale(env):
+    import subprocess
+
+    done = _run_merida(["show", "merida"], env_extra={**env, "PYTHONUTF8": "0"},
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Mérida Initiative".encode() in done.stdout
+    bad = _run_merida(["show", "mérida-nope"], env_extra={**env, "PYTHONUTF8": "0"},
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert bad.returncode == 2 and b"Traceback" not in bad.stderr
+
+
+def test_a_path_that_is_not_utf8_prints_as_its_bytes(tmp_path):
+    import os
+    import subprocess
+
+    a = os.path.join(os.fsencode(tmp_path), b"a\xff.yaml")
+    with open(a, "w") as handle:
+        handle.write("topics:\n  - id: t\n    label: T\n")
+    (tmp_path / "b.yaml").write_text("topics:\n  - id: t\n    label: U\n")
+    done = _run_merida(["diff", os.fsdecode(a), str(tmp_path / "b.yaml"), "--json"],
+                       env_extra={"LC_ALL": "C.UTF-8", "PYTHONUTF8": "0"},
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+    assert b"a\xff.yaml" in done.stdout
+
+
+def test_ctrl_c_is_exit_130_and_one_line(monkeypatch):
+    from merida_cli import query
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(query, "timeline", interrupted)
+    result = run_cli("timeline")
+    assert result.code == 130 and result.err == "interrupted\n"

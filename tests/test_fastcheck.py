@@ -9,9 +9,11 @@ import json
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import clean
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from merida_cli import load
 from merida_cli.fastcheck import prepare
 from merida_cli.load import _parse_plain, builtin_pack, check_packs, load_dataset, pack_files
 from merida_cli.model import KINDS, SLUG
@@ -149,3 +151,17 @@ def test_a_reference_that_is_not_an_id_fails_the_link_check(tmp_path):
     result = run_cli("--no-builtin", "--data", pack, "validate")
     assert result.code == 1 and "a.json:1: program 'plan'" in result.err
     assert "must be a lower-case id" in result.err
+
+
+@pytest.mark.parametrize("missing", ["notes", "plan", "mexico", "report", "security"])
+def test_did_you_mean_is_the_same_whichever_path_built_the_cache(tmp_path, monkeypatch,
+                                                                  missing):
+    """A pack the fast path refuses (`title: 1e3` anywhere) is loaded by the strict
+    validator, whose store held the records kind by kind rather than file by file: the
+    first of two equally close ids, the suggestion, changed."""
+    fast = clean(run_cli("show", missing))
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "strict-cache"))
+    monkeypatch.setattr(load, "fast_read", lambda *args, **kwargs: False)
+    strict = clean(run_cli("show", missing))
+    assert fast.code == strict.code == 2
+    assert "did you mean" in fast.err and fast.err == strict.err

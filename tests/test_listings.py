@@ -7,9 +7,9 @@ import re
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import SGR, needs_merida, spawn, whole
 from hypothesis import given
 from hypothesis import strategies as st
-from test_render import SGR, needs_merida, spawn, whole
 
 from merida_cli.text import excerpt
 

@@ -1,42 +1,28 @@
 """Broken and hostile data packs: every case exits 1 with one `file:line:` message per
-problem on stderr, never a traceback, and nothing is written to the pack."""
+problem on stderr, never a traceback, and nothing is written to the pack; which entries
+of a folder are pack files, and a pack named twice (or by another path) is read once."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import (
+    GOOD,
+    NOTES_SOURCE,
+    RICH,
+    STRICT_MARK,
+    TITLED_SOURCE,
+    clean,
+    notes_pack,
+    run_on_pack,
+    small_pack,
+    undecodable,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-GOOD = """\
-sources:
-  - id: notes
-    title: My notes
-    date: "2024-05"
-    file: notes.txt
-topics:
-  - id: guns
-    label: Guns
-    aliases: [firearms]
-programs:
-  - id: plan
-    name: A plan
-    topics: [guns]
-    cite:
-      - source: notes
-        quote: "a quote"
-recommendations:
-  - id: trace
-    text: Trace guns
-    actor: Me
-    topics: [guns]
-    programs: [plan]
-    cite:
-      - source: notes
-        quote: "a quote"
-"""
 
 
 def test_good_pack_validates(tmp_path):
@@ -285,3 +271,306 @@ def test_fast_reader_takes_prose_with_symbols():
     # a sign inside text (after a letter, a digit or an accented letter) is no number
     assert parse_yaml_fast("d: 2014-09-26\nr: FY2008-FY2010 1-2 é-3\n") == {
         "d": "2014-09-26", "r": "FY2008-FY2010 1-2 é-3"}
+
+
+# ---- hostile values: one file:line message, never a traceback --------------------
+
+# (id, a line for a structure's `current` (a bool) or an item's `number`, error fragment)
+TYPED = [
+    ("bool-yes", "current: yes", "field 'current' must be true or false, got 'yes'"),
+    ("bool-on", "current: on", "field 'current' must be true or false, got 'on'"),
+    ("bool-explicit-tag", "current: !!bool yes", "not a valid !!bool"),
+    ("int-explicit-tag", "current: !!int 0x", "not a valid !!int"),
+]
+
+
+@pytest.mark.parametrize("line,fragment", [c[1:] for c in TYPED], ids=[c[0] for c in TYPED])
+def test_a_typed_field_has_one_meaning_or_fails_with_file_and_line(tmp_path, line, fragment):
+    text = TITLED_SOURCE.format(title="T") + f"""\
+programs:
+  - id: plan
+    name: A plan
+    cite: [{{source: notes, quote: q}}]
+structures:
+  - id: plan-s
+    program: plan
+    label: S
+    {line}
+    items:
+      - id: one
+        title: One
+        cite: [{{source: notes, quote: q}}]
+    cite: [{{source: notes, quote: q}}]
+"""
+    for name, body in (("fast", text), ("strict", text + STRICT_MARK)):
+        pack = write_pack(tmp_path / name, {"a.yaml": body})
+        result = clean(run_cli("--no-builtin", "--data", pack, "validate"))
+        assert result.code == 1 and fragment in result.err, (name, result.err)
+        assert f"a.yaml:{text.count(chr(10), 0, text.index(line)) + 1}:" in result.err
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+def test_a_line_break_only_some_readers_see_fails_with_file_and_line(tmp_path, char):
+    pack = write_pack(tmp_path / "p", {"a.yaml": TITLED_SOURCE.format(title=f"a{char}b")})
+    result = clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and "a.yaml:3:" in result.err and f"U+{ord(char):04X}" in result.err
+
+
+def _amount_pack(tmp_path, amount_json: str, suffix="json"):
+    body = ('{"sources": [{"id": "notes", "title": "T", "file": "notes.txt"}],'
+            ' "programs": [{"id": "plan", "name": "P", "cite": [{"source": "notes",'
+            ' "quote": "q"}]}],'
+            ' "funding": [{"id": "f", "title": "F", "program": "plan", "measure": "appropriation", "as_of": "2020", "amount_usd": '
+            + amount_json + ', "cite": [{"source": "notes", "quote": "q"}]}]}')
+    return write_pack(tmp_path / "p", {f"a.{suffix}": body})
+
+
+NUMBERS = [
+    ("json-19-digits", "9" * 19, "field 'amount_usd' must be a number up to"),
+    ("json-400-digits", "9" * 400, "field 'amount_usd' must be a finite number"),
+    ("json-5000-digits", "9" * 5000, "field 'amount_usd' must be a finite number"),
+    ("json-1e400", "1e400", "field 'amount_usd' must be a finite number"),
+    ("json-negative", "-5", "zero or more"),
+    ("json-lone-surrogate-in-number", '"\\ud800"', "must be a finite number"),
+]
+
+
+@pytest.mark.parametrize("amount,fragment", [c[1:] for c in NUMBERS], ids=[c[0] for c in NUMBERS])
+def test_hostile_numbers_fail_at_validate_with_file_and_line(tmp_path, amount, fragment):
+    pack = _amount_pack(tmp_path, amount)
+    for command in (["validate"], ["funding", "--json"]):
+        result = clean(run_cli("--no-builtin", "--data", pack, *command))
+        assert result.code == 1 and fragment in result.err and "a.json:1:" in result.err
+        assert len(result.err) < 2000
+
+
+@pytest.mark.parametrize("digits", [25, 400], ids=["yaml-25-digits", "yaml-400-digits"])
+def test_a_huge_yaml_number_is_a_clean_error(tmp_path, digits):
+    text = (TITLED_SOURCE.format(title="T") + "programs:\n  - id: plan\n    name: P\n"
+            "    cite: [{source: notes, quote: q}]\nfunding:\n  - id: f\n    title: F\n"
+            f"    program: plan\n    measure: appropriation\n    as_of: 2020\n"
+            f"    amount_usd: {'9' * digits}\n"
+            "    cite: [{source: notes, quote: q}]\n")
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and "a.yaml:15:" in result.err and "amount_usd" in result.err
+
+
+SURROGATES = [("title", '"\\ud800"'), ("title", '"a\\udfffb"'), ("file", '"\\udc80.txt"')]
+
+
+@pytest.mark.parametrize("field,value", SURROGATES, ids=["lone-high", "lone-low", "in-file"])
+def test_a_json_lone_surrogate_fails_validate_and_never_crashes_a_read(tmp_path, field, value):
+    rec = {"id": "notes", "title": "T", "file": "notes.txt"}
+    body = json.dumps({"sources": [rec]}).replace(json.dumps(rec[field]), value)
+    pack = write_pack(tmp_path / "p", {"a.json": body})
+    for command in (["validate"], ["sources"], ["export"], ["search", "T"]):
+        result = clean(run_cli("--no-builtin", "--data", pack, *command))
+        assert result.code == 1 and "a.json:1:" in result.err and "surrogate" in result.err
+
+
+# a citation (or alternative date) whose source is itself invalid: one file:line message,
+# not a KeyError where the default source or the references are worked out
+BAD_CITE_SOURCES = [("number", "1e3"), ("not-a-slug", '"bad id"'), ("list", "[a, b]"),
+                    ("mapping", "{a: 1}"), ("null", "~"), ("bool", "true")]
+
+
+@pytest.mark.parametrize("value", [c[1] for c in BAD_CITE_SOURCES],
+                         ids=[c[0] for c in BAD_CITE_SOURCES])
+@pytest.mark.parametrize("command", [["validate"], ["recs", "--json"]])
+def test_a_citation_with_a_bad_source_is_one_message(tmp_path, value, command):
+    text = TITLED_SOURCE.format(title="T") + f"""\
+recommendations:
+  - id: trace
+    text: Trace guns
+    actor: Me
+    cite:
+      - source: {value}
+        quote: "a quote"
+"""
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "a.yaml:" in result.err and "'source'" in result.err, result.err
+
+
+@pytest.mark.parametrize("item_id", ["1e20", "Bad Id", "[x]", "~"],
+                         ids=["number", "not-a-slug", "list", "null"])
+@pytest.mark.parametrize("command", [["validate"], ["pillars", "plan"], ["show", "p1"]])
+def test_a_structure_item_with_a_bad_id_is_one_message(tmp_path, item_id, command):
+    pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", item_id)})
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "a.yaml:" in result.err and "'id'" in result.err, result.err
+
+
+@pytest.mark.parametrize("items", ["[]", "~", "[{id: Bad}]", "x"],
+                         ids=["empty", "null", "only-bad-items", "text"])
+@pytest.mark.parametrize("command", [["validate"], ["gaps"]])
+def test_a_structure_without_valid_items_is_one_message(tmp_path, items, command):
+    text = RICH.replace("{item_id}", "p2")
+    start = text.index("    items:\n")
+    text = text[:start] + f"    items: {items}\n" + text[text.index("\n    cite:", start) + 1:]
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and ("'items'" in result.err or "item 1" in result.err), result.err
+
+
+DATES = [("full-width", "２０１４"), ("arabic-indic", "٢٠١٤"), ("year-zero", "0000")]
+
+
+@pytest.mark.parametrize("date", [c[1] for c in DATES], ids=[c[0] for c in DATES])
+def test_dates_take_ascii_digits_only(tmp_path, date):
+    text = NOTES_SOURCE.format(title="T", author="A") + (
+        f'events:\n  - id: e1\n    title: E\n    date: "{date}"\n'
+        '    cite: [{source: notes, quote: q}]\n')
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = run_on_pack("validate", pack=pack)
+    assert result.code == 1 and "a.yaml:10:" in result.err and "date" in result.err
+    for option in ("--to", "--from", "--on"):
+        result = run_cli("timeline", option, date)
+        assert result.code == 2 and option in result.err
+    assert run_cli("funding", "--as-of", date).code == 2
+
+
+@pytest.mark.parametrize("kind", ["topics", "programs"])
+def test_a_cycle_of_parents_is_a_problem(tmp_path, kind):
+    label = "label" if kind == "topics" else "name"
+    cite = "" if kind == "topics" else "    cite: [{source: notes, quote: q}]\n"
+    text = NOTES_SOURCE.format(title="T", author="A") + f"{kind}:\n" + "".join(
+        f"  - id: {rid}\n    {label}: {rid.upper()}\n    parent: {parent}\n{cite}"
+        for rid, parent in (("cyc-a", "cyc-b"), ("cyc-b", "cyc-c"), ("cyc-c", "cyc-a")))
+    pack = write_pack(tmp_path / "p", {"a.yaml": text})
+    result = run_on_pack("validate", pack=pack)
+    assert result.code == 1 and "a cycle of parents" in result.err, result.err
+    assert result.err.count("is its own ancestor") == 3
+    assert run_on_pack("recs", pack=pack).code == 1  # a read command refuses the pack too
+
+
+def test_a_number_where_a_record_should_be_says_a_number(tmp_path):
+    pack = write_pack(tmp_path / "p", {"a.yaml": "sources:\n  - 5\n"})
+    result = run_on_pack("validate", pack=pack)
+    assert result.code == 1 and "got a number" in result.err and "Raw" not in result.err
+
+
+def test_many_bad_references_cost_one_suggestion_per_distinct_name(tmp_path, monkeypatch):
+    from merida_cli import validate
+
+    lines = [TITLED_SOURCE.format(title="T"), "recommendations:\n"]
+    for i in range(3000):
+        lines.append(f"  - id: r{i}\n    text: T\n    actor: A\n    topics: [nope-{i % 500}]\n"
+                     "    cite: [{source: notes, quote: q}]\n")
+    pack = write_pack(tmp_path / "p", {"a.yaml": "".join(lines)})
+    calls = []
+    real = validate.did_you_mean
+
+    def counting(word, choices):
+        calls.append(word)
+        return real(word, choices)
+
+    monkeypatch.setattr(validate, "did_you_mean", counting)
+    result = clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and result.err.count("unknown topic 'nope-") == 3000
+    assert len(calls) == len(set(calls)) <= validate.MAX_SUGGESTIONS
+    assert "a.yaml:5006: recommendation 'r1000'" in result.err  # lines are still right
+
+
+# ---- which files a pack is, read once -------------------------------------------
+
+def test_hidden_files_in_a_pack_are_not_records(tmp_path):
+    pack = notes_pack(tmp_path)
+    (pack / ".#a.yaml").symlink_to(tmp_path / "lock-owned-by-an-editor")  # an Emacs lock
+    (pack / ".backup.yaml").write_text("not: [valid", encoding="utf-8")
+    assert run_on_pack("validate", pack=pack).code == 0
+    assert [r["id"] for r in run_on_pack("recs", "--json", pack=pack).json()] == ["r1"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling-link", "link-to-fifo"])
+@pytest.mark.parametrize("command", [["validate"], ["recs"]])
+def test_a_pack_entry_that_is_not_a_file_is_reported_unread(tmp_path, kind, command):
+    import os
+
+    pack = small_pack(tmp_path)
+    if kind == "fifo":
+        os.mkfifo(pack / "b.yaml")
+    elif kind == "dangling-link":
+        (pack / "b.yaml").symlink_to(tmp_path / "gone.yaml")
+    else:
+        os.mkfifo(tmp_path / "fifo")
+        (pack / "b.yaml").symlink_to(tmp_path / "fifo")
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 1 and "b.yaml:1: cannot read file: " in result.err, result.err
+
+
+def test_a_pack_file_that_vanishes_before_its_lines_are_found(tmp_path, monkeypatch):
+    from merida_cli import load
+
+    rec = {"id": "r", "text": "T", "actor": "A", "topics": ["nope"],
+           "cite": [{"source": "notes", "quote": "q"}]}
+    body = {"sources": [{"id": "notes", "title": "T", "file": "n.txt"}], "recommendations": [rec]}
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps(body, indent=1)})
+    real = load.parse_file
+
+    def parse_then_delete(path, fast=False, limit=load.DEFAULT_MAX_FILE_BYTES):
+        document = real(path, fast, limit)
+        if not fast:  # the strict read: its messages look up lines afterwards
+            path.unlink()
+        return document
+
+    monkeypatch.setattr(load, "parse_file", parse_then_delete)
+    result = clean(run_cli("--no-builtin", "--data", pack, "validate"))
+    assert result.code == 1 and "a.json:1: recommendation 'r': unknown topic 'nope'" in result.err
+
+
+def test_a_data_path_that_is_not_utf8_is_read_as_given(tmp_path, monkeypatch):
+    import os
+
+    from merida_cli.env import _env_packs
+
+    def env_packs():
+        return _env_packs(os.environ)
+
+    folder = undecodable(tmp_path, b"pack-\xe9")
+    os.mkdir(folder)
+    write_pack(__import__("pathlib").Path(folder), {"a.yaml": GOOD})
+    by_option = clean(run_cli("--no-builtin", "--data", folder, "recs", "--json"))
+    assert by_option.code == 0 and by_option.json()[0]["id"] == "trace", by_option.err
+    monkeypatch.setenv("MERIDA_DATA", folder)
+    by_env = clean(run_cli("recs", "--json", data=env_packs(), builtin=False))
+    assert by_env.code == 0 and by_env.json()[0]["id"] == "trace", by_env.err
+    again = clean(run_cli("recs", "--json", data=env_packs(), builtin=False))
+    assert again.out == by_env.out  # and through the cache
+
+
+@pytest.mark.parametrize("twice", ["same", "trailing-slash", "via-link"])
+def test_the_same_pack_given_twice_is_read_once(tmp_path, twice):
+    pack = small_pack(tmp_path)
+    other = {"same": pack, "trailing-slash": f"{pack}/", "via-link": tmp_path / "link"}[twice]
+    if twice == "via-link":
+        other.symlink_to(pack)
+    result = clean(run_cli("--no-builtin", "--data", pack, "--data", other, "recs", "--json"))
+    assert result.code == 0 and [r["id"] for r in result.json()] == ["trace"], result.err
+
+
+def test_the_builtin_pack_given_as_data_is_read_once():
+    from merida_cli.load import builtin_pack
+
+    result = clean(run_cli("--data", builtin_pack(), "pillars", "--json"))
+    assert result.code == 0 and result.out == run_cli("pillars", "--json").out, result.err
+
+
+def test_ctrl_c_during_a_parallel_load_leaves_no_workers(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from merida_cli import load
+    packs = [write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD.replace("notes", f"notes{i}")
+                                             .replace("trace", f"trace{i}")
+                                             .replace("plan", f"plan{i}")
+                                             .replace("guns", f"guns{i}")})
+             for i in range(3)]
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+
+    def interrupt(chunk):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        load.fast_read(packs, on_file=interrupt)
+    assert multiprocessing.active_children() == []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli, write_pack
-from test_loader import GOOD
+from helpers import GOOD
 
 import merida_cli
 

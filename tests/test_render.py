@@ -7,134 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import select
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import RENDER_PACK as PACK
+from helpers import RENDER_PROGRAM as PROGRAM
+from helpers import RICH, SGR, clean, needs_merida, spawn, title_pack, whole
 
 from merida_cli.text import printable
-
-MERIDA = Path(sys.executable).parent / "merida"
-needs_merida = pytest.mark.skipif(not MERIDA.exists() or sys.platform == "win32",
-                                  reason="needs the installed .venv/bin/merida and a pty")
-SPAWN_TIMEOUT_S = 60
-
-PROGRAM = "cooperation-framework-for-shared-security-priorities"
-NOTES = "notes-on-security-cooperation-between-neighbours"
-CITE = f"""    cite:
-      - source: {NOTES}
-        quote: "a quote"
-"""
-EVIL_CITE = """    cite:
-      - source: evil
-        quote: "evil"
-"""
-PACK = f"""\
-sources:
-  - id: {NOTES}
-    title: "Notes [sic] on cooperation [emphasis added] between neighbours"
-    date: "2024-05"
-    file: notes.txt
-  - id: evil
-    title: "Evil \\e[2J\\e]0;pwned\\a title \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ \
-and \\u202eright-to-left\\u202c zero\\u200bwidth"
-    file: evil.txt
-topics:
-  - id: organized-crime
-    label: Organized crime
-    aliases: [cartels, transnational criminal organizations]
-  - id: intelligence-sharing
-    label: Intelligence sharing
-  - id: extradition
-    label: Extradition
-  - id: markup
-    label: "Markup [/] and [bold red]styled[/bold red] and [link=https://evil.example]a link[/link]"
-programs:
-  - id: {PROGRAM}
-    name: Cooperation framework for shared security priorities
-    start: "2021"
-    topics: [organized-crime]
-{CITE}structures:
-  - id: framework-goals
-    program: {PROGRAM}
-    label: Goals
-    adopted: "2021-10"
-    current: true
-{CITE}    items:
-      - id: framework-goal-protect-communities-from-organized-criminality
-        number: 1
-        title: "Protect communities from organized criminality [sic]"
-        summary: "Institutionalizing prevention programmes, counter-narcotics \
-intelligence-sharing and accountability"
-        topics: [organized-crime, intelligence-sharing]
-        cite:
-          - source: {NOTES}
-            quote: "a quote"
-      - id: framework-goal-markup
-        number: 2
-        title: "Tabs\\tand\\nnewlines [bold red]bold[/bold red] [/]"
-        topics: [markup]
-        cite:
-          - source: evil
-            quote: "evil"
-funding:
-  - id: framework-appropriation-fiscal-years-2022-2023-counternarcotics
-    title: Appropriation for the framework
-    program: {PROGRAM}
-    measure: appropriation
-    amount_usd: 1400000000
-    fiscal_years: FY2022-FY2023
-    account: International Narcotics Control and Law Enforcement
-    recipient: mexico
-    as_of: "2023-09-30"
-    source: {NOTES}
-{CITE}recommendations:
-  - id: neighbours-recommend-intelligence-sharing-on-organized-crime-2022
-    text: "Share intelligence on organized-crime networks and counter-narcotics finance \
-[emphasis added], institutionalizing accountability"
-    actor: "Notes authors (Department of Extraordinarily-Long-Hyphenated-Names)"
-    source: {NOTES}
-    topics: [organized-crime, intelligence-sharing, markup]
-    programs: [{PROGRAM}]
-{CITE}  - id: evil-rec
-    text: "[link=https://evil.example]click[/link] \\e[31mred\\e[0m \\u202eevil"
-    actor: "[bold]Someone[/bold]"
-    source: evil
-    topics: [markup]
-{EVIL_CITE}  - id: extradite-more-suspects
-    text: Extradite more suspects
-    actor: Notes authors
-    topics: [extradition]
-{CITE}events:
-  - id: framework-adopted-at-the-high-level-security-dialogue
-    title: Framework adopted at the High-Level Security Dialogue in Mexico City
-    date: "2021-10-08"
-    programs: [{PROGRAM}]
-    source: {NOTES}
-{CITE}figures:
-  - id: homicides-recorded-nationally-in-the-reference-year
-    label: Homicides recorded nationally in the reference year
-    value: 34000
-    unit: homicides
-    qualifier: about
-    period: "2021"
-    place: Mexico
-    source: {NOTES}
-{CITE}assessments:
-  - id: neighbours-assess-the-framework-as-institutionalizing-accountability
-    text: The framework is institutionalizing accountability but counter-narcotics \
-intelligence-sharing lags
-    about: {PROGRAM}
-    actor: Notes authors
-    stance: mixed
-    source: {NOTES}
-{CITE}"""
 
 # listing command -> the JSON field holding each record's name (None: no name column)
 LISTINGS = {
@@ -151,7 +33,6 @@ LISTINGS = {
 }
 HOSTILE = ["[/]", "[sic]", "[emphasis added]", "[bold red]styled[/bold red]",
            "[link=https://evil.example]", "[bold]Someone[/bold]"]
-SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture
@@ -161,55 +42,6 @@ def pack(tmp_path):
 
 def fixture_run(pack, *args, **kw):
     return run_cli("--no-builtin", "--data", pack, *args, **kw)
-
-
-def spawn(argv, columns: int | None = 80, rows: int = 200, env=None, tty_stdout=True,
-          tty_stdin=True):
-    """Run the installed `merida` on a pseudo-terminal of the given size (COLUMNS unset
-    unless env sets it); returns (exit code, stdout text with \\r\\n as \\n, stderr)."""
-    import fcntl
-    import struct
-    import termios
-
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns or 80, 0, 0))
-    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PAGER",
-                                                                 "MERIDA_PAGER", "NO_COLOR")}
-    environ.update({"TERM": "xterm-256color"}, **(env or {}))
-    proc = subprocess.Popen([str(MERIDA), *map(str, argv)],
-                            stdin=slave if tty_stdin else subprocess.DEVNULL,
-                            stdout=slave if tty_stdout else subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=environ, close_fds=True)
-    os.close(slave)
-    out = b""
-    deadline = time.monotonic() + SPAWN_TIMEOUT_S
-    try:
-        if tty_stdout:
-            while True:
-                ready, _, _ = select.select([master], [], [], max(0, deadline - time.monotonic()))
-                if not ready:
-                    raise AssertionError(f"merida {argv} did not finish in {SPAWN_TIMEOUT_S} s")
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                out += chunk
-        else:
-            out = proc.stdout.read()
-        code = proc.wait(timeout=max(1, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
-    err = proc.stderr.read().decode("utf-8", "replace")
-    return code, out.decode("utf-8", "replace").replace("\r\n", "\n"), err
-
-
-def whole(word: str, text: str) -> bool:
-    """`word` occurs in `text` with no letter, digit or hyphen glued to either side."""
-    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
 
 
 def fits(text: str, columns: int) -> bool:
@@ -543,3 +375,72 @@ def _strings(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+# ---- values never become markup or formulas in other programs --------------------
+
+INJECT = ["=HYPERLINK(\"http://x\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "a\rb", "a\nb",
+          "x,\"y\"", "\uff1d1+1"]
+
+
+@pytest.mark.parametrize("title", INJECT, ids=["equals", "plus", "minus", "at", "tab", "bare-cr",
+                                               "newline", "comma-quote", "fullwidth-equals"])
+@pytest.mark.parametrize("command", [["export", "--format", "csv"],
+                                     ["sources", "--format", "csv"]], ids=["export", "listing"])
+def test_csv_never_starts_a_text_cell_with_a_formula_and_keeps_rows_whole(tmp_path, title,
+                                                                          command):
+    import csv
+    import io
+
+    pack = title_pack(tmp_path, title)
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out, newline="")))
+    assert len(rows) == 2, rows  # a header and one record: no CR/LF splits a row
+    cells = [c for c in rows[1] if title.strip("'") in c or c.lstrip("'") == title]
+    assert cells, rows
+    for value in cells:
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r", "\uff1d"))
+        assert value.lstrip("'") == title
+
+
+def test_csv_leaves_numbers_alone():
+    from merida_cli.render.formats import csv_cell
+
+    assert [csv_cell(v) for v in ("-5", "+1.5", "-2e3", 12)] == ["-5", "+1.5", "-2e3", "12"]
+
+
+MD_HOSTILE = [
+    ("heading", "x\n# Owned", "\n# Owned"),
+    ("table", "a | b\n|---|", "a | b"),
+    ("link", "[click](javascript:alert(1))", "](javascript:"),
+    ("autolink", "<javascript:alert(1)>", "<javascript:"),
+    ("bare-scheme", "JavaScript:alert(1)", "JavaScript:alert"),
+    ("img-onerror", "<img src=x onerror=alert(1)>", "<img"),
+    ("script", "<script>alert(1)</script>", "<script>"),
+    ("emphasis", "**bold** _it_ `code`", "**bold**"),
+    ("image", "![x](http://evil/x.png)", "![x]"),
+]
+
+
+@pytest.mark.parametrize("title,forbidden", [c[1:] for c in MD_HOSTILE],
+                         ids=[c[0] for c in MD_HOSTILE])
+@pytest.mark.parametrize("command", [["export", "--format", "markdown"],
+                                     ["sources", "--format", "markdown"]],
+                         ids=["export", "listing"])
+def test_markdown_escapes_values(tmp_path, title, forbidden, command):
+    pack = title_pack(tmp_path, title)
+    result = clean(run_cli("--no-builtin", "--data", pack, *command))
+    assert result.code == 0, result.err
+    assert forbidden not in result.out, result.out
+    assert "<" not in result.out.replace("&lt;", "")
+    assert not any(line.startswith("#") and "Owned" in line for line in result.out.splitlines())
+    rows = [line.replace("\\|", "") for line in result.out.splitlines() if line.startswith("|")]
+    assert len({row.count("|") for row in rows}) <= 1, rows  # no value adds a table cell
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "json"])
+def test_a_funding_line_is_listed_in_every_format(tmp_path, fmt):
+    pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", "p2")})
+    result = clean(run_cli("--no-builtin", "--data", pack, "funding", "--format", fmt))
+    assert result.code == 0 and "f2" in result.out, result.err

@@ -1,4 +1,5 @@
-"""`write_output` and `export -o`: writes go where the user points, and nowhere else.
+"""`write_output`, `export -o` and `init-pack`: writes go where the user points (a path as
+given, its bytes even when not UTF-8), and nowhere else; init-pack is all or nothing.
 
 Only temporary folders, FIFOs made here and symlinks in tmp; the one real device used is
 /dev/null, checked to stay a character device before and after."""
@@ -6,6 +7,7 @@ Only temporary folders, FIFOs made here and symlinks in tmp; the one real device
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import subprocess
@@ -14,6 +16,9 @@ import threading
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import clean, notes_pack, run_on_pack, title_pack, undecodable
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from merida_cli.errors import MeridaError
 from merida_cli.safewrite import write_output
@@ -322,3 +327,122 @@ def test_a_listening_socket_is_written_in_place(tmp_path):
         assert got == b"over the socket" and stat.S_ISSOCK(os.lstat(path).st_mode)
     finally:
         server.close()
+
+
+# ---- init-pack: all or nothing, never through a link it did not create -----------
+
+def _tree(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("case", ["dangling-example-link", "example-link-to-file", "texts-link",
+                                  "text-file-link"])
+def test_init_pack_never_writes_through_a_link(tmp_path, case):
+    target, elsewhere = tmp_path / "pack", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    if case == "dangling-example-link":
+        (target / "example.yaml").symlink_to(elsewhere / "made.yaml")
+    elif case == "example-link-to-file":
+        (elsewhere / "mine.yaml").write_text("mine")
+        (target / "example.yaml").symlink_to(elsewhere / "mine.yaml")
+    elif case == "texts-link":
+        (target / "texts").symlink_to(elsewhere)
+    else:
+        (target / "texts").mkdir()
+        (target / "texts" / "my-notes-2026.txt").symlink_to(elsewhere / "made.txt")
+    before = _tree(tmp_path)
+    result = clean(run_cli("init-pack", target))
+    assert result.code == 1 and ("symbolic link" in result.err or "exists" in result.err)
+    assert _tree(tmp_path) == before and _tree(elsewhere) == (["mine.yaml"] if "file" in case
+                                                              and "text" not in case else [])
+
+
+def test_init_pack_leaves_nothing_when_it_fails_halfway(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    real_open = os.open
+
+    def full_on_the_text(path, flags, *args):
+        if os.fspath(path).endswith(".txt"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", full_on_the_text)
+    result = clean(run_cli("init-pack", tmp_path / "new" / "pack"))
+    monkeypatch.setattr(os, "open", real_open)
+    assert result.code == 1 and "No space left on device" in result.err
+    assert _tree(tmp_path) == []
+
+
+def test_init_pack_into_an_existing_folder_removes_only_what_it_made(tmp_path):
+    target = tmp_path / "pack"
+    target.mkdir()
+    (target / "mine.txt").write_text("mine")
+    (target / "texts").write_text("a file where the texts folder goes")
+    result = clean(run_cli("init-pack", target))
+    assert result.code == 1 and "cannot write" in result.err
+    assert _tree(tmp_path) == ["pack", "pack/mine.txt", "pack/texts"]
+
+
+# ---- output paths as given -------------------------------------------------------
+
+def test_an_output_path_that_is_not_utf8_is_written_as_given(tmp_path):
+    import os
+
+    target = undecodable(tmp_path, b"out-\xff.json")
+    result = clean(run_cli("--no-builtin", "--data", title_pack(tmp_path, "T"), "export",
+                            "-o", target))
+    assert result.code == 0, result.err
+    assert os.listdir(os.fsencode(tmp_path)).count(b"out-\xff.json") == 1
+    assert not any("\ufffd" in name for name in os.listdir(tmp_path))
+
+
+def test_output_dash_is_stdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = clean(run_cli("--no-builtin", "--data", title_pack(tmp_path, "T"), "export",
+                            "-o", "-"))
+    assert result.code == 0 and json.loads(result.out)["sources"][0]["title"] == "T"
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_output_path_ending_in_a_slash_names_a_directory(tmp_path):
+    target = f"{tmp_path / 'newdir'}{os.sep}"
+    result = run_on_pack("export", "-f", "json", "-o", target, pack=notes_pack(tmp_path))
+    assert result.code == 2 and "names a directory" in result.err
+    assert not (tmp_path / "newdir").exists()
+
+
+NAME_CHARS = st.sampled_from(list("ab#?%&= -_.~*'\"\\:;é\udcff\udc80\u202e\x1b\t") + ["\n"])
+
+
+NAMES = st.text(NAME_CHARS, min_size=1, max_size=12).filter(lambda n: n.strip(".") != "")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(NAMES, st.sampled_from(["export-json", "export-sqlite", "init-pack", "diff", "verify",
+                               "data"]))
+def test_any_path_argument_is_used_as_given_and_only_inside_its_folder(tmp_path_factory, name,
+                                                                       command):
+    import os
+
+    folder = tmp_path_factory.mktemp("argv")
+    pack = title_pack(folder, "T")
+    target = os.path.join(str(folder), name)  # one component: never outside the folder
+    argv = {"export-json": ["--no-builtin", "--data", pack, "export", "-o", target],
+            "export-sqlite": ["--no-builtin", "--data", pack, "export", "-f", "sqlite",
+                              "-o", target],
+            "init-pack": ["init-pack", target],
+            "diff": ["diff", target, target],
+            "verify": ["--no-builtin", "--data", pack, "verify", "--texts", target],
+            "data": ["--no-builtin", "--data", target, "sources"]}[command]
+    before = set(os.listdir(os.fsencode(folder)))
+    result = run_cli(*argv)
+    assert result.code in (0, 1, 2), result.err
+    assert "Traceback" not in result.err and "a bug in merida" not in result.err, result.err
+    created = set(os.listdir(os.fsencode(folder))) - before
+    assert created <= {os.fsencode(name)}, (created, name)  # that name, as its bytes
+    if command.startswith("export") or command == "init-pack":
+        assert result.code == 0 and created == {os.fsencode(name)}, result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -197,3 +198,8 @@ def test_criticism_prefers_assessments(cli):
 def test_us_and_fiscal_years_fold():
     assert fold("U.S. aid, FY2008-FY2010") == "us aid fy 2008 fy 2010"
     assert "us" in fold("the United States").split()
+
+
+def test_huge_search_query():
+    result = run_cli("search", "x" * 100_000)
+    assert result.code in (0, 1) and "Traceback" not in result.err

@@ -1,10 +1,11 @@
-"""verify and coverage against the real source texts; a tampered quote fails."""
+"""verify and coverage against the real source texts; a tampered quote fails; a text with
+bad bytes, a byte-order mark, or one that is not a readable file is decoded or skipped."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS, SOURCES, needs_shared, write_pack
-from test_loader import GOOD
+from conftest import SEEDS, SOURCES, needs_shared, run_cli, write_pack
+from helpers import GOOD, clean, small_pack
 
 SEED_SOURCES = ["olson", "garza-leutert", "pfeiffer-oped", "news-2017", "insightcrime-kingpin"]
 
@@ -140,3 +141,55 @@ def test_a_follow_through_quote_is_verified_like_a_citation(cli, tmp_path, audit
                 '"tracing has stalled since 2018"') in result.out
     else:
         assert "ok: 5 quotes verified" in result.err
+
+
+# ---- hostile source texts -----------------------------------------------------------
+
+def test_a_text_with_invalid_bytes_is_read_with_replacement_characters(tmp_path):
+    pack = small_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "notes.txt").write_bytes(b"Bad \xff\xfe bytes. In 2020 we wrote a quote.\n"
+                                      b"In 2021 nothing \xc3.\n")
+    verified = clean(run_cli("--no-builtin", "--data", pack, "verify", "--texts", texts))
+    assert verified.code == 0 and "2 quotes verified" in verified.err, verified.err
+    covered = clean(run_cli("--no-builtin", "--data", pack, "coverage", "notes", "--texts",
+                             texts, "--json"))
+    assert covered.code == 1 and covered.json()["uncited_sentences"] == ["In 2021 nothing \ufffd."]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_a_text_with_a_byte_order_mark_is_decoded(tmp_path, encoding):
+    import codecs
+
+    pack = small_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    (texts / "notes.txt").write_bytes(bom + "Here is a quote, in 2020.\n".encode(encoding))
+    verified = clean(run_cli("--no-builtin", "--data", pack, "verify", "--texts", texts))
+    assert verified.code == 0 and "2 quotes verified" in verified.err, verified.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dangling-link", "link-to-fifo", "huge"])
+def test_an_unreadable_text_is_skipped_with_a_warning(tmp_path, kind):
+    import os
+
+    pack = small_pack(tmp_path)
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "other.txt").write_text("a quote\n")
+    target = texts / "notes.txt"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "dangling-link":
+        target.symlink_to(tmp_path / "gone.txt")
+    elif kind == "link-to-fifo":
+        os.mkfifo(tmp_path / "fifo")
+        target.symlink_to(tmp_path / "fifo")
+    else:
+        with open(target, "wb") as handle:
+            handle.truncate(100 * 1024 * 1024)
+    for command in (["verify", "--texts", texts], ["coverage", "notes", "--texts", texts]):
+        result = clean(run_cli("--no-builtin", "--data", pack, *command))
+        assert result.code in (1, 2) and "notes.txt: skipped:" in result.err, result.err
