@@ -59,13 +59,13 @@ def small_pack(tmp_path):
 
 
 def title_pack(tmp_path, title):
+    """One source whose title and summary are `title` (JSON: any string as it is)."""
     rec = {"id": "notes", "title": title, "file": "notes.txt", "summary": title}
     return write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
 
 
 def undecodable(folder, name: bytes):
-    import os
-
+    """The path of `name` (bytes that need not be UTF-8) in `folder`, as Python names it."""
     return os.fsdecode(os.path.join(os.fsencode(folder), name))
 
 
@@ -131,11 +131,14 @@ recommendations:
 
 
 def notes_pack(tmp_path, title="Notes", author="Ana B. Writer", actor="Someone", quote="q"):
-    text = NOTES_SOURCE.format(title=title, author=author) + NOTES_REC.format(actor=actor, quote=quote)
+    """NOTES_SOURCE and NOTES_REC with these fields, in tmp_path/p."""
+    text = (NOTES_SOURCE.format(title=title, author=author)
+            + NOTES_REC.format(actor=actor, quote=quote))
     return write_pack(tmp_path / "p", {"a.yaml": text})
 
 
 def run_on_pack(*args, pack):
+    """`merida --no-builtin --data PACK ARGS`, in-process."""
     return run_cli("--no-builtin", "--data", pack, *args)
 
 
