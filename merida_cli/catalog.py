@@ -127,7 +127,11 @@ class Catalog:
             else:
                 links = query.related(ds, kind, rec)
             shown.append((kind, rec, links, context))
-        return RecordView([show_document(*entry) for entry in shown], shown, rid, merged_into)
+        cited = {c["source"] for _kind, rec, _links, _context in shown
+                 for c in rec.get("cite", [])}
+        sources = {sid: ds.get("sources", sid) for sid in cited if ds.get("sources", sid)}
+        return RecordView([show_document(*entry) for entry in shown], shown, rid, merged_into,
+                          sources)
 
     # ---- analysis -------------------------------------------------------------------
     def search(self, text: str, kinds=(), limit: int = 10) -> Hits:
@@ -148,25 +152,29 @@ class Catalog:
         from . import align
 
         return Analysis(align.compare(self.dataset, a, b, structures, as_of), "compare",
+                        structures=self.dataset.by_id["structures"],
                         evidence=_evidence_mode(evidence))
 
     def crosswalk(self, a: str, b: str, structures=(), as_of=None) -> Analysis:
         """Each component of A with the components of B sharing its topics, and back."""
         from . import align
 
-        return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of), "crosswalk")
+        return Analysis(align.crosswalk(self.dataset, a, b, structures, as_of), "crosswalk",
+                        structures=self.dataset.by_id["structures"])
 
     def diff(self, a: str, b: str, structures=(), as_of=None, evidence: str = "top") -> Analysis:
         """What B added, dropped and continued relative to A; exit 1 when they differ."""
         from . import align
 
         result = align.diff(self.dataset, a, b, structures, as_of)
-        return Analysis(result, "diff", align.differ(result), _evidence_mode(evidence))
+        return Analysis(result, "diff", align.differ(result), _evidence_mode(evidence),
+                        self.dataset.by_id["structures"])
 
     def gaps(self, program=None) -> Analysis:
         from . import align
 
-        return Analysis(align.gaps(self.dataset, program), "gaps")
+        return Analysis(align.gaps(self.dataset, program), "gaps",
+                        structures=self.dataset.by_id["structures"])
 
     def commitments(self, program: str, status=None, by=None, since=None,
                     topic=None) -> Records:

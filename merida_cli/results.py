@@ -83,12 +83,12 @@ class Structures(Result):
 class RecordView(Result):
     """One id shown: the record (or, when two kinds share the id, each) as `documents`,
     `found` as (kind, record, links, context); `merged_into` when the id was merged into
-    another record."""
+    another record; `sources` the cited sources by id (what the view shows of each)."""
 
     def __init__(self, documents: list, found: list, asked: str,
-                 merged_into: str | None = None):
+                 merged_into: str | None = None, sources: dict | None = None):
         self.documents, self.found, self.asked = documents, found, asked
-        self.merged_into = merged_into
+        self.merged_into, self.sources = merged_into, sources or {}
 
     def to_json(self):
         return self.documents[0] if len(self.documents) == 1 else self.documents
@@ -98,11 +98,13 @@ class Analysis(Result):
     """compare, the crosswalk, diff and gaps: one alignment document (see align.py);
     `view` says which report shows it; `evidence` how much of it a reader sees ("top":
     the strongest piece per side and how many more, "all": every piece; JSON has all).
-    A diff exits 1 when the two sides differ."""
+    A diff exits 1 when the two sides differ. `structures`: the structures the data names,
+    by id (their labels head the view's rows)."""
 
     def __init__(self, data: dict, view: str = "compare", differ: bool = False,
-                 evidence: str = "top"):
+                 evidence: str = "top", structures: dict | None = None):
         self.data, self.view, self.differ, self.evidence = data, view, differ, evidence
+        self.structures = structures or {}
 
     def to_json(self):
         return self.data

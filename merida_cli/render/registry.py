@@ -99,7 +99,7 @@ def _structures(env, result: Structures, fmt: Format) -> None:
     if not result.structures:
         env.err(f"program '{pid}' has no recorded structure (try: merida show {pid})")
         return
-    listings = [structure_listing(env.dataset(), s, result.program) for s in result.structures]
+    listings = [structure_listing(s, result.program) for s in result.structures]
     if not result.every:
         emit(env, listings[0], fmt)
         return
@@ -115,7 +115,7 @@ def _record_view(env, result: RecordView, fmt: Format) -> None:
                           f"showing '{result.merged_into}'"))
     lines = []
     for kind, rec, links, context in result.found:
-        lines += ([("", "")] if lines else []) + show_lines(env.dataset(), kind, rec, links,
+        lines += ([("", "")] if lines else []) + show_lines(result.sources, kind, rec, links,
                                                             context)
     # one JSON document: the record, or a list when several kinds share the id
     emit_document(env, result.to_json(), fmt, lines)
@@ -125,7 +125,7 @@ def _analysis(env, result: Analysis, fmt: Format) -> None:
     from . import analysis
 
     multiline = fmt is Format.table and env.is_tty
-    labels = env.dataset().by_id["structures"]
+    labels = result.structures
     every = result.evidence == "all"
     builders = {
         "compare": lambda: analysis.compare_report(result.data, labels, multiline, every),

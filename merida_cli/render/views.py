@@ -42,7 +42,7 @@ def topics_cell(rec: dict) -> str:
     return ", ".join(rec.get("topics", []))
 
 
-def structure_listing(ds, structure: dict, program: dict) -> Listing:
+def structure_listing(structure: dict, program: dict) -> Listing:
     columns = [Column("#", lambda i: i.get("number", ""), no_wrap=True),
                Column("Title", lambda i: i["title"], ratio=2, priority=0),
                Column("Summary", lambda i: i.get("summary", ""), ratio=4),
@@ -54,10 +54,10 @@ def structure_listing(ds, structure: dict, program: dict) -> Listing:
     adopted = f", adopted {structure['adopted']}" if structure.get("adopted") else ""
     return Listing("items", structure["items"], columns,
                    title=f"{program['name']}: {structure['label']}{adopted}",
-                   caption=_cited(ds, structure))
+                   caption=_cited(structure))
 
 
-def _cited(ds, rec: dict) -> str:
+def _cited(rec: dict) -> str:
     from ..model import record_cites
 
     sources = list(dict.fromkeys(c["source"] for c in record_cites(rec)))
@@ -286,9 +286,10 @@ def assessments_listing(rows: list[dict]) -> Listing:
 FIELD_LABELS = {"retrieved_from": "retrieved from"}
 
 
-def show_lines(ds, kind: str, rec: dict, links: dict,
+def show_lines(sources: dict, kind: str, rec: dict, links: dict,
                context: dict | None) -> list[tuple[str, str]]:
-    """(style, text) lines describing one record, its citations and its links."""
+    """(style, text) lines describing one record, its citations (`sources`: the cited
+    sources by id) and its links."""
     from ..model import SINGULAR, title_of
 
     label = "structure item" if kind == "items" else SINGULAR[kind]
@@ -309,7 +310,7 @@ def show_lines(ds, kind: str, rec: dict, links: dict,
     if cites:
         lines += [("", ""), ("bold", "Citations:")]
         for cite in cites:
-            src = ds.get("sources", cite["source"]) or {}
+            src = sources.get(cite["source"]) or {}
             date = f", {src['date']}" if src.get("date") else ""
             page = f", p. {cite['page']}" if cite.get("page") else ""
             lines.append(("italic", f"  “{cite['quote']}”"))
