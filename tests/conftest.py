@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +56,34 @@ def cli():
     return run_cli
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "empty_cache: the test starts with an empty cache "
+                            "folder (it tests the cache itself, or a cold load)")
+
+
+@pytest.fixture(scope="session")
+def builtin_cache(tmp_path_factory) -> list[Path]:
+    """The built-in pack's cache file (records and search index), built once a session:
+    every test would otherwise build the same one again (about 1,400 builds a run)."""
+    folder = tmp_path_factory.mktemp("builtin-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MERIDA_CACHE_DIR", str(folder))
+        patch.delenv("MERIDA_DATA", raising=False)
+        result = run_cli("search", "firearms", "--json")  # the first search adds the index
+    assert result.code == 0, result.err
+    return sorted(folder.glob("packs-*.sqlite"))
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path_factory, monkeypatch):
-    """Each test gets its own cache directory and no ambient user packs."""
-    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def isolated(request, tmp_path_factory, monkeypatch, builtin_cache):
+    """Each test gets its own cache directory and no ambient user packs. The directory
+    starts with a copy of the session's built-in cache (a test may break its copy), or
+    empty for a test marked `empty_cache`."""
+    cache = tmp_path_factory.mktemp("cache")
+    if request.node.get_closest_marker("empty_cache") is None:
+        for built in builtin_cache:
+            shutil.copy2(built, cache / built.name)
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(cache))
     monkeypatch.delenv("MERIDA_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 

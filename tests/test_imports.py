@@ -126,3 +126,21 @@ def test_the_library_answers_without_loading_the_command_line(tmp_path):
     # the questions were answered, not refused
     assert report["statuses"] == [0, 0]
     assert report["funding_lines"] > 0
+
+
+def test_no_test_module_imports_another():
+    """Shared helpers live in conftest.py and tests/helpers.py: a test module imported by
+    another ties two concerns together (and its tests' names leak into the other)."""
+    tests = Path(__file__).parent
+    modules = {path.stem for path in tests.glob("test_*.py")}
+    found = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            found += [(path.name, name) for name in names if name.split(".")[0] in modules]
+    assert found == []

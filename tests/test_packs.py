@@ -125,6 +125,7 @@ def _cache_files():
     return list(Path(os.environ["MERIDA_CACHE_DIR"]).glob("packs-*.sqlite"))
 
 
+@pytest.mark.empty_cache
 def test_cache_is_written_once_and_reused(cli):
     assert cli("pillars").code == 0
     files = _cache_files()
@@ -134,6 +135,7 @@ def test_cache_is_written_once_and_reused(cli):
     assert files[0].stat().st_mtime_ns == mtime
 
 
+@pytest.mark.empty_cache
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "wrong-version"])
 def test_broken_cache_is_ignored(cli, damage):
     expected = cli("pillars", "--json").out
@@ -162,6 +164,7 @@ def test_broken_cache_is_ignored(cli, damage):
         conn.close()
 
 
+@pytest.mark.empty_cache
 def test_corrupt_rows_fall_back_to_yaml(cli):
     expected = cli("recs", "--json").out
     (path,) = _cache_files()
@@ -248,6 +251,7 @@ def test_read_commands_never_write_pack_files(cli, tmp_path):
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in pack.iterdir()} == before
 
 
+@pytest.mark.empty_cache
 def test_old_caches_are_pruned(cli, tmp_path):
     for i in range(6):
         pack = write_pack(tmp_path / f"p{i}", {"a.yaml": GOOD})

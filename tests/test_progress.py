@@ -13,6 +13,8 @@ import pytest
 from conftest import run_cli, write_pack
 
 MERIDA = Path(sys.executable).with_name("merida")
+# cold loads and the caches they leave: each test's cache folder starts empty
+pytestmark = pytest.mark.empty_cache
 
 PACK = {
     "topics.yaml": "topics:\n  - id: firearms\n    label: Firearms\n",
