@@ -75,14 +75,19 @@ def document(kind: str, rec: dict) -> dict:
             "quote_text": fold(quotes, split_numbers=False) + _joined(quotes)}
 
 
-_HYPHENATED = re.compile(r"\b(\w+)[-\u2010\u2011](\w+)\b")
+_HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
 
 
 def _joined(text: str) -> str:
-    """Hyphenated words also as one word, so 'spillover' finds 'spill-over'."""
-    if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+    """Hyphenated words also as one word, so 'spillover' finds 'spill-over'. A match never
+    holds a space, so the regex reads only the words with a hyphen (the whole text took
+    a tenth of the time an index took to build)."""
+    if "\u2010" in text or "\u2011" in text:  # the other hyphens join words alike
+        text = text.replace("\u2010", "-").replace("\u2011", "-")
+    if "-" not in text:
         return ""
-    return "".join(" " + fold(a + b) for a, b in _HYPHENATED.findall(text))
+    words = " ".join([word for word in text.split() if "-" in word])
+    return "".join(" " + fold(a + b) for a, b in _HYPHENATED.findall(words))
 
 
 @dataclass

@@ -12,7 +12,6 @@ _PUNCT_MAP = str.maketrans({
 })
 _SPACE = re.compile(r"\s+")
 _BROKEN_HYPHEN = re.compile(r"(?<=\w)- (?=\w)")
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 class _CombiningMarks(dict):
@@ -28,10 +27,18 @@ _DROP_COMBINING = _CombiningMarks()
 
 
 def strip_accents(text: str) -> str:
-    """Drop combining marks after NFKD: 'Mérida' -> 'Merida'."""
+    """Drop combining marks after NFKD: 'Mérida' -> 'Merida'. Only the runs of non-ASCII
+    characters are looked at one by one (a quote is mostly ASCII around its accents)."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING)
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(run: re.Match) -> str:
+    return run.group().translate(_DROP_COMBINING)
 
 
 def normalize_quote(text: str) -> str:
@@ -54,18 +61,32 @@ _INITIALISMS = (("u.s.", "us "), ("u.n.", "un "), ("u.k.", "uk "), ("e.u.", "eu 
 def fold(text: str, split_numbers: bool = True) -> str:
     """Search form: accents, case and punctuation gone ('Mil-Mil' -> 'mil mil'),
     'U.S.' -> 'us', and letters split from digits ('FY2008' -> 'fy 2008') unless
-    split_numbers is False (long texts at index time, where that regex costs most)."""
+    split_numbers is False (long texts at index time, where that regex costs most).
+
+    Every character that is not a letter or digit (`[\\W_]`) becomes a space: ASCII ones
+    through one byte table, the others by a regex that only stops at them (a regex
+    replacing every run of spaces was most of the time a search index takes to build)."""
     text = strip_accents(text).casefold()
     if "." in text:
         for dotted, plain in _INITIALISMS:
             if dotted in text:
                 text = text.replace(dotted, plain)
-    text = _NON_WORD.sub(" ", text).strip()
+    plain_ascii = text.isascii()
+    text = text.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).decode(
+        "utf-8", "surrogatepass")
+    if not plain_ascii:
+        text = _NON_ASCII_NON_WORD.sub(" ", text)
+    text = " ".join(text.split())
     if "united states" in text:  # so that "US" finds "the United States"
         text = text.replace("united states", "united states us")
     if split_numbers and _DIGIT.search(text):
         text = _LETTERS_DIGITS.sub(" ", text)
     return text
+
+
+# ASCII letters and digits kept, other ASCII bytes spaces; bytes of longer UTF-8 sequences kept
+_ASCII_WORDS = bytes(c if c >= 0x80 or chr(c).isalnum() else 0x20 for c in range(256))
+_NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
 
 
 # Control characters (C0, DEL, C1), bidi embeddings/overrides/isolates, zero-width and
