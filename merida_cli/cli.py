@@ -154,8 +154,8 @@ def root(
 
 # ---- browse ------------------------------------------------------------------
 
-def _catalog():
-    return _env().catalog()
+def _catalog(search: bool = False):
+    return _env().catalog(search)
 
 
 def _show(result, json_: bool, fmt) -> int:
@@ -335,7 +335,7 @@ def search(
 
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
-    return _show(_catalog().search(query, kind or [], limit), json_, fmt)
+    return _show(_catalog(search=True).search(query, kind or [], limit), json_, fmt)
 
 
 class CompareBy(str, Enum):

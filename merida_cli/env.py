@@ -81,21 +81,23 @@ class Environment:
         return Progress(self.stderr, label, self.stderr_tty and not self.quiet,
                         self.progress_delay)
 
-    def dataset(self):
-        """The loaded packs, loaded once per process."""
+    def dataset(self, search: bool = False):
+        """The loaded packs, loaded once per process (`search`: for a search, so a cold load
+        builds the search index in the same pass)."""
         if self._dataset is None:
             from .load import load_dataset
 
             with self.progress("reading packs") as progress:
                 self._dataset = load_dataset(self.data, self.builtin, self.use_cache,
-                                             progress, self.cache_dir, self.max_file_bytes)
+                                             progress, self.cache_dir, self.max_file_bytes,
+                                             search)
         return self._dataset
 
-    def catalog(self):
+    def catalog(self, search: bool = False):
         """The loaded packs as the library's Catalog (loaded once per process)."""
         from .catalog import Catalog
 
-        return Catalog(self.dataset())
+        return Catalog(self.dataset(search))
 
     def console(self, stderr: bool = False, width: int | None = None):
         """A Rich console: colour only on a colour terminal, never ANSI codes otherwise;

@@ -231,18 +231,19 @@ def read_packs(directories: list[Path], fast: bool = False,
 PARALLEL_BYTES = 4 * 1024 * 1024  # below this, starting worker processes costs more
 
 
-def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES):
+def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES, search: bool = False):
     """Read, check and encode one file on the fast path: its store rows (a `Chunk`), or
     None if anything is wrong (the strict reader then explains it). A plain file is checked
     by msgspec; one the fast parser or msgspec does not take (an anchor-like `&` in prose,
-    a null field) is validated in Python, on its own."""
+    a null field) is validated in Python, on its own. With `search`, the chunk carries the
+    records' search documents too, made here on the worker's core while other files parse."""
     from .fastcheck import prepare
 
     try:
         document = _parse_plain(path, limit)
         chunk = prepare(document) if document is not None else None
         if chunk is not None:
-            return chunk
+            return _with_documents(chunk, document) if search else chunk
         if document is None or path.suffix == ".json":  # JSON again, keeping numbers' text
             document = parse_file(path, False, limit)
         located = locate_records(path, document, limit)
@@ -257,7 +258,23 @@ def _prepare_file(path: Path, limit: int = DEFAULT_MAX_FILE_BYTES):
         if problems or rec is None:
             return None
         checked.setdefault(loc.kind, []).append(rec)
-    return prepare(checked)
+    chunk = prepare(checked)
+    return _with_documents(chunk, checked) if search and chunk is not None else chunk
+
+
+def _with_documents(chunk, records: dict):
+    """The chunk with the search documents of the records it was made from (kind -> list,
+    in file order: the order of its rows) and the folded labels of its topics. The records
+    are the parsed ones msgspec accepted, or the strict validator's: the same values the
+    store keeps, so the same documents a search on the stored rows would make."""
+    from .store import documents_of
+    from .text import fold
+
+    pairs = [(kind, rec) for kind, recs in records.items() for rec in recs or ()]
+    chunk.documents = documents_of(pairs)
+    chunk.topic_labels = {rec["id"]: fold(rec["label"]) for kind, rec in pairs
+                          if kind == "topics"}
+    return chunk
 
 
 def _parse_plain(path: Path, limit: int):
@@ -304,11 +321,12 @@ def _quiet_worker() -> None:
 
 
 def fast_read(directories: list[Path], on_file, progress=None,
-              limit: int = DEFAULT_MAX_FILE_BYTES) -> bool:
+              limit: int = DEFAULT_MAX_FILE_BYTES, search: bool = False) -> bool:
     """Read valid packs quickly, handing each file's `Chunk` of store rows to `on_file` as
     it arrives (the store fills while other files are parsed): True, or False when the
     strict reader must run (anything invalid or unusual). Big packs use every core. The
-    chunks are not kept: 100k records' JSON is 130 MB."""
+    chunks are not kept: 100k records' JSON is 130 MB. With `search` each chunk carries its
+    search documents (`_prepare_file`)."""
     from .fastcheck import Links
 
     paths = [p for d in directories for p in pack_files(d)]
@@ -321,9 +339,10 @@ def fast_read(directories: list[Path], on_file, progress=None,
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
         from functools import partial
 
-        results = pool.imap(partial(_prepare_file, limit=limit), paths, chunksize=1)
+        results = pool.imap(partial(_prepare_file, limit=limit, search=search), paths,
+                            chunksize=1)
     else:
-        results = (_prepare_file(p, limit) for p in paths)
+        results = (_prepare_file(p, limit, search) for p in paths)
     links = Links()
     try:
         for done, chunk in enumerate(results, 1):
@@ -366,12 +385,14 @@ def resolve_packs(extra: list[str | Path], builtin: bool = True) -> list[Path]:
 
 def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: bool = True,
                  progress=None, cache_dir: Path | None = None,
-                 limit: int = DEFAULT_MAX_FILE_BYTES):
+                 limit: int = DEFAULT_MAX_FILE_BYTES, search: bool = False):
     """Load, validate and merge packs into a Dataset, through the cache when possible.
 
     `progress(done, total)` is called as files are read on a cold load; `cache_dir` (no
     cache without one) and `limit` (bytes per pack file) come from the Environment
-    (MERIDA_CACHE_DIR, MERIDA_MAX_FILE_MB), which reads them once."""
+    (MERIDA_CACHE_DIR, MERIDA_MAX_FILE_MB), which reads them once. `search`: the caller is
+    about to search, so packs read now get their search index in the same pass (the
+    workers fold the texts while they parse) instead of in a second one."""
     from .dataset import Dataset
     from .store import Store, fingerprint
 
@@ -381,7 +402,7 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
         store = Store.open(key)
         if store is not None:
             return Dataset(store, directories)
-    store = _fast_build(directories, key, progress, limit)
+    store = _fast_build(directories, key, progress, limit, search)
     if store is not None:
         return Dataset(store, directories)
     records, problems = check_packs(directories, limit)
@@ -391,7 +412,7 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
 
 
 def _fast_build(directories: list[Path], key: str | None, progress=None,
-                limit: int = DEFAULT_MAX_FILE_BYTES):
+                limit: int = DEFAULT_MAX_FILE_BYTES, search: bool = False):
     """Read valid packs on the fast path while filling the store: the store, or None when
     the strict reader must explain a problem. A cache that cannot be written (a full disk)
     is built again in memory for this run."""
@@ -402,9 +423,9 @@ def _fast_build(directories: list[Path], key: str | None, progress=None,
     gc.disable()  # hundreds of thousands of new objects: the cyclic collector only slows this
     try:
         for attempt in ([key] if key is not None else []) + [None]:
-            builder = Builder(attempt)
+            builder = Builder(attempt, search)
             try:
-                if not fast_read(directories, builder.add, progress, limit):
+                if not fast_read(directories, builder.add, progress, limit, search):
                     builder.discard()
                     return None
                 if progress is not None:

@@ -57,6 +57,8 @@ SEARCH_INDEXES = """
 CREATE INDEX doc_topics_topic ON doc_topics(topic);
 CREATE INDEX names_name ON names(name);
 """
+_DROP_SEARCH = "".join(f"DROP TABLE IF EXISTS {table};" for table in
+                       ("vocab", "fts", "terms", "docs", "names", "doc_topics"))
 PARALLEL_RECORDS = 20000  # below this, worker processes cost more than they save
 
 
@@ -221,19 +223,20 @@ class Store:
             raise StoreError(str(exc)) from None
 
     def _search_index(self) -> sqlite3.Connection:
-        """The connection that has the search tables: this database once the first search
-        has added them (for every later run too), else an in-memory copy for this run."""
+        """The connection that has the search tables: this database once a search has added
+        them (for every later run too), else an in-memory copy for this run. (A cold load
+        for a search builds them with the store: `Builder(key, search=True)`.)"""
         if _has_search(self.conn):
             return self.conn
         if self.path is None:
-            _fill_search(self.conn, self._documents())
+            self._fill_search(self.conn)
             return self.conn
         try:
             writer = sqlite3.connect(str(self.path), timeout=30)
             try:
                 writer.execute("BEGIN IMMEDIATE")  # one builder at a time; others wait
                 if not _has_search(writer):
-                    _fill_search(writer, self._documents())
+                    self._fill_search(writer)
                 writer.commit()
             finally:
                 writer.close()
@@ -242,16 +245,22 @@ class Store:
         except (OSError, sqlite3.Error):
             pass
         memory = sqlite3.connect(":memory:")  # the documents again: a rare case
-        _fill_search(memory, self._documents())
+        self._fill_search(memory)
         return memory
 
-    def _documents(self):
-        """Every record's search documents, with the folded topic labels, a batch at a time:
-        big packs fold on the other cores while the index takes the batches already done."""
+    def _fill_search(self, conn: sqlite3.Connection) -> None:
+        """Add the search tables to `conn` from this store's records."""
         from .text import fold
 
-        topics = self.kind("topics")
-        labels = {t["id"]: fold(t["label"]) for t in topics}
+        index = SearchIndex(conn, {t["id"]: fold(t["label"]) for t in self.kind("topics")})
+        for documents in self._documents():
+            index.add(documents)
+        index.finish()
+        conn.commit()
+
+    def _documents(self):
+        """Every record's search documents, a batch at a time: big packs fold on the other
+        cores while the index takes the batches already done."""
         rows = self._query("SELECT kind, id, body, crc FROM records ORDER BY seq")
         pool = None
         if len(rows) > PARALLEL_RECORDS and (os.cpu_count() or 1) > 1:
@@ -261,11 +270,9 @@ class Store:
             size = -(-len(rows) // (workers * 8))
             chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
             pool = multiprocessing.get_context("fork").Pool(workers)
-            from functools import partial
-
-            parts = pool.imap(partial(_documents_of, labels=labels), chunks, chunksize=1)
+            parts = pool.imap(_documents_of, chunks, chunksize=1)
         else:
-            parts = [_documents_of(rows, labels)]
+            parts = [_documents_of(rows)]
         try:
             yield from parts
         finally:
@@ -417,21 +424,25 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _documents_of(rows: list[tuple], labels: dict[str, str]) -> list[tuple]:
-    """Search documents of cached (kind, id, JSON, checksum) rows: each record and its
-    structure items, with their topics' folded labels. Pure and picklable, so big packs
-    fold their texts on every core."""
+def _documents_of(rows: list[tuple]) -> list[tuple]:
+    """Search documents of cached (kind, id, JSON, checksum) rows (picklable: big packs
+    fold their texts on every core)."""
+    return documents_of((row[0], _record(*row)) for row in rows)
+
+
+def documents_of(records) -> list[tuple]:
+    """Search documents of (kind, record) pairs, in order: each record, then its structure
+    items. Pure: the loader's workers make them while they parse (a search as the first
+    command), a search on an older cache from its rows. The topic labels are added by
+    `SearchIndex`, which knows every topic."""
     from .search import document
 
     docs = []
-    for row in rows:
-        kind, rec = row[0], _record(*row)
+    for kind, rec in records:
         for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
             d = document(doc_kind, doc_rec)
-            topics = doc_rec.get("topics", [])
-            docs.append((doc_kind, doc_rec["id"], d["title"], topics, d["names"],
-                         d["title_text"], d["body_text"], d["quote_text"],
-                         " ".join(labels.get(t, "") for t in topics)))
+            docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []),
+                         d["names"], d["title_text"], d["body_text"], d["quote_text"]))
     return docs
 
 
@@ -443,31 +454,71 @@ def _has_search(conn: sqlite3.Connection) -> bool:
     return rows == [("1",)]
 
 
-def _fill_search(conn: sqlite3.Connection, batches) -> None:
-    """Create and fill the search tables from batches of documents as they come (the
-    indexes after the rows)."""
-    conn.executescript("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-                       + SEARCH_SCHEMA)
-    doc = 0
-    for documents in batches:
+class SearchIndex:
+    """Fills the search tables from batches of documents as they come, numbered in the
+    order they come (the order of the store's rows), with the indexes built once at the
+    end. A document whose topics are not all known yet (a topic defined in a later file)
+    waits for `finish`: its row in the full-text index needs their folded labels."""
+
+    def __init__(self, conn: sqlite3.Connection, labels: dict[str, str] | None = None):
+        # statement by statement, in the caller's transaction (executescript would commit
+        # it first); what a build that died left of these tables goes first
+        for statement in _statements(_DROP_SEARCH + "CREATE TABLE IF NOT EXISTS meta("
+                                     "key TEXT PRIMARY KEY, value TEXT);" + SEARCH_SCHEMA):
+            conn.execute(statement)
+        self.conn, self.doc = conn, 0
+        self.labels: dict[str, str] = dict(labels or {})
+        self.waiting: list[tuple] = []
+
+    def add(self, documents: list[tuple], labels: dict[str, str] | None = None) -> None:
+        """Index documents (`documents_of`), knowing these topics' folded labels too."""
+        if labels:
+            self.labels.update(labels)
+        known = self.labels
         doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
-        for (kind, rid, title, topics, names, title_text, body_text, quotes,
-             labels) in documents:
+        doc = self.doc
+        for kind, rid, title, topics, names, title_text, body_text, quotes in documents:
             doc += 1
             doc_rows.append((doc, kind, rid, title, _joined(topics), _joined(names)))
             name_rows += [(n, doc) for n in names]
             topic_rows += [(t, doc) for t in topics]
-            fts_rows.append((doc, title_text, labels, body_text, quotes))
+            row = (doc, title_text, topics, body_text, quotes)
+            if all(t in known for t in topics):
+                fts_rows.append(self._fts_row(row))
+            else:
+                self.waiting.append(row)
+        self.doc = doc
+        conn = self.conn
         conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
         conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
         conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", topic_rows)
-        conn.executemany(
+        self._insert_fts(fts_rows)
+
+    def _fts_row(self, row: tuple) -> tuple:
+        doc, title_text, topics, body_text, quotes = row
+        labels = self.labels
+        return doc, title_text, " ".join(labels.get(t, "") for t in topics), body_text, quotes
+
+    def _insert_fts(self, rows: list[tuple]) -> None:
+        self.conn.executemany(
             "INSERT INTO fts(rowid, title, topic_labels, body, quotes) VALUES (?, ?, ?, ?, ?)",
-            fts_rows)
-    conn.executescript(SEARCH_INDEXES)
-    conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('search', '1')")
-    conn.commit()
+            rows)
+
+    def finish(self) -> None:
+        """The waiting documents, the indexes and the vocabulary; marked built (the caller
+        commits)."""
+        self._insert_fts([self._fts_row(row) for row in self.waiting])
+        self.waiting = []
+        conn = self.conn
+        for statement in _statements(SEARCH_INDEXES):
+            conn.execute(statement)
+        conn.execute("INSERT INTO terms SELECT term FROM vocab")  # the vocabulary, indexed
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('search', '1')")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a schema script (none of them holds a ';' of its own)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -477,9 +528,11 @@ class Builder:
     """Writes a store as records arrive: `add` a file's worth at a time (the loader calls it
     while other files are still being parsed), then `finish`. Into a temp file in the cache
     directory, renamed into place at the end; into memory when there is no key or the
-    directory is unusable."""
+    directory is unusable. With `search`, the search tables are filled too, from each
+    chunk's documents (made by the workers while they parse: a search as the first
+    command on a new pack)."""
 
-    def __init__(self, key: str | None):
+    def __init__(self, key: str | None, search: bool = False):
         self.key, self.tmp, self.seq = key, None, 0
         self.counts: dict[str, int] = {}
         self.conn = None
@@ -505,6 +558,7 @@ class Builder:
         self.conn.execute("PRAGMA page_size = 16384")
         self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self.conn.executescript(SCHEMA)
+        self.search = SearchIndex(self.conn) if search else None
 
     def add(self, chunk) -> None:
         """Insert a file's `fastcheck.Chunk`: its rows are numbered from 1, so they are
@@ -516,6 +570,8 @@ class Builder:
         conn.executemany(f"INSERT INTO topics_of VALUES (?, ?, ? + {base:d})",
                          chunk.topic_rows)
         self.seq += len(chunk.rows)
+        if self.search is not None:
+            self.search.add(chunk.documents, chunk.topic_labels)
         for kind, count in chunk.counts.items():
             self.counts[kind] = self.counts.get(kind, 0) + count
 
@@ -523,6 +579,8 @@ class Builder:
         """Create the indexes, mark the database complete, rename it into place, open it."""
         conn = self.conn
         conn.executescript(INDEXES)
+        if self.search is not None:
+            self.search.finish()
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("key", self.key or ""), ("version", __version__), ("schema", SCHEMA_VERSION),
             ("counts", _dumps(self.counts)), ("complete", "1")])

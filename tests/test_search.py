@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
-from conftest import run_cli
+from conftest import run_cli, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -203,3 +206,130 @@ def test_us_and_fiscal_years_fold():
 def test_huge_search_query():
     result = run_cli("search", "x" * 100_000)
     assert result.code in (0, 1) and "Traceback" not in result.err
+
+
+# ---- the search index of a new pack: built with the store by a first search ------------
+
+# several files, a structure with items, and a topic defined in a file after the records
+# that use it (its label reaches the index only at the end of the load)
+INDEX_PACK = {
+    "a-sources.yaml": "sources:\n  - id: doc\n    title: A document\n    file: doc.txt\n",
+    "b-recs.yaml": (
+        "recommendations:\n"
+        "  - id: r1\n    text: Trace every straw purchase of firearms\n    actor: GAO\n"
+        "    topics: [guns]\n    cite:\n      - source: doc\n        quote: trace the guns\n"
+        "  - id: r2\n    text: Fund judicial reform in the states\n    actor: CRS\n"
+        "    topics: [justice]\n    cite:\n      - source: doc\n"
+        "        quote: the reform of Mexico's justice system\n"),
+    "c-programs.yaml": (
+        "programs:\n  - id: plan\n    name: Plan Uno\n    aliases: [El Plan]\n"
+        "    summary: A cross-border plan against straw purchases\n"
+        "    cite:\n      - source: doc\n        quote: a plan against straw purchases\n"
+        "structures:\n  - id: plan-pillars\n    program: plan\n    label: Pillars of the plan\n"
+        "    cite:\n      - source: doc\n        quote: the pillars\n"
+        "    items:\n      - id: plan-p1\n        title: Disrupt arms trafficking\n"
+        "        topics: [guns]\n        cite:\n          - source: doc\n"
+        "            quote: disrupt the flow of arms\n"
+        "      - id: plan-p2\n        title: Reform the justice sector\n"
+        "        topics: [justice]\n        cite:\n          - source: doc\n"
+        "            quote: justice-sector reform\n"),
+    "d-topics.yaml": ("topics:\n  - id: guns\n    label: Firearms trafficking\n"
+                      "    aliases: [weapons]\n  - id: justice\n    label: Rule of law\n"),
+}
+INDEX_QUERIES = ["straw purchases", "firearms", "weapons", "rule of law", "justice sector",
+                 "el plan", "crossborder", "trafficking of arms", "refrom"]
+
+
+def _searches(pack, queries=INDEX_QUERIES):
+    return {q: run_cli("--no-builtin", "--data", pack, "search", q, "--json") for q in queries}
+
+
+def _hits(results):
+    return {q: (r.code, r.out) for q, r in results.items()}
+
+
+def _cache_file(directory) -> Path:
+    [path] = Path(directory).glob("packs-*.sqlite")
+    return path
+
+
+def _search_built(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT value FROM meta WHERE key = 'search'").fetchall() == [("1",)]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("workers", [False, True], ids=["one-process", "workers"])
+def test_a_first_search_on_a_new_pack_finds_what_a_later_index_finds(tmp_path, monkeypatch,
+                                                                     workers):
+    """A search as the first command builds the index with the store, from documents the
+    loader's workers make while they parse; a search after another first command builds it
+    from the stored rows; warm, both are read back. Same hits every way."""
+    import multiprocessing
+
+    from merida_cli import load
+
+    pack = write_pack(tmp_path / "pack", INDEX_PACK)
+    if workers:  # the pool of a big pack, on this small one
+        monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "later"))
+    assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
+    assert not _search_built(_cache_file(tmp_path / "later"))
+    later = _searches(pack)
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "first"))
+    first = run_cli("--no-builtin", "--data", pack, "search", "straw purchases", "--json")
+    assert _search_built(_cache_file(tmp_path / "first"))  # built by that one command
+    warm = _searches(pack)
+    assert first.code == 0 and {h["id"] for h in first.json()} >= {"r1", "plan"}
+    assert (first.code, first.out) == _hits(later)["straw purchases"]
+    assert _hits(warm) == _hits(later)
+    # found by the label of a topic defined in a later file
+    assert {"r2", "plan-p2"} <= {h["id"] for h in warm["rule of law"].json()}
+    assert multiprocessing.active_children() == []
+
+
+def test_a_half_built_search_index_is_dropped_and_built_again(tmp_path, monkeypatch):
+    """A search killed while it added the index to an older cache left some of its tables
+    (and no mark that it finished): the next search builds them again, in the file."""
+    from merida_cli import store
+
+    pack = write_pack(tmp_path / "pack", INDEX_PACK)
+    fresh = _hits(_searches(pack))  # a new pack's cache, searched
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "half"))
+    assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
+    path = _cache_file(tmp_path / "half")
+    conn = sqlite3.connect(path)
+    conn.executescript(store.SEARCH_SCHEMA)
+    conn.execute("INSERT INTO docs VALUES (1, 'events', 'gone', 'Gone', '', 'gone')")
+    conn.commit()
+    conn.close()
+    assert _hits(_searches(pack)) == fresh
+    assert _search_built(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM docs WHERE id = 'gone'").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+def test_a_broken_search_index_file_is_ignored_and_rebuilt(tmp_path, monkeypatch):
+    """A cache file cut in half after a first search built its index: the next search
+    still gives the same hits (exit 0, no traceback), and the one after finds a whole
+    cache again."""
+    pack = write_pack(tmp_path / "pack", INDEX_PACK)
+    monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "broken"))
+    fresh = _hits(_searches(pack))
+    path = _cache_file(tmp_path / "broken")
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+    again = _searches(pack)
+    assert _hits(again) == fresh and not any(r.err for r in again.values())
+    rebuilt = _cache_file(tmp_path / "broken")
+    assert _search_built(rebuilt)
+    conn = sqlite3.connect(rebuilt)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
