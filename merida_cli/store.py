@@ -249,14 +249,23 @@ class Store:
         return memory
 
     def _fill_search(self, conn: sqlite3.Connection) -> None:
-        """Add the search tables to `conn` from this store's records."""
+        """Add the search tables to `conn` from this store's records (the cyclic garbage
+        collector paused, as for a cold load: millions of new objects, no cycles)."""
+        import gc
+
         from .text import fold
 
-        index = SearchIndex(conn, {t["id"]: fold(t["label"]) for t in self.kind("topics")})
-        for documents in self._documents():
-            index.add(documents)
-        index.finish()
-        conn.commit()
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            index = SearchIndex(conn, {t["id"]: fold(t["label"]) for t in self.kind("topics")})
+            for documents in self._documents():
+                index.add(documents)
+            index.finish()
+            conn.commit()
+        finally:
+            if was_enabled:
+                gc.enable()
 
     def _documents(self):
         """Every record's search documents, a batch at a time: big packs fold on the other
