@@ -311,18 +311,33 @@ def _plain(html_text: str) -> str:
 BIBTEX_TYPES = {"report": "techreport", "article-newspaper": "article", "webpage": "online",
                 "document": "misc"}
 RIS_TYPES = {"report": "RPRT", "article-newspaper": "NEWS", "webpage": "ELEC", "document": "GEN"}
-_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+# BibTeX counts every brace, a backslashed one too, so a lone `{` or `}` from the data
+# (escaped as \{ or not) would end a field early or never: braces, and the backslash and
+# the two accent characters TeX reads as commands, are written as text commands
+_BIBTEX_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+_BIBTEX_TEXT = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_AND = re.compile(r"(?i)(?<=\s)and(?=\s)")  # BibTeX's name separator
+_URL_UNSAFE = re.compile(r"[\s{}\\]")
 
 
 def _name_text(name: dict, bibtex: bool) -> str:
     if "literal" in name:
         return "{" + _bib_escape(name["literal"]) + "}" if bibtex else name["literal"]
     text = f"{name['family']}, {name['given']}"
-    return _bib_escape(text) if bibtex else text
+    # an "and" inside one name would make two people of it
+    return _BIBTEX_AND.sub("{and}", _bib_escape(text)) if bibtex else text
 
 
 def _bib_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+    """Text as a BibTeX field value reads it back: balanced braces whatever the data."""
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_TEXT.get(m.group(), "\\" + m.group()), text)
+
+
+def _bib_url(url: str) -> str:
+    """A URL for biblatex's verbatim url field: a brace, backslash or space
+    percent-encoded (the same address), so the field cannot end early."""
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def bibtex(item: dict) -> str:
@@ -339,9 +354,9 @@ def bibtex(item: dict) -> str:
     if item.get("publisher"):
         fields.append((key, _bib_escape(item["publisher"])))
     if item.get("number"):
-        fields.append(("number", item["number"]))
+        fields.append(("number", _bib_escape(item["number"])))
     if item.get("genre"):
-        fields.append(("type", item["genre"]))
+        fields.append(("type", _bib_escape(item["genre"])))
     parts = item.get("issued", {}).get("date-parts", [[]])[0]
     if parts:
         fields.append(("year", str(parts[0])))
@@ -350,7 +365,7 @@ def bibtex(item: dict) -> str:
     if item.get("issued", {}).get("circa"):
         fields.append(("note", "Date inferred"))
     if item.get("URL"):
-        fields.append(("url", item["URL"]))
+        fields.append(("url", _bib_url(item["URL"])))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{BIBTEX_TYPES.get(item['type'], 'misc')}{{{item['id']},\n{body}\n}}"
 

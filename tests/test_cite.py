@@ -458,3 +458,42 @@ def test_a_newline_in_an_author_cannot_split_a_ris_record(tmp_path):
 def test_a_carriage_return_in_a_quote_is_not_printed_raw(tmp_path):
     result = run_on_pack("cite", "r1", "--quote", pack=notes_pack(tmp_path, quote="q1\\rq2"))
     assert result.code == 0 and "\r" not in result.out
+
+
+HOSTILE_BIBTEX = """\
+sources:
+  - id: braces
+    title: 'A } closing brace, a { lone opening one, C:\\path, 50% & #1_x ~ ^'
+    author: "Jane Doe and Roe; Richard {Roe}"
+    publisher: "Pub } lisher"
+    report_number: "R-}{1"
+    url: "https://example.org/a}b{c\\\\d e"
+    file: b.txt
+    type: report
+"""
+_TEX_TEXT = {r"\textbackslash{}": "\\", r"\textbraceleft{}": "{", r"\textbraceright{}": "}",
+             r"\textasciitilde{}": "~", r"\textasciicircum{}": "^"}
+
+
+def _tex_to_text(value: str) -> str:
+    for command, char in _TEX_TEXT.items():
+        value = value.replace(command, char)
+    return re.sub(r"\\([#$%&_])", r"\1", value)
+
+
+def test_bibtex_keeps_every_field_whatever_braces_the_data_holds(tmp_path):
+    """A lone } in a title ended the field (pybtex read the title and lost author and url);
+    a lone { made the file unreadable; a backslash became a TeX command."""
+    pybtex = pytest.importorskip("pybtex.database", reason="pybtex (dev extra) not installed")
+    pack = write_pack(tmp_path / "pack", {"sources.yaml": HOSTILE_BIBTEX})
+    result = _cite(pack, "braces", "--style", "bibtex")
+    assert result.code == 0, result.err
+    entry = pybtex.parse_string(result.out, "bibtex").entries["braces"]
+    assert _tex_to_text(entry.fields["title"][1:-1]) == (
+        "A } closing brace, a { lone opening one, C:\\path, 50% & #1_x ~ ^")
+    assert _tex_to_text(entry.fields["institution"]) == "Pub } lisher"
+    assert _tex_to_text(entry.fields["number"]) == "R-}{1"
+    # one person per ';' of the data, an 'and' inside a name included
+    assert len(entry.persons["author"]) == 2
+    # the same address, its unsafe characters percent-encoded
+    assert entry.fields["url"] == "https://example.org/a%7Db%7Bc%5Cd%20e"
