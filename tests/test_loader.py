@@ -85,6 +85,10 @@ CASES = [
      2, "duplicate id 'guns' in topics (first defined at"),
     ("binary-file", {"a.yaml": b"\x89PNG\r\n\x1a\n\x00\x00\x00"}, 3, "binary file"),
     ("invalid-utf8", {"a.yaml": b"sources:\n  - id: caf\xe9\n"}, 2, "not valid UTF-8"),
+    # a Windows editor's "Unicode": text in the wrong encoding, not a binary file
+    ("utf16-le", {"a.yaml": "\ufefftopics: []\n".encode("utf-16-le")}, 1,
+     "UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8"),
+    ("utf16-be", {"a.json": "\ufeff{}".encode("utf-16-be")}, 1, "UTF-16 text"),
     ("empty-file", {"a.yaml": ""}, 1, "file is empty"),
     ("whitespace-file", {"a.yaml": "\n\n  \n"}, 1, "file is empty"),
     ("json-malformed", {"a.json": '{"sources": [}'}, 1, "invalid JSON"),
