@@ -477,10 +477,13 @@ def _verify(footnotes: list[Footnote], sources: dict, folders: list[Path]) -> No
 # ---- Markdown ----------------------------------------------------------------------------
 
 def _md(text: str) -> str:
-    """Data as Markdown text, never markup."""
-    for ch in "\\`*_[]<>|#":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Data as Markdown text, never markup: one line, escaped as every Markdown output is
+    (`md_text`: a newline in a title would end a heading or a bold label and start a
+    list, a heading or a rule of the data's making), and `#` too (a heading's closing
+    sequence)."""
+    from .render.formats import md_text
+
+    return md_text(text).replace("#", "\\#")
 
 
 def _money_cells(line: dict) -> list[str]:
@@ -510,8 +513,7 @@ def to_markdown(brief: Brief) -> str:
             out += ["| " + " | ".join(MONEY_HEADERS) + " |",
                     "|" + "---|" * len(MONEY_HEADERS)]
             for line in brief.money:
-                out.append("| " + " | ".join(_md(c).replace("\n", " ")
-                                             for c in _money_cells(line)) + " |")
+                out.append("| " + " | ".join(_md(c) for c in _money_cells(line)) + " |")
             out.append("")
         if section.paragraph and section.sentences:
             out.append(" ".join(_md_sentence(s)[2:] for s in section.sentences))

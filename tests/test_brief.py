@@ -5,6 +5,7 @@ Chromium renders the HTML. Behaviour on a fixture pack, then the built-in Mérid
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -194,6 +195,31 @@ def test_data_is_text_never_markup(tmp_path):
     assert "Notes &lt;script&gt;x()&lt;/script&gt; &amp; Plan" in result.out
     cited = run_cli("--no-builtin", "--data", data, "cite", "notes", "--style", "chicago").out
     assert "Notes <script>x()</script> & Plan" in cited  # plain text keeps every character
+
+
+def test_markdown_titles_stay_one_line_of_text(tmp_path):
+    """A newline in a record's title ended the brief's heading or bold label and began a
+    heading, a list or a rule of the pack's making (red team 2)."""
+    markdown_it = pytest.importorskip("markdown_it")
+    evil = "\n\n## Injected\n\n- fake bullet\n\n---\nend"
+    hostile = PACK
+    for line, title in (("name: The Plan", "The Plan"), ("label: Two goals", "Two goals"),
+                        ("label: Guns", "Guns"), ("actor: Critics", "Critics")):
+        hostile = hostile.replace(line, line.split(": ")[0] + ": " + json.dumps(title + evil))
+    data = write_pack(tmp_path / "pack", {"a.yaml": hostile})
+    result = _brief(data, "plan")
+    assert result.code == 0, result.err
+    tokens = markdown_it.MarkdownIt().parse(result.out)
+    headings = [tokens[i + 1].content for i, token in enumerate(tokens)
+                if token.type == "heading_open"]
+    items = [tokens[i + 2].content for i, token in enumerate(tokens)
+             if token.type == "list_item_open"]
+    assert "hr" not in {token.type for token in tokens}
+    assert not [h for h in headings if "Injected" in h and not h.startswith(
+        ("The Plan", "Two goals", "Guns"))], headings
+    assert not [i for i in items if i.startswith("fake bullet")], items
+    # the title is all there, as text on its heading's line
+    assert headings[0] == "The Plan \\#\\# Injected - fake bullet --- end: a brief"
 
 
 def test_html_is_reproducible(pack, tmp_path):
