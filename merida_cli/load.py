@@ -72,8 +72,8 @@ def _read(path: Path, limit: int) -> tuple[bytes, str]:
     except OSError as exc:
         raise DataError([f"{path}:1: cannot read file: {exc.strerror}"]) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (or UTF-32 LE): NUL bytes aplenty
-        raise DataError([f"{path}:1: UTF-16 text (it starts with a UTF-16 byte-order mark): "
-                         "save it as UTF-8"])
+        raise DataError([(f"{path}:1: UTF-16 text (it starts with a UTF-16 byte-order "
+                          "mark): save it as UTF-8")])
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataError([f"{path}:{line}: binary file (NUL byte), not YAML or JSON"])
