@@ -38,7 +38,7 @@ test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check merida_cli tests benchmarks
+	$(BIN)/ruff check merida_cli tests benchmarks scripts
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py

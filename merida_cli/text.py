@@ -53,6 +53,39 @@ def normalize_quote(text: str) -> str:
     return _BROKEN_HYPHEN.sub("-", text).strip()
 
 
+_WORD = re.compile(r"\w")
+
+
+def normalized_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`normalize_quote(text)` before its final strip, with the offset in `text` of each of
+    its characters: what lets a quote found in the normalised form be marked in the original."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for at, char in enumerate(text):
+        for piece in strip_accents(char).translate(_PUNCT_MAP):
+            if piece.isspace():
+                if chars and chars[-1] == " ":
+                    continue
+                piece = " "
+            chars.append(piece)
+            offsets.append(at)
+    kept = [j for j, char in enumerate(chars)
+            if not (char == " " and 2 <= j < len(chars) - 1 and chars[j - 1] == "-"
+                    and _WORD.match(chars[j - 2]) and _WORD.match(chars[j + 1]))]
+    return "".join(chars[j] for j in kept), [offsets[j] for j in kept]
+
+
+def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """The (start, end) in `text` of the first stretch that `quote` matches the way
+    `merida verify` matches it (normalize_quote on both sides), or None."""
+    needle = normalize_quote(quote)
+    folded, offsets = normalized_with_offsets(text)
+    at = folded.find(needle) if needle else -1
+    if at < 0:
+        return None
+    return offsets[at], offsets[at + len(needle) - 1] + 1
+
+
 _DIGIT = re.compile(r"\d")
 _LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _INITIALISMS = (("u.s.", "us "), ("u.n.", "un "), ("u.k.", "uk "), ("e.u.", "eu "))
