@@ -26,10 +26,10 @@ $(RUN_STAMP): $(SOURCES)
 	$(call install,.)
 	touch $(RUN_STAMP)
 
-# developing needs every extra and the tools
+# developing needs every extra and the tools (and so has all that running needs)
 $(DEV_STAMP): $(SOURCES)
 	$(call install,.[dev])
-	touch $(DEV_STAMP)
+	touch $(DEV_STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)
 	$(BIN)/merida pillars
