@@ -419,7 +419,8 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
     tally = counts(rows)
     parts = [f"{tally[s]} {s.replace('-', ' ')}" for s in STATUSES if tally[s]]
     section = Section(title, [Sentence(
-        f"Of the {len(rows)} commitments merida records for this program: "
+        f"Of the {len(rows)} commitments merida records for "
+        f"{ds.get('programs', program)['name']}: "
         + ", ".join(parts) + ". A status rests only on a later record whose quote reports "
         "on the commitment (see merida commitments).")])
     for head, status, how in groups:

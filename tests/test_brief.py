@@ -365,18 +365,21 @@ def test_brief_money_is_assistance_unless_all_money_is_asked(tmp_path):
     assert "other money" not in money
 
 
-DANGLING = re.compile(r"^(He|She|It|They|This|These|His|Her|Its|Their)\b|\bhim\b|\bthe Act\b")
+DANGLING = re.compile(r"^(He|She|It|They|This|These|His|Her|Its|Their)\b|\bhim\b|\bthe Act\b"
+                      r"|\b[Tt]he ([Ff]ramework|[Ii]nitiative)\b(?! of)")
 
 
-def test_builtin_summaries_a_brief_lifts_name_their_referents():
-    """A brief sentence is a record's summary read without its paragraph: no 'OFAC
-    designated him…', no 'passed the Act…'."""
+def test_builtin_sentences_a_brief_lifts_name_their_referents():
+    """A brief sentence is a record's summary, text or title read without its paragraph
+    (a topic brief mixes programs): no 'OFAC designated him…', no 'passed the Act…', no
+    'another focus of the framework' — which one?"""
     from merida_cli import load_data
 
     records = load_data().records
-    dangling = [r["id"] for kind in ("events", "funding", "assessments", "programs")
-                for r in records[kind]
-                if DANGLING.search(r.get("summary") or "")]
+    dangling = [(owner["id"], key) for kind, recs in records.items() if kind != "sources"
+                for r in recs for owner in (r, *r.get("items", []))
+                for key in ("summary", "text", "title")
+                if DANGLING.search(owner.get(key) or "")]
     assert dangling == []
 
 

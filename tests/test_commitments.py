@@ -394,7 +394,7 @@ def test_brief_follow_through_counts_by_status_and_quotes_done_and_stalled(merid
     result = merida("brief", "new", "--format", "markdown")
     assert result.code == 0, result.err
     section = result.out.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
-    assert ("Of the 3 commitments merida records for this program: 1 reported done, "
+    assert ("Of the 3 commitments merida records for The new framework: 1 reported done, "
             "1 reported stalled, 1 no later report.") in section
     done = section.split("### Reported done", 1)[1].split("###", 1)[0]
     assert "Open a forensic lab. Reported 2014-02: The forensic lab opened" in done
