@@ -439,6 +439,22 @@ def test_markdown_escapes_values(tmp_path, title, forbidden, command):
     assert len({row.count("|") for row in rows}) <= 1, rows  # no value adds a table cell
 
 
+@pytest.mark.parametrize("title", [c[1] for c in MD_HOSTILE] + ["``` closes\n```\n<b>x</b>"],
+                         ids=[c[0] for c in MD_HOSTILE] + ["fence"])
+def test_a_document_in_markdown_is_inert_text(tmp_path, title):
+    """`show -f markdown` printed the plain view as it is: a pack's <script>, **bold** and
+    [links](javascript:) reached a Markdown reader as markup (red team 2)."""
+    markdown_it = pytest.importorskip("markdown_it")
+    pack = title_pack(tmp_path, title)
+    result = run_cli("--no-builtin", "--data", pack, "show", "notes", "--format", "markdown")
+    assert result.code == 0, result.err
+    tokens = markdown_it.MarkdownIt().parse(result.out)
+    assert [t.type for t in tokens] == ["fence"], [t.type for t in tokens]
+    # the whole view, its layout kept, inside the one block
+    plain = run_cli("--no-builtin", "--data", pack, "show", "notes", "--format", "plain")
+    assert tokens[0].content == plain.out
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown", "json"])
 def test_a_funding_line_is_listed_in_every_format(tmp_path, fmt):
     pack = write_pack(tmp_path / "p", {"a.yaml": RICH.replace("{item_id}", "p2")})

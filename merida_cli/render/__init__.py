@@ -123,11 +123,16 @@ def _emit_rows(env, listing: Listing, fmt: Format, titled: bool) -> None:
 
 def emit_document(env, data, fmt: Format, lines, listings=()) -> None:
     """A result that is not one list of records (show, diff, coverage, validate, verify):
-    JSON prints `data`; table, plain and Markdown print its (style, text) lines; CSV
-    prints its listings, if it has any."""
+    JSON prints `data`; table and plain print its (style, text) lines, Markdown the same
+    lines as a code block (a pack's `<script>` or `**` inert); CSV prints its listings,
+    if it has any."""
     refuse_fields(env)
     if fmt is Format.json:
         env.out(dumps(data))
+    elif fmt is Format.markdown:
+        from .formats import md_block
+
+        env.out(md_block(text for _style, text in lines))
     elif fmt is Format.csv:
         if not listings:
             raise UsageError("--format csv: this command's result is not a table; "

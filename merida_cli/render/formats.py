@@ -62,6 +62,16 @@ def md_text(value) -> str:
     return _SCHEME.sub(lambda m: m.group(0)[:-1] + "\\:", text)
 
 
+def md_block(lines) -> str:
+    """A document's lines (show, validate, diff) as a Markdown code block: its layout kept
+    and nothing in it markup (no tag, link or emphasis), the fence longer than any run of
+    backticks in the text, so no line of the data can close it."""
+    body = [printable(line) for line in lines]
+    longest = max((len(run) for line in body for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join([fence, *body, fence])
+
+
 def to_markdown(columns, rows, title: str | None = None) -> str:
     lines = [f"## {md_text(title)}", ""] if title else []
     lines.append("| " + " | ".join(md_text(c.header) for c in columns) + " |")
