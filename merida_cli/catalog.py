@@ -222,9 +222,9 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
     from .validate import (
         check_records,
         duplicate_warnings,
-        mirror_url_warnings,
         placed,
         recipient_problems,
+        source_url_warnings,
     )
 
     limit = limit or DEFAULT_MAX_FILE_BYTES
@@ -239,7 +239,7 @@ def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bo
         _records, where, _problems = check_records(
             read_packs(resolve_packs(list(paths), builtin), limit=limit))
         problems = placed(found, where)
-    warnings = mirror_url_warnings(records) if not problems else []
+    warnings = source_url_warnings(records) if not problems else []
     look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
     return Problems(sum(len(v) for v in records.values()), problems, warnings, strict,
                     look_alikes, all_warnings)

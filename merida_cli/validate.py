@@ -818,10 +818,29 @@ def mirror_host(url: str) -> str | None:
     return parts.netloc.lower() if any(host in where for host in MIRROR_HOSTS) else None
 
 
-def mirror_url_warnings(records: dict[str, list[dict]]) -> list[str]:
-    """Sources whose work URL is a mirror's: the copy's address belongs in retrieved_from,
-    the work's in url (the publisher's own page) or nowhere."""
-    return [f"source '{src['id']}': url is a copy on {host}, not the work's address: move it "
-            "to retrieved_from and give the publisher's own page as url (or none)"
-            for src in records.get("sources", [])
-            if (host := mirror_host(src.get("url") or ""))]
+def source_url_warnings(records: dict[str, list[dict]]) -> list[str]:
+    """Sources whose url or retrieved_from is no web address (`javascript:alert(1)`, a path,
+    a space: citations and exports hand it on as a link), and those whose work URL is a
+    mirror's: the copy's address belongs in retrieved_from, the work's in url (the
+    publisher's own page) or nowhere."""
+    warnings = []
+    for src in records.get("sources", []):
+        for name in ("url", "retrieved_from"):
+            if src.get(name) and not is_web_address(src[name]):
+                warnings.append(f"source '{src['id']}': {name} is not a web address "
+                                f"(http:// or https://, a host, no spaces): {src[name]!r}")
+        if host := mirror_host(src.get("url") or ""):
+            warnings.append(f"source '{src['id']}': url is a copy on {host}, not the work's "
+                            "address: move it to retrieved_from and give the publisher's own "
+                            "page as url (or none)")
+    return warnings
+
+
+_WEB_ADDRESS = re.compile(r"(?i)https?://[^\s/?#]+[^\s]*\Z")
+
+
+def is_web_address(url: str) -> bool:
+    """An absolute http(s) URL with a host and no whitespace or control character."""
+    from .text import printable
+
+    return bool(_WEB_ADDRESS.match(url)) and printable(url) == url

@@ -260,6 +260,26 @@ def test_validate_flags_a_mirror_given_as_the_works_url(tmp_path):
     assert good.code == 0, good.err
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+                                 "www.example.org/report", "https://example.org/a b",
+                                 "https://", "https://example.org/\u202ereversed"],
+                         ids=["javascript", "mixed-case", "data", "file", "no-scheme", "space",
+                              "no-host", "bidi"])
+@pytest.mark.parametrize("field", ["url", "retrieved_from"])
+def test_validate_flags_an_address_that_is_no_web_address(tmp_path, url, field):
+    """validate took `url: javascript:alert(1)` without a word, and cite, export and
+    datasette hand a source's url on as a link (red team 2)."""
+    bad = PACK.replace(f"url: {OFFICIAL}\n    retrieved_from: {MIRROR}",
+                       f"{field}: {json.dumps(url)}")
+    assert bad != PACK
+    pack = write_pack(tmp_path / "bad", {"sources.yaml": bad})
+    lenient = run_cli("--no-builtin", "--data", pack, "validate")
+    assert lenient.code == 0, lenient.err
+    assert f"source 'crs-report': {field} is not a web address" in lenient.err
+    assert run_cli("--no-builtin", "--data", pack, "validate", "--strict").code == 1
+
+
 def _index_official_pages() -> dict[str, str]:
     """file name -> the publisher's own page, as ../shared/sources/INDEX.yaml gives it."""
     import yaml
