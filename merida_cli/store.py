@@ -98,6 +98,15 @@ def fingerprint(directories: list[Path], cache_dir: Path, limit: int) -> CacheKe
     return CacheKey(text, cache_dir)
 
 
+def _identity(path: Path) -> tuple | None:
+    """Which file a path names now (device, inode), or None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def cache_path(key: CacheKey) -> Path:
     import zlib  # a builtin module: the file name only needs to spread keys, not secure them
 
@@ -110,9 +119,10 @@ class Store:
     """Read access to a built database."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None,
-                 counts: dict | None = None):
+                 counts: dict | None = None, identity: tuple | None = None):
         self.conn = conn
         self.path = path
+        self.identity = identity  # the file this store opened (device, inode)
         self._search: sqlite3.Connection | None = None
         self.counts = counts if counts is not None else {}  # records per kind, as built
 
@@ -132,7 +142,7 @@ class Store:
             if meta.get("key") != key or meta.get("complete") != "1" or counts is None:
                 conn.close()
                 return None
-            return cls(conn, path, counts)
+            return cls(conn, path, counts, _identity(path))
         except (sqlite3.Error, UnicodeDecodeError):  # a damaged text cell
             return None
 
@@ -155,10 +165,12 @@ class Store:
         raise AssertionError("unreachable: the in-memory build cannot fail on I/O")
 
     def discard(self) -> None:
-        """Remove a cache file that turned out to be broken."""
+        """Remove a cache file that turned out to be broken, if it is still the file this
+        store opened: another process may have renamed a good cache into its place (the
+        error may have been meeting that write), and that one stays."""
         try:
             self.conn.close()
-            if self.path:
+            if self.path and self.identity and _identity(self.path) == self.identity:
                 self.path.unlink()
         except OSError:
             pass

@@ -217,3 +217,27 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # what touch -r does
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
     assert run_on_pack("recs", "--json", pack=pack).json()[0]["actor"] == "Omega"
+
+
+@pytest.mark.parametrize("replaced", [False, True], ids=["same-file", "renamed-in-place"])
+def test_giving_up_on_a_cache_removes_only_the_file_it_opened(tmp_path, replaced):
+    """A reader that meets another process's write takes its cache for broken (red team 2,
+    case 52: five commands at once left the cache folder empty in 4 of 8 rounds); it
+    removes the file only if that is still the one it opened, never a good cache another
+    process has just renamed into place."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from merida_cli.store import Store, _identity
+
+    pack = small_pack(tmp_path)
+    run_cli("--no-builtin", "--data", pack, "recs")
+    (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
+    store = Store(sqlite3.connect(path), path, {}, _identity(path))
+    if replaced:  # another process's build, renamed over the file this reader opened
+        fresh = path.with_suffix(".new")
+        shutil.copyfile(path, fresh)
+        os.replace(fresh, path)
+    store.discard()
+    assert path.exists() is replaced
