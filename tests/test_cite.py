@@ -517,3 +517,16 @@ def test_bibtex_keeps_every_field_whatever_braces_the_data_holds(tmp_path):
     assert len(entry.persons["author"]) == 2
     # the same address, its unsafe characters percent-encoded
     assert entry.fields["url"] == "https://example.org/a%7Db%7Bc%5Cd%20e"
+
+
+@pytest.mark.parametrize("args", [["--style", "csl-json"], ["--json"]], ids=["style", "json"])
+def test_csl_json_stays_json_whatever_a_title_holds(tmp_path, args):
+    """Red team 2 case 15: DEL and C1 characters came out as \\x7f, \\x9b (invalid JSON);
+    they, ESC and a bidi override are JSON escapes now: parseable, the same value."""
+    title = "a\x7fb \x9b c \u202e d \x1b[31m"
+    rec = {"id": "evil", "title": title, "file": "n.txt"}
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
+    result = run_cli("--no-builtin", "--data", pack, "cite", "evil", *args)
+    assert result.code == 0, result.err
+    assert not any(c in result.out for c in "\x7f\x9b\u202e\x1b")
+    assert json.loads(result.out)[0]["title"] == title
