@@ -330,14 +330,20 @@ def _name_text(name: dict, bibtex: bool) -> str:
 
 
 def _bib_escape(text: str) -> str:
-    """Text as a BibTeX field value reads it back: balanced braces whatever the data."""
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_TEXT.get(m.group(), "\\" + m.group()), text)
+    """Text as a BibTeX field value reads it back: balanced braces whatever the data, and a
+    control character's visible escape (ESC as `\\x1b`) a backslash, not a TeX command."""
+    from .text import printable
+
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_TEXT.get(m.group(), "\\" + m.group()),
+                               printable(text))
 
 
 def _bib_url(url: str) -> str:
     """A URL for biblatex's verbatim url field: a brace, backslash or space
     percent-encoded (the same address), so the field cannot end early."""
-    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    from .text import printable
+
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", printable(url))
 
 
 def bibtex(item: dict) -> str:

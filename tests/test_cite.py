@@ -530,3 +530,15 @@ def test_csl_json_stays_json_whatever_a_title_holds(tmp_path, args):
     assert result.code == 0, result.err
     assert not any(c in result.out for c in "\x7f\x9b\u202e\x1b")
     assert json.loads(result.out)[0]["title"] == title
+
+
+def test_bibtex_shows_a_control_character_as_text_not_a_tex_command(tmp_path):
+    """ESC was shown as \\x1b after the BibTeX escaping, so TeX read a command \\x."""
+    pybtex = pytest.importorskip("pybtex.database", reason="pybtex (dev extra) not installed")
+    pack = write_pack(tmp_path / "pack", {"sources.yaml": HOSTILE_BIBTEX.replace(
+        "title: 'A } closing", 'title: "Esc \\e[2J \\u202e"\n    note: \'A } closing')})
+    result = _cite(pack, "braces", "--style", "bibtex")
+    assert result.code == 0, result.err
+    entry = pybtex.parse_string(result.out, "bibtex").entries["braces"]
+    assert entry.fields["title"] == r"{Esc \textbackslash{}x1b[2J \textbackslash{}u202e}"
+    assert _tex_to_text(entry.fields["title"][1:-1]) == "Esc \\x1b[2J \\u202e"
