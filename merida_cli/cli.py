@@ -563,7 +563,9 @@ def brief(
     from .safewrite import write_output
 
     write_output(output, data)
-    env.err(f"wrote {output}")
+    from .text import wrote
+
+    env.err(wrote(output))
 
 
 # ---- data integrity ------------------------------------------------------------
@@ -694,7 +696,9 @@ def export(
         from .safewrite import write_output
 
         write_output(output, text.encode("utf-8"))
-        env.err(f"wrote {output}")
+        from .text import wrote
+
+        env.err(wrote(output))
 
 
 @app.command()
@@ -719,8 +723,10 @@ def init_pack(directory: Annotated[str, typer.Argument(metavar="DIR",
     from .packs import init_pack as write_pack
 
     env = _env()
+    from .text import wrote
+
     for path in write_pack(_user_path(directory, "DIR")):
-        env.err(f"wrote {path}")
+        env.err(wrote(path))
 
 
 @app.command()

@@ -68,10 +68,12 @@ class Written:
 
     def summary(self) -> list[str]:
         """The 'wrote ...' lines for stderr: each file, or a count per directory."""
+        from .text import wrote
+
         if len(self.paths) <= 2:
-            return [f"wrote {p}" for p in self.paths]
+            return [wrote(p) for p in self.paths]
         folders = dict.fromkeys(p.parent for p in self.paths)
-        return [f"wrote {sum(p.parent == d for p in self.paths)} files to {d}" for d in folders]
+        return [wrote(d, sum(p.parent == d for p in self.paths)) for d in folders]
 
 
 def export_tables(records, fmt: str, output: Path | None, kind: str | None = None) -> Written:

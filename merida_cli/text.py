@@ -147,6 +147,13 @@ def printable(text) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+def wrote(path, count: int | None = None) -> str:
+    """The 'wrote PATH' line on stderr (every command that writes): the path escaped, so a
+    newline in it cannot make two lines of one (stderr's own escaping is line by line)."""
+    return f"wrote {count} files to {printable(path)}" if count is not None \
+        else f"wrote {printable(path)}"
+
+
 _LINE_BREAKS = "\t\n\r"
 # OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
 # (and the full-width forms, which some spreadsheets read as the ASCII ones)

@@ -16,7 +16,7 @@ import threading
 
 import pytest
 from conftest import run_cli, write_pack
-from helpers import clean, notes_pack, run_on_pack, title_pack, undecodable
+from helpers import BRIEF_PACK, clean, notes_pack, run_on_pack, title_pack, undecodable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -446,3 +446,21 @@ def test_any_path_argument_is_used_as_given_and_only_inside_its_folder(tmp_path_
     assert created <= {os.fsencode(name)}, (created, name)  # that name, as its bytes
     if command.startswith("export") or command == "init-pack":
         assert result.code == 0 and created == {os.fsencode(name)}, result.err
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "json", "-o"],
+                                     ["export", "--format", "datapackage", "-o"],
+                                     ["brief", "plan", "-o"], ["init-pack"]],
+                         ids=["export", "folder-export", "brief", "init-pack"])
+def test_a_path_with_a_newline_is_one_wrote_line(tmp_path, command):
+    """'wrote n<newline>l.json' made two lines of one message: a script reading stderr
+    line by line saw a file 'l.json' that was never written (red team 2)."""
+    pack = write_pack(tmp_path / "p", {"a.yaml": BRIEF_PACK})
+    target = tmp_path / "n\nl\x1b[31m"
+    result = run_on_pack(*command, target, pack=pack)
+    assert result.code == 0, result.err
+    assert os.path.lexists(target)
+    lines = [line for line in result.err.splitlines() if line.startswith("wrote ")]
+    assert lines and all("n\\nl\\x1b[31m" in line for line in lines), result.err
+    assert "\x1b" not in result.err and not [x for x in result.err.splitlines()
+                                               if x.startswith("l")]
