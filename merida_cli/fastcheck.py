@@ -155,6 +155,8 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     refs = chunk.refs
     topics = rec.topics if plan.topics else UNSET
     topics = set() if topics is UNSET else set(topics)
+    if plan.topics and rec.topics is not UNSET and len(topics) != len(rec.topics):
+        return False  # an id listed twice: validate says which
     cites = rec.cite if plan.cites else UNSET
     cites = [] if cites is UNSET else cites
     reports = []  # (the link, the source it quotes when it names none)
@@ -169,6 +171,8 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
             return False
         for item in rec.items:
             if item.topics is not UNSET:
+                if len(set(item.topics)) != len(item.topics):
+                    return False
                 topics.update(item.topics)
             cites += item.cite
             if item.reports_on is not UNSET:
@@ -203,6 +207,8 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     for key, ref_kind in plan.ref_lists:
         values = getattr(rec, key)
         if values is not UNSET:
+            if len(set(values)) != len(values):
+                return False
             refs[ref_kind].update(values)
     try:
         body = _encode(rec)

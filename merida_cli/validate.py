@@ -150,8 +150,11 @@ class _Checker:
             if not isinstance(value, list):
                 return self._bad(line, key, "a list", value)
             inner = Field("str" if t == "strs" else "ref")
-            out = [self.value(v, inner, line, key) for v in value]
-            return [v for v in out if v is not None]
+            out = [v for v in (self.value(v, inner, line, key) for v in value) if v is not None]
+            if t == "refs" and (twice := repeated(out)):
+                # a topic listed twice shows twice in every listing, counts once in others
+                return self.fail(line, f"field '{key}' lists '{twice}' more than once")
+            return out
         if t in NESTED:
             schema, what = NESTED[t]
             return self._list_of(value, schema, line, key, what)
@@ -175,6 +178,17 @@ class _Checker:
         self.fail(line, f"field '{key}' must be {expected}, got {shown}{hint}")
 
 
+
+
+def repeated(values: list) -> object | None:
+    """The first value a list holds more than once (ids in a topics or programs list), or
+    None; the fast path refuses the same lists."""
+    seen = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
 
 
 def _short_repr(value) -> str:

@@ -83,6 +83,14 @@ CASES = [
      11, "unknown parent program 'nowhere'"),
     ("duplicate-id", {"a.yaml": GOOD, "b.yaml": "topics:\n  - id: guns\n    label: Again\n"},
      2, "duplicate id 'guns' in topics (first defined at"),
+    # an id listed twice showed twice in every listing and counted once in others
+    ("repeated-program", {"a.yaml": GOOD.replace("programs: [plan]", "programs: [plan, plan]")},
+     22, "recommendation 'trace': field 'programs' lists 'plan' more than once"),
+    ("repeated-topic", {"a.yaml": GOOD.replace("    topics: [guns]\n    programs",
+                                               "    topics: [guns, guns]\n    programs")},
+     21, "field 'topics' lists 'guns' more than once"),
+    ("repeated-item-topic", {"a.yaml": GOOD + "structures:\n  - id: s\n    program: plan\n    label: L\n    items:\n      - id: i1\n        title: T\n        topics: [guns, guns]\n        cite: [{source: notes, quote: q}]\n    cite: [{source: notes, quote: q}]\n"},
+     None, "field 'topics' lists 'guns' more than once"),
     ("binary-file", {"a.yaml": b"\x89PNG\r\n\x1a\n\x00\x00\x00"}, 3, "binary file"),
     ("invalid-utf8", {"a.yaml": b"sources:\n  - id: caf\xe9\n"}, 2, "not valid UTF-8"),
     # a Windows editor's "Unicode": text in the wrong encoding, not a binary file
