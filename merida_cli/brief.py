@@ -657,7 +657,8 @@ def to_html(brief: Brief, short_size: float = SHORT_SIZES[0]) -> str:
                    f'\u201d</span> {e(note.in_text)} {backs}</li>')
     out.append('</ol><h2>Bibliography</h2><ul class="bib">')
     # citeproc's HTML formatter escapes the data; it only adds <i>, <b> and the like
-    out += [f"<li>{_link_url(ref)}</li>" for ref in brief.bibliography_html]
+    out += [f"<li>{_link_url(ref, set(brief.urls.values()))}</li>"
+            for ref in brief.bibliography_html]
     out.append("</ul>")
     if brief.texts_given:
         out.append("<h2>Appendix: quotes checked against their texts</h2>")
@@ -677,12 +678,17 @@ def _html_sentence(sentence: Sentence, uses: Counter) -> str:
     return f"<li>{lead}{e(sentence.text)}{sup}</li>"
 
 
-def _link_url(reference_html: str) -> str:
+def _link_url(reference_html: str, urls: set[str]) -> str:
+    """A reference with its source's url made a link; only that: a URL-like text in a
+    pack's title or author name stays text (red team 2: it was linked too)."""
     import re
 
-    return re.sub(r"(https?://[^\s<>\"]+?)(\.?)(?=$|\s|<)",
-                  lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>{m.group(2)}',
-                  reference_html)
+    def link(m: re.Match) -> str:
+        if _html.unescape(m.group(1)) not in urls:
+            return m.group(0)
+        return f'<a href="{m.group(1)}">{m.group(1)}</a>{m.group(2)}'
+
+    return re.sub(r"(https?://[^\s<>\"]+?)(\.?)(?=$|\s|<)", link, reference_html)
 
 
 def _chart_caption(measure: str | None) -> str:

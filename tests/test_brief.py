@@ -222,6 +222,20 @@ def test_markdown_titles_stay_one_line_of_text(tmp_path):
     assert headings[0] == "The Plan \\#\\# Injected - fake bullet --- end: a brief"
 
 
+def test_html_links_a_sources_url_and_no_url_like_text(tmp_path):
+    """The bibliography linked any http(s):// text in a reference, so a pack's title or
+    author named 'http://evil.example/x' became a link in a curated brief (red team 2)."""
+    hostile = PACK.replace("title: Notes on the plan",
+                           'title: "Notes on the plan, see http://evil.example/x"\n'
+                           "    url: https://think.example/notes")
+    data = write_pack(tmp_path / "pack", {"a.yaml": hostile})
+    result = _brief(data, "plan", "-f", "html", "--style", "apa")  # APA keeps the case
+    assert result.code == 0, result.err
+    links = re.findall(r'<a href="([^"#][^"]*)"', result.out)
+    assert links == ["https://think.example/notes"], links
+    assert "http://evil.example/x" in result.out  # shown, as text
+
+
 def test_html_is_reproducible(pack, tmp_path):
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     assert _brief(pack[0], "plan", "-f", "html", "-o", first).code == 0
