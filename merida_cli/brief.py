@@ -17,6 +17,7 @@ from pathlib import Path
 from .errors import MeridaError, UsageError
 from .extras import require
 from .model import RECIPIENTS, record_cites, title_of
+from .text import counted
 
 # funding measures, in the order a chart prefers them
 MEASURE_PREFERENCE = ("cumulative-appropriation", "appropriation", "request", "obligated",
@@ -308,7 +309,7 @@ def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
         programs = query.filter_records(ds, "programs", topic=sid)
         if programs:
             out.append(Sentence(_sentence(
-                f"{plural(len(programs), 'program')} in merida address {name}: "
+                f"{counted(len(programs), 'program')} in merida address {name}: "
                 + "; ".join(p["name"] for p in programs[:6])
                 + ("; and others" if len(programs) > 6 else ""))))
         return out + [_holdings(ds, name, {"topic": sid})]
@@ -327,7 +328,7 @@ def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
         adopted = f", adopted {structure['adopted']}" if structure.get("adopted") else ""
         out.append(Sentence(_sentence(
             f"{name}'s {'last' if program.get('end') else 'current'} structure is "
-            f"{structure['label']}{adopted}, in {plural(len(parts), 'part')}: "
+            f"{structure['label']}{adopted}, in {counted(len(parts), 'part')}: "
             + "; ".join(parts)), notes.add(structure)))
     counts = official_counts(ds, {"program": sid}) if money else []
     if counts:
@@ -347,10 +348,6 @@ def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
     return out + [_holdings(ds, name, {"program": sid})]
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _holdings(ds, name: str, filters: dict) -> Sentence:
     """What merida holds on a subject, by kind: a reader knows how much evidence there is."""
     from . import query
@@ -361,11 +358,11 @@ def _holdings(ds, name: str, filters: dict) -> Sentence:
     stances = Counter(a["stance"] for a in assessments)
     authors = len({r["actor"] for r in recs})
     years = sorted(e["date"][:4] for e in events if e.get("date"))
-    parts = [f"{plural(len(recs), 'recommendation')} from {plural(authors, 'author')}",
-             (f"{plural(len(assessments), 'assessment')} ({stances['positive']} favourable, "
+    parts = [f"{counted(len(recs), 'recommendation')} from {counted(authors, 'author')}",
+             (f"{counted(len(assessments), 'assessment')} ({stances['positive']} favourable, "
               f"{stances['negative']} critical, {stances['mixed'] + stances['neutral']} "
               "mixed or neutral)"),
-             plural(len(events), "event") + (
+             counted(len(events), "event") + (
                  "" if not years else f", {years[0]}" if years[0] == years[-1]
                  else f", {years[0]} to {years[-1]}")]
     return Sentence(_sentence(f"The records merida holds on {name}: " + "; ".join(parts)))

@@ -129,7 +129,7 @@ class Catalog:
             shown.append((kind, rec, links, context))
         cited = {c["source"] for _kind, rec, _links, _context in shown
                  for c in rec.get("cite", [])}
-        sources = {sid: ds.get("sources", sid) for sid in cited if ds.get("sources", sid)}
+        sources = {sid: source for sid in cited if (source := ds.get("sources", sid))}
         return RecordView([show_document(*entry) for entry in shown], shown, rid, merged_into,
                           sources)
 

@@ -18,7 +18,7 @@ from .errors import UsageError
 from .extras import require
 from .model import DATE, record_cites
 from .results import Result
-from .text import fold
+from .text import did_you_mean, fold, json_text, printable
 
 STYLE_FILES = {
     "apa": "apa.csl",                                   # APA 7th edition
@@ -332,8 +332,6 @@ def _name_text(name: dict, bibtex: bool) -> str:
 def _bib_escape(text: str) -> str:
     """Text as a BibTeX field value reads it back: balanced braces whatever the data, and a
     control character's visible escape (ESC as `\\x1b`) a backslash, not a TeX command."""
-    from .text import printable
-
     return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_TEXT.get(m.group(), "\\" + m.group()),
                                printable(text))
 
@@ -341,8 +339,6 @@ def _bib_escape(text: str) -> str:
 def _bib_url(url: str) -> str:
     """A URL for biblatex's verbatim url field: a brace, backslash or space
     percent-encoded (the same address), so the field cannot end early."""
-    from .text import printable
-
     return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", printable(url))
 
 
@@ -419,14 +415,10 @@ class CiteResult(Result):
     def text(self) -> str:
         """The printed form; a control character from the data is shown escaped (\\x1b),
         so a reference can neither drive a terminal nor split a line it is pasted into."""
-        from .text import printable
-
         return "\n".join(printable(line) for line in self._text().split("\n"))
 
     def _text(self) -> str:
         if self.style == "csl-json":
-            from .text import json_text
-
             return json_text(self.quotes or self.items)
         if self.quotes:
             return "\n\n".join(f"\u201c{one_line(q['quote'])}\u201d {q['in_text']}\n"
@@ -455,8 +447,6 @@ def cite(ds, record_id: str, style: str = "apa", quotes: bool = False,
          retrieved: bool = False) -> CiteResult:
     """References (or quotes with citations) for any record id; `retrieved` adds to each
     reference where the copy merida quotes was retrieved from (a mirror, never the work)."""
-    from .text import did_you_mean
-
     if style not in STYLES:
         raise UsageError(f"unknown style '{style}'{did_you_mean(style, STYLES)}; "
                          f"choose from {', '.join(STYLES)}")

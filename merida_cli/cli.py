@@ -23,6 +23,7 @@ from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, StoreError, UsageError
 from .model import SEARCH_KINDS
 from .render import Format, pick_format, refuse_fields
+from .text import bounded, did_you_mean, printable, wrote
 from .version import __version__
 
 EXAMPLES = """
@@ -45,8 +46,6 @@ class MeridaGroup(TyperGroup):
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from .text import did_you_mean
-
             raise UsageError(f"unknown command '{name}'{did_you_mean(name, list(self.commands))}")
         return super().resolve_command(ctx, args)
 
@@ -563,8 +562,6 @@ def brief(
     from .safewrite import write_output
 
     write_output(output, data)
-    from .text import wrote
-
     env.err(wrote(output))
 
 
@@ -696,8 +693,6 @@ def export(
         from .safewrite import write_output
 
         write_output(output, text.encode("utf-8"))
-        from .text import wrote
-
         env.err(wrote(output))
 
 
@@ -723,8 +718,6 @@ def init_pack(directory: Annotated[str, typer.Argument(metavar="DIR",
     from .packs import init_pack as write_pack
 
     env = _env()
-    from .text import wrote
-
     for path in write_pack(_user_path(directory, "DIR")):
         env.err(wrote(path))
 
@@ -768,8 +761,6 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
 
 
 def _run(raw: list[str], env: Environment) -> int:
-    from .text import bounded, printable
-
     argv = [_clean_arg(a) for a in raw]
     env.raw_args = _raw_values(_globals_first(argv), _globals_first(raw))
     start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's

@@ -201,7 +201,7 @@ class Searcher:
                                    len(s[3]), s[2]))
         return [self._hit(*s) for s in scored[:limit]]
 
-    def _hit(self, score, kind, rid, title, matched, close=True) -> Hit:
+    def _hit(self, score, kind, rid, title, matched, close) -> Hit:
         record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
         if record is None:  # the search index names a record the cache does not hold
             from .errors import StoreError

@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import MeridaError, UsageError
 from .extras import require
 from .tables import Table, csv_text, table_name, tables
-from .text import json_text
+from .text import json_text, wrote
 
 TITLE = "merida: US–Mexico security cooperation, every line cited"
 DESCRIPTION = ("Curated records on the Mérida Initiative and the Bicentennial Framework: "
@@ -68,8 +68,6 @@ class Written:
 
     def summary(self) -> list[str]:
         """The 'wrote ...' lines for stderr: each file, or a count per directory."""
-        from .text import wrote
-
         if len(self.paths) <= 2:
             return [wrote(p) for p in self.paths]
         folders = dict.fromkeys(p.parent for p in self.paths)

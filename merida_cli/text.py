@@ -124,8 +124,11 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
 
 # Control characters (C0, DEL, C1), bidi embeddings/overrides/isolates, zero-width and
 # other invisible format characters, line/paragraph separators and Unicode tag characters.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                     "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_UNSAFE_CLASS = ("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                 "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_UNSAFE = re.compile(_UNSAFE_CLASS)
+_UNSAFE_IN_CELL = re.compile("(?![\t\n\r])" + _UNSAFE_CLASS)  # CSV quoting carries these
+_UNSAFE_IN_JSON = re.compile("(?!\n)" + _UNSAFE_CLASS)  # a raw newline is the layout's
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -147,6 +150,11 @@ def printable(text) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 group', '2,046 groups': a count and its noun, plural when it is not one."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def wrote(path, count: int | None = None) -> str:
     """The 'wrote PATH' line on stderr (every command that writes): the path escaped, so a
     newline in it cannot make two lines of one (stderr's own escaping is line by line)."""
@@ -154,7 +162,6 @@ def wrote(path, count: int | None = None) -> str:
         else f"wrote {printable(path)}"
 
 
-_LINE_BREAKS = "\t\n\r"
 # OWASP CSV injection: a text cell starting with one of these is a formula to a spreadsheet
 # (and the full-width forms, which some spreadsheets read as the ASCII ones)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -168,9 +175,7 @@ def cell_text(value) -> str:
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         text = "'" + text
-    if _UNSAFE.search(text):
-        text = _UNSAFE.sub(lambda m: m.group() if m.group() in _LINE_BREAKS else _escape(m), text)
-    return text
+    return _UNSAFE_IN_CELL.sub(_escape, text)
 
 
 def _json_escape(match: re.Match) -> str:
@@ -186,10 +191,9 @@ def json_text(data, indent: int | None = 2) -> str:
     escapes: the same value to a parser, but inert on a terminal."""
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
     # json.dumps escapes C0 inside strings itself, so a raw newline is the layout's
-    return _UNSAFE.sub(lambda m: "\n" if m.group() == "\n" else _json_escape(m), text) \
-        if _UNSAFE.search(text.replace("\n", "")) else text
+    return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(data, ensure_ascii=False,
+                                                        indent=indent))
 
 
 def closest(word: str, names, cutoff: float = 70, whole: bool = False) -> str | None:

@@ -1,9 +1,9 @@
 """Text formats of a listing: plain (tab-separated), CSV and Markdown.
 
 CSV and Markdown are read by other programs, so data is made inert for them here, in one
-place each: `csv_row` neutralises spreadsheet formulas and terminal escapes (`text.cell_text`)
-and quotes every line break (a bare CR too), `md_text` escapes Markdown and HTML so a value never adds headings, tables, links
-or raw HTML. Exports (packs.py) use the same two functions.
+place each: `csv_row` neutralises spreadsheet formulas and terminal escapes
+(`text.cell_text`) and quotes every line break (a bare CR too), `md_text` escapes Markdown
+and HTML so a value never adds headings, tables, links or raw HTML. Exports (packs.py) use the same two functions.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """One registry: result type -> view. `show(env, result, fmt)` is how every query command
-prints its answer (a view prints, and never decides the exit status: the command returns
-the result's `exit_status`); the format dispatch (table on a terminal, plain when piped, JSON, CSV,
-Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and `emit_report`."""
+prints its answer (a view prints and never decides the exit status: the command returns
+the result's `exit_status`); the format dispatch (table on a terminal, plain when piped,
+JSON, CSV, Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and
+`emit_report`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..results import (
     Structures,
     Verification,
 )
+from ..text import bounded, counted, printable
 from . import Format, emit, emit_all, emit_document
 
 # listing results: the view of each record kind
@@ -78,10 +80,9 @@ def _funding(env, result: FundingLines, fmt: Format) -> None:
 def _hits(env, result: Hits, fmt: Format) -> None:
     """The close matches; when there is none, the nearest guesses under a line that says so
     (JSON: every hit, each marked `close`). The exit status is the result's."""
-    from ..text import bounded, printable
     from .analysis import highlight_hits, search_listing
 
-    hits = result.close or result.hits if fmt is not Format.json else result.hits
+    hits = result.hits if fmt is Format.json else (result.close or result.hits)
     if result.hits and not result.close and fmt is not Format.json:
         env.err(bounded(printable(f"no close match for '{result.query}'; nearest:")))
     if fmt is Format.table and env.is_tty and hits and not env.fields:
@@ -107,7 +108,6 @@ def _structures(env, result: Structures, fmt: Format) -> None:
 
 
 def _record_view(env, result: RecordView, fmt: Format) -> None:
-    from ..text import printable
     from .views import show_lines
 
     if result.merged_into:
@@ -139,7 +139,6 @@ def _analysis(env, result: Analysis, fmt: Format) -> None:
 
 def _problems(env, result: Problems, fmt: Format) -> None:
     """validate: the problems and warnings (on stderr for a reader), then the verdict."""
-    from ..text import bounded, printable
 
     lines = (result.problems + [f"warning: {note}" for note in result.notes]
              + look_alike_lines(result.look_alikes, result.all_warnings))
@@ -171,9 +170,9 @@ def look_alike_lines(groups: list, show_all: bool) -> list[str]:
     larger = len(groups) - pairs
     records = sum(len(group.ids) for group in groups)
     shown = groups if show_all else groups[:SCREENFUL]
-    sizes = " and ".join(([_counted(pairs, "pair")] if pairs else [])
-                         + ([_counted(larger, "group") + " of 3 or more"] if larger else []))
-    header = (f"warning: {_counted(len(groups), 'look-alike group')} ({sizes}; "
+    sizes = " and ".join(([counted(pairs, "pair")] if pairs else [])
+                         + ([counted(larger, "group") + " of 3 or more"] if larger else []))
+    header = (f"warning: {counted(len(groups), 'look-alike group')} ({sizes}; "
               f"{records:,} records in all), closest first:")
     lines = [header]
     for group in shown:
@@ -184,19 +183,15 @@ def look_alike_lines(groups: list, show_all: bool) -> list[str]:
                       for k in range(0, len(ids), IDS_PER_LINE)]
     hidden = len(groups) - len(shown)
     if hidden:
-        lines.append(f"warning: {_counted(hidden, 'more group')} not shown: rerun with "
+        lines.append(f"warning: {counted(hidden, 'more group')} not shown: rerun with "
                      "--all-warnings to list every group and all its ids")
     elif larger and not show_all:
         lines.append("warning: rerun with --all-warnings to list all the ids of each group")
     return lines
 
 
-def _counted(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
 
 def _verification(env, result: Verification, fmt: Format) -> None:
-    from ..text import printable
 
     where = ", ".join(str(f) for f in result.folders)
     for line in result.warnings:
@@ -218,7 +213,6 @@ def _verification(env, result: Verification, fmt: Format) -> None:
 
 
 def _coverage(env, result: Coverage, fmt: Format) -> None:
-    from ..text import printable
     from . import Column, Listing
 
     report = result.report
