@@ -17,18 +17,18 @@ from .version import __version__  # noqa: F401 - merida_cli.__version__
 def open(data=(), builtin=True, cache=None):
     """The built-in pack (unless `builtin=False`) plus the pack directories in `data`, as a
     Catalog: every question merida answers is a method returning a result value
-    (`to_json()`, `exit_status`). `cache` is the folder of the cache; None takes the CLI's
-    (MERIDA_CACHE_DIR, else $XDG_CACHE_HOME/merida, else ~/.cache/merida)."""
+    (`to_json()`, `exit_status`). Nothing is read until the first question. `cache` is the
+    folder of the cache; None takes the CLI's (MERIDA_CACHE_DIR, else
+    $XDG_CACHE_HOME/merida, else ~/.cache/merida)."""
     import os
     from pathlib import Path
 
     from .catalog import Catalog
     from .env import cache_dir_from, max_file_bytes_from
-    from .load import load_dataset
+    from .load import Packs
 
     cache_dir = cache_dir_from(os.environ) if cache is None else Path(cache)
-    return Catalog(load_dataset([str(p) for p in data], builtin, cache_dir=cache_dir,
-                                limit=max_file_bytes_from(os.environ)))
+    return Catalog(Packs(data, builtin, cache_dir, max_file_bytes_from(os.environ)))
 
 
 def load_data(paths=(), builtin=True):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import html as _html
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import MeridaError, UsageError
 from .extras import require
 from .model import RECIPIENTS, record_cites, title_of
+from .results import Result
 from .text import counted
 
 # funding measures, in the order a chart prefers them
@@ -53,8 +54,10 @@ class Footnote:
     verified: bool | None = None  # None: the source text was not given
 
 
-@dataclass
-class Brief:
+@dataclass(repr=False)
+class Brief(Result):
+    """What a brief says, with its footnotes; `render_brief` lays it out."""
+
     title: str
     subject: str
     kind: str  # "program" or "topic"
@@ -70,6 +73,9 @@ class Brief:
     texts_given: bool = False
     paper: str = "a4"  # the PDF's page size: a4 or letter
     length: str = "full"  # full, or short: one page of key facts
+
+    def to_json(self):
+        return asdict(self)
 
     def verified(self) -> tuple[list[Footnote], list[Footnote]]:
         ok = [n for n in self.footnotes if n.verified]

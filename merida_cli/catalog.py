@@ -12,27 +12,56 @@ the renderer; `--json` prints the result's `to_json()`. Unknown names raise Usag
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from pathlib import Path
+
 from . import query
 from .errors import UsageError
+from .load import Packs
 from .model import SEARCH_KINDS
 from .results import (
     Analysis,
     Coverage,
     FundingLines,
     Hits,
+    PackDiff,
     Problems,
     Records,
     RecordView,
+    Schema,
     Structures,
     Verification,
+    Written,
 )
 
 
 class Catalog:
-    """The loaded packs, asked questions."""
+    """The packs, asked questions. Opening reads nothing: the first question that needs
+    the records loads them (through the cache); `validate`, `diff_packs` and `schema`
+    read the pack files, or nothing, and never load them."""
 
-    def __init__(self, dataset):
-        self.dataset = dataset
+    def __init__(self, packs: Packs, progress=None):
+        """`progress(label)`, when given, is a context manager that yields a callback
+        `(done, total, note)` for long work (the CLI's progress bars); None: silent."""
+        self.packs = packs
+        self._progress = progress
+        self._dataset = None
+
+    @property
+    def dataset(self):
+        """The loaded packs (a Dataset), loaded on first use."""
+        return self._load()
+
+    def _load(self, search: bool = False):
+        """`search`: the first question is a search, so a cold load builds the search
+        index in the same pass as the store."""
+        if self._dataset is None:
+            with self._working("reading packs") as progress:
+                self._dataset = self.packs.load(progress, search)
+        return self._dataset
+
+    def _working(self, label: str):
+        return self._progress(label) if self._progress else nullcontext()
 
     @property
     def records(self):
@@ -143,7 +172,7 @@ class Catalog:
                 raise UsageError(f"unknown kind '{k}'{did_you_mean(k, SEARCH_KINDS)}")
         if not text.strip():
             raise UsageError("empty search query")
-        return Hits(Searcher(self.dataset).search(text, set(kinds), limit), text)
+        return Hits(Searcher(self._load(search=True)).search(text, set(kinds), limit), text)
 
     def compare(self, a: str, b: str, structures=(), as_of=None,
                 evidence: str = "top") -> Analysis:
@@ -206,43 +235,84 @@ class Catalog:
 
         return cite(self.dataset, record_id, style, quotes, retrieved)
 
+    def validate(self, strict: bool = False, all_warnings: bool = False,
+                 progress=None) -> Problems:
+        """Every problem in the packs (file:line: message) and every probable duplicate;
+        valid packs leave the cache behind. The pack files, not the loaded records:
+        invalid data never loads."""
+        from .evidence import PlainRecords, commitment_problems
+        from .load import read_packs, resolve_packs
+        from .validate import (
+            check_records,
+            duplicate_warnings,
+            placed,
+            recipient_problems,
+            source_url_warnings,
+        )
+
+        records, problems = self.packs.validate(progress)
+        if not problems:
+            problems = commitment_problems(PlainRecords(records))
+        found = recipient_problems(records) if not problems else []
+        if found:  # rare: read the packs again, with lines, to say where
+            packs = self.packs
+            _records, where, _problems = check_records(
+                read_packs(resolve_packs(packs.extra, packs.builtin), limit=packs.limit))
+            problems = placed(found, where)
+        warnings = source_url_warnings(records) if not problems else []
+        look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
+        return Problems(sum(len(v) for v in records.values()), problems, warnings, strict,
+                        look_alikes, all_warnings)
+
+    def diff_packs(self, a: Path | str, b: Path | str) -> PackDiff:
+        """Records added, removed and changed (field by field) from pack file or directory
+        A to B, each schema-checked; exit 1 when they differ."""
+        from .packs import diff_packs
+
+        return PackDiff(diff_packs(Path(a), Path(b), self.packs.limit))
+
+    @staticmethod
+    def schema() -> Schema:
+        """The JSON Schema of a pack file."""
+        from .packs import json_schema
+
+        return Schema(json_schema())
+
+    # ---- documents --------------------------------------------------------------------
+    def brief(self, subject: str, style: str = "chicago", texts=(), all_money: bool = False,
+              length: str = "full", paper: str = "a4"):
+        """A brief on a program or topic (a brief.Brief; `brief.render_brief` lays it out
+        as Markdown, HTML or PDF). `texts`: folders of source texts, to say which quotes
+        were verified."""
+        from .brief import build_brief
+
+        return build_brief(self.dataset, subject, style, [Path(t) for t in texts],
+                           all_money=all_money, length=length, paper=paper)
+
+    def export(self, fmt: str = "json", output: Path | str | None = None,
+               kind: str | None = None) -> Written:
+        """Every record, complete: json/yaml (loads back as a pack), csv/markdown text;
+        typed tables (csv with `kind` or a folder `output`, sqlite, datasette,
+        datapackage). Written to `output` (atomically) when given, else returned as text."""
+        from .packs import export_text
+        from .tableexport import csv_directory, export_tables, write_file
+
+        output = None if output is None else Path(output)
+        tabular = fmt in ("sqlite", "datasette", "datapackage") or kind is not None or (
+            fmt == "csv" and output is not None and csv_directory(output))
+        if kind is not None and fmt != "csv":
+            raise UsageError("--kind needs --format csv")
+        if tabular:
+            return export_tables(self.dataset.records, fmt, output, kind)
+        text = export_text(self.dataset.records, fmt)
+        return Written(text=text) if output is None else write_file(
+            Written(), output, text.encode("utf-8"))
+
 
 def _evidence_mode(evidence: str) -> str:
     if evidence not in ("top", "all"):
         raise UsageError(f"--evidence '{evidence}': expected top or all")
     return evidence
-
-
-def validate(paths=(), builtin: bool = True, strict: bool = False, use_cache: bool = True,
-             progress=None, cache_dir=None, limit: int | None = None,
-             all_warnings: bool = False) -> Problems:
-    """Every problem in the packs (file:line: message) and every probable duplicate; valid
-    packs leave the cache behind. Packs, not a loaded Catalog: invalid data never loads."""
-    from .load import DEFAULT_MAX_FILE_BYTES, read_packs, resolve_packs, validate_packs
-    from .validate import (
-        check_records,
-        duplicate_warnings,
-        placed,
-        recipient_problems,
-        source_url_warnings,
-    )
-
-    limit = limit or DEFAULT_MAX_FILE_BYTES
-    records, problems = validate_packs(list(paths), builtin, use_cache, progress, cache_dir,
-                                       limit)
-    if not problems:
-        from .evidence import PlainRecords, commitment_problems
-
-        problems = commitment_problems(PlainRecords(records))
-    found = recipient_problems(records) if not problems else []
-    if found:  # rare: read the packs again, with lines, to say where
-        _records, where, _problems = check_records(
-            read_packs(resolve_packs(list(paths), builtin), limit=limit))
-        problems = placed(found, where)
-    warnings = source_url_warnings(records) if not problems else []
-    look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
-    return Problems(sum(len(v) for v in records.values()), problems, warnings, strict,
-                    look_alikes, all_warnings)
 
 
 def show_document(kind: str, rec: dict, links: dict, context: dict | None) -> dict:

@@ -76,7 +76,7 @@ def _complete(kind: str):
     def complete(incomplete: str):
         try:
             env = Environment.from_system()
-            ids = [r["id"] for r in env.dataset().records[kind]]
+            ids = [r["id"] for r in env.catalog().records[kind]]
         except Exception:  # noqa: BLE001 - completion must never crash the shell
             return []
         return [i for i in ids if i.startswith(incomplete)]
@@ -153,8 +153,8 @@ def root(
 
 # ---- browse ------------------------------------------------------------------
 
-def _catalog(search: bool = False):
-    return _env().catalog(search)
+def _catalog():
+    return _env().catalog()
 
 
 def _show(result, json_: bool, fmt) -> int:
@@ -334,7 +334,7 @@ def search(
 
     Examples: merida search "straw purchses" | merida search guns --kind recommendations --json
     """
-    return _show(_catalog(search=True).search(query, kind or [], limit), json_, fmt)
+    return _show(_catalog().search(query, kind or [], limit), json_, fmt)
 
 
 class CompareBy(str, Enum):
@@ -404,29 +404,15 @@ def diff(
 
     Examples: merida diff merida bicentennial | merida diff old.yaml new.yaml
     """
-    from .render.terminal import print_lines
-
-    env = _env()
-    output = pick_format(json_, fmt)
     path_a, path_b = _user_path(a, "A"), _user_path(b, "B")
     if path_a.exists() and path_b.exists():
         if structure or as_of:
             raise UsageError("--structure and --as-of narrow a program diff; "
                              "A and B are pack files")
-        if output not in (Format.json, Format.table, Format.plain):
+        if pick_format(json_, fmt) not in (Format.json, Format.table, Format.plain):
             raise UsageError("a diff of pack files prints text or --json")
-        from .packs import diff_packs
-        from .render import dumps
-        from .render.analysis import pack_diff_lines
-
-        result = diff_packs(path_a, path_b, env.max_file_bytes)
-        if output is Format.json:
-            env.out(dumps(result))
-        else:
-            print_lines(env, pack_diff_lines(result))
-        differ = any(result[k] for k in ("added", "removed", "changed"))
-        return ExitStatus.FAILURE if differ else ExitStatus.OK
-    return _show(env.catalog().diff(a, b, structure or (), as_of, evidence), json_, fmt)
+        return _show(_catalog().diff_packs(path_a, path_b), json_, fmt)
+    return _show(_catalog().diff(a, b, structure or (), as_of, evidence), json_, fmt)
 
 
 @app.command()
@@ -546,7 +532,7 @@ def brief(
     --texts ../shared/seeds --texts ../shared/sources | merida brief bicentennial
     --length short -f pdf --paper letter -o bicentennial.pdf
     """
-    from .brief import build_brief, render_brief
+    from .brief import render_brief
 
     env = _env()
     refuse_fields(env)
@@ -554,15 +540,16 @@ def brief(
     output = _output_path(output, "--output")
     if fmt is BriefFormat.pdf and output is None:
         raise UsageError("--format pdf needs --output FILE")
-    data = render_brief(build_brief(env.dataset(), subject, style, texts, all_money=all_money,
-                                    length=length, paper=paper), fmt.value)
+    result = env.catalog().brief(subject, style, texts, all_money, length, paper)
+    data = render_brief(result, fmt.value)
     if output is None:
         env.stdout.write(data.decode("utf-8"))
-        return
-    from .safewrite import write_output
+    else:
+        from .safewrite import write_output
 
-    write_output(output, data)
-    env.err(wrote(output))
+        write_output(output, data)
+        env.err(wrote(output))
+    return result.exit_status
 
 
 # ---- data integrity ------------------------------------------------------------
@@ -586,13 +573,10 @@ def validate(
     always holds every group.
     Example: merida --data ./my-pack validate --strict
     """
-    from .catalog import validate as check
-
     env = _env()
     refuse_fields(env)
     with env.progress("validating packs") as progress:
-        result = check(env.data, env.builtin, strict, env.use_cache, progress, env.cache_dir,
-                       env.max_file_bytes, all_warnings)
+        result = env.catalog().validate(strict, all_warnings, progress)
     return _show(result, json_, fmt)
 
 
@@ -664,36 +648,16 @@ def export(
     Examples: merida export --format yaml > pack/all.yaml | merida export -f csv -k funding |
     merida export -f datasette -o site && datasette site/merida.db -m site/metadata.json
     """
-    from .packs import export_text
-
     env = _env()
     refuse_fields(env)
     output = _output_path(output, "--output", folder=fmt in (
         ExportFormat.csv, ExportFormat.datasette, ExportFormat.datapackage))
-    tabular = fmt in (ExportFormat.sqlite, ExportFormat.datasette, ExportFormat.datapackage)
-    if kind is not None and fmt is not ExportFormat.csv:
-        raise UsageError("--kind needs --format csv")
-    if fmt is ExportFormat.csv and output is not None and kind is None:
-        from .tableexport import csv_directory
-
-        tabular = csv_directory(output)
-    if tabular or kind is not None:
-        from .tableexport import export_tables
-
-        done = export_tables(env.dataset().records, fmt.value, output, kind)
-        if done.text is not None:
-            env.stdout.write(done.text)
-        for line in done.summary():
-            env.err(line)
-        return
-    text = export_text(env.dataset().records, fmt.value)
-    if output is None:
-        env.stdout.write(text)
-    else:
-        from .safewrite import write_output
-
-        write_output(output, text.encode("utf-8"))
-        env.err(wrote(output))
+    done = env.catalog().export(fmt.value, output, kind)
+    if done.text is not None:
+        env.stdout.write(done.text)
+    for line in done.summary():
+        env.err(line)
+    return done.exit_status
 
 
 @app.command()
@@ -702,10 +666,9 @@ def schema():
 
     Example: merida schema > merida.schema.json
     """
-    from .packs import json_schema
-    from .render import dumps
+    from .catalog import Catalog
 
-    _env().out(dumps(json_schema()))
+    return _show(Catalog.schema(), True, None)
 
 
 @app.command("init-pack")
@@ -796,9 +759,9 @@ def _run(raw: list[str], env: Environment) -> int:
         return ExitStatus.FAILURE
     except StoreError as exc:
         # a cache that breaks mid-command is deleted and the command re-run from the YAML
-        if env.use_cache and env._dataset is not None:
-            env._dataset.store.discard()
-            env._dataset, env.use_cache = None, False
+        if env.use_cache and env._catalog is not None and env._catalog._dataset is not None:
+            env.forget_data()
+            env.use_cache = False
             env.data, env.builtin = start
             return _run(raw, env)
         env.err(f"error: the loaded data is unusable: {printable(str(exc))}")

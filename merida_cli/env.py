@@ -41,7 +41,7 @@ class Environment:
     cache_dir: Path = field(default_factory=lambda: cache_dir_from(os.environ))
     max_file_bytes: int = field(default_factory=lambda: max_file_bytes_from(os.environ))
     completing: bool = False  # the shell is asking for completions (_MERIDA_COMPLETE)
-    _dataset: object = None
+    _catalog: object = None
     # arguments as the user gave them, where the command line saw them cleaned (a path
     # that is not UTF-8 must stay the bytes given, not become U+FFFD)
     raw_args: dict[str, list[str]] = field(default_factory=dict)
@@ -81,23 +81,24 @@ class Environment:
         return Progress(self.stderr, label, self.stderr_tty and not self.quiet,
                         self.progress_delay)
 
-    def dataset(self, search: bool = False):
-        """The loaded packs, loaded once per process (`search`: for a search, so a cold load
-        builds the search index in the same pass)."""
-        if self._dataset is None:
-            from .load import load_dataset
+    def catalog(self):
+        """The packs given (--data, MERIDA_DATA, --no-builtin) as the library's Catalog,
+        one per process: it loads them once, on the first question, with a progress bar."""
+        if self._catalog is None:
+            from .catalog import Catalog
+            from .load import Packs
 
-            with self.progress("reading packs") as progress:
-                self._dataset = load_dataset(self.data, self.builtin, self.use_cache,
-                                             progress, self.cache_dir, self.max_file_bytes,
-                                             search)
-        return self._dataset
+            packs = Packs(self.data, self.builtin, self.cache_dir, self.max_file_bytes,
+                          self.use_cache)
+            self._catalog = Catalog(packs, self.progress)
+        return self._catalog
 
-    def catalog(self, search: bool = False):
-        """The loaded packs as the library's Catalog (loaded once per process)."""
-        from .catalog import Catalog
-
-        return Catalog(self.dataset(search))
+    def forget_data(self) -> None:
+        """Drop the loaded packs (a cache that broke mid-command is discarded and the
+        command run again from the YAML): the next catalog() reads them afresh."""
+        if self._catalog is not None and self._catalog._dataset is not None:
+            self._catalog._dataset.store.discard()
+        self._catalog = None
 
     def console(self, stderr: bool = False, width: int | None = None):
         """A Rich console: colour only on a colour terminal, never ANSI codes otherwise;

@@ -25,6 +25,32 @@ DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 1024 * 1024  # for library calle
 
 
 
+class Packs:
+    """Where a Catalog's records are: the pack directories (the built-in one first unless
+    `builtin` is False), the cache folder (None: no cache) and the size cap of a pack file.
+    What the strict reader, the fast path and the cache key all need to agree on."""
+
+    __slots__ = ("builtin", "cache_dir", "extra", "limit", "use_cache")
+
+    def __init__(self, extra=(), builtin: bool = True, cache_dir: Path | None = None,
+                 limit: int = DEFAULT_MAX_FILE_BYTES, use_cache: bool = True):
+        self.extra, self.builtin = [str(p) for p in extra], builtin
+        self.cache_dir, self.limit, self.use_cache = cache_dir, limit, use_cache
+
+    def load(self, progress=None, search: bool = False):
+        """The packs as a Dataset (`load_dataset`)."""
+        return load_dataset(self.extra, self.builtin, self.use_cache, progress,
+                            self.cache_dir, self.limit, search)
+
+    def validate(self, progress=None) -> tuple[dict, list[str]]:
+        """Every problem in the packs (`validate_packs`): read, never loaded."""
+        return validate_packs(self.extra, self.builtin, self.use_cache, progress,
+                              self.cache_dir, self.limit)
+
+    def __repr__(self) -> str:
+        return (f"Packs({self.extra!r}, builtin={self.builtin}, cache_dir={self.cache_dir!r})")
+
+
 class TooBig(OSError):
     """A file over the size limit of what is being read."""
 

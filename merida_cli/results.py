@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import ExitStatus
+from .text import wrote
 
 
 class Result:
@@ -198,3 +199,49 @@ class Coverage(Result):
     @property
     def exit_status(self) -> ExitStatus:
         return ExitStatus.FAILURE if self.report["uncited_sentences"] else ExitStatus.OK
+
+
+class PackDiff(Result):
+    """Two pack files or directories record by record: `added`, `removed` ({kind, id})
+    and `changed` ({kind, id, fields: {name: {a, b}}}); exit 1 when they differ."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    @property
+    def differ(self) -> bool:
+        return any(self.data[k] for k in ("added", "removed", "changed"))
+
+    def to_json(self):
+        return self.data
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        return ExitStatus.FAILURE if self.differ else ExitStatus.OK
+
+
+class Schema(Result):
+    """The JSON Schema of a pack file."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+
+    def to_json(self):
+        return self.schema
+
+
+class Written(Result):
+    """What an export produced: `text` for stdout, or the `paths` of the files it wrote."""
+
+    def __init__(self, text: str | None = None, paths=None):
+        self.text, self.paths = text, list(paths or [])
+
+    def to_json(self):
+        return {"text": self.text, "paths": [str(p) for p in self.paths]}
+
+    def summary(self) -> list[str]:
+        """The 'wrote ...' lines for stderr: each file, or a count per directory."""
+        if len(self.paths) <= 2:
+            return [wrote(p) for p in self.paths]
+        folders = dict.fromkeys(p.parent for p in self.paths)
+        return [wrote(d, sum(p.parent == d for p in self.paths)) for d in folders]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import MeridaError, UsageError
 from .extras import require
+from .results import Written
 from .tables import Table, csv_text, table_name, tables
-from .text import json_text, wrote
+from .text import json_text
 
 TITLE = "merida: US–Mexico security cooperation, every line cited"
 DESCRIPTION = ("Curated records on the Mérida Initiative and the Bicentennial Framework: "
@@ -59,21 +59,6 @@ VIEWS = {
 }
 
 
-@dataclass
-class Written:
-    """What an export produced: text for stdout, or the files it wrote."""
-
-    text: str | None = None
-    paths: list[Path] = field(default_factory=list)
-
-    def summary(self) -> list[str]:
-        """The 'wrote ...' lines for stderr: each file, or a count per directory."""
-        if len(self.paths) <= 2:
-            return [wrote(p) for p in self.paths]
-        folders = dict.fromkeys(p.parent for p in self.paths)
-        return [wrote(d, sum(p.parent == d for p in self.paths)) for d in folders]
-
-
 def export_tables(records, fmt: str, output: Path | None, kind: str | None = None) -> Written:
     """`export --format csv|sqlite|datasette|datapackage` as typed tables."""
     if kind is not None:
@@ -86,7 +71,7 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
         if kind is None:
             raise UsageError("typed CSV needs --kind TABLE (or --output DIR for every table)")
         text = csv_text(tables(records)[kind])
-        return Written(text=text) if output is None else _write(Written(), output,
+        return Written(text=text) if output is None else write_file(Written(), output,
                                                                text.encode("utf-8"))
     if fmt not in ("sqlite", "datasette", "datapackage"):
         raise UsageError(f"unknown table format '{fmt}'")
@@ -96,10 +81,10 @@ def export_tables(records, fmt: str, output: Path | None, kind: str | None = Non
     if fmt == "sqlite":
         return write_database(built, output)
     if fmt == "datasette":
-        return _into_folder(output, lambda folder: _write(
+        return _into_folder(output, lambda folder: write_file(
             write_database(built, folder / DATABASE), folder / "metadata.json",
             _json(datasette_metadata(built))))
-    return _into_folder(output, lambda folder: _write(
+    return _into_folder(output, lambda folder: write_file(
         write_csv_files(built.values(), folder), folder / "datapackage.json",
         _json(datapackage(built, records.get("sources", [])))))
 
@@ -124,7 +109,8 @@ def csv_directory(output: Path) -> bool:
     return output.is_dir() or (not os.path.lexists(output) and not output.suffix)
 
 
-def _write(done: Written, path: Path, data: bytes) -> Written:
+def write_file(done: Written, path: Path, data: bytes) -> Written:
+    """Write `data` to `path` (atomically, or in place on a stream) and add it to `done`."""
     from .safewrite import write_output
 
     write_output(path, data)
@@ -139,7 +125,7 @@ def _json(value) -> bytes:
 def write_csv_files(chosen, directory: Path) -> Written:
     done = Written()
     for table in chosen:
-        _write(done, directory / f"{table.name}.csv", csv_text(table).encode("utf-8"))
+        write_file(done, directory / f"{table.name}.csv", csv_text(table).encode("utf-8"))
     return done
 
 
@@ -209,7 +195,7 @@ def write_database(built: dict[str, Table], path: Path) -> Written:
             build_database(built, temp)
         except sqlite3.Error as exc:
             raise MeridaError(f"{path}: cannot build the database: {exc}", 1) from None
-        return _write(Written(), Path(path), temp.read_bytes())
+        return write_file(Written(), Path(path), temp.read_bytes())
 
 
 # ---- Datasette ---------------------------------------------------------------------

@@ -201,6 +201,7 @@ def main(argv=None) -> int:
     parser, args = parse_args(argv)
     try:
         catalog = merida_cli.open(args.data, builtin=not args.no_builtin)
+        population = cited_records(catalog.records)  # the first question loads the packs
     except DataError as exc:
         more = len(exc.problems) - 1
         print(f"claimcheck.py: error: {printable(exc.problems[0])}"
@@ -210,7 +211,6 @@ def main(argv=None) -> int:
     except MeridaError as exc:
         print(f"claimcheck.py: error: {printable(exc)}", file=sys.stderr)
         return 1
-    population = cited_records(catalog.records)
     kinds = sorted({unit[0] for unit in population})
     if args.kind is not None and args.kind not in kinds:
         parser.error(f"argument --kind: no cited records of kind '{args.kind}' "

@@ -10,7 +10,6 @@ from conftest import SEEDS, needs_shared, run_cli, write_pack
 from helpers import COMPARE_PACK, RENDER_PACK, RENDER_PROGRAM
 
 import merida_cli
-from merida_cli.catalog import validate
 from merida_cli.errors import ExitStatus, UsageError
 
 
@@ -57,9 +56,51 @@ def test_cli_json_is_the_library_result(packs, pack, args, call):
 
 def test_validate_json_is_the_library_result(packs):
     cli = run_cli("--no-builtin", "--data", packs["render"], "validate", "--json")
-    result = validate([packs["render"]], builtin=False)
+    result = merida_cli.open([packs["render"]], builtin=False).validate()
     assert cli.json() == result.to_json() and cli.code == result.exit_status == 0
     assert result.records > 5 and result.problems == []
+
+
+def test_an_invalid_pack_opens_and_is_explained_not_loaded(tmp_path):
+    bad = write_pack(tmp_path / "bad", {"pack.yaml": "programs:\n  - id: x\n    name: X\n"
+                                        "    period: someday\n"})
+    catalog = merida_cli.open([bad], builtin=False)  # opening reads nothing
+    result = catalog.validate()
+    assert result.exit_status == ExitStatus.FAILURE
+    assert any("pack.yaml:4" in p for p in result.problems), result.problems
+    cli = run_cli("--no-builtin", "--data", bad, "validate", "--json")
+    assert cli.json() == result.to_json() and cli.code == result.exit_status
+    with pytest.raises(merida_cli.errors.DataError):
+        catalog.programs()  # a question needs the records: invalid data never loads
+
+
+def test_pack_diff_schema_and_export_are_library_results(packs, tmp_path):
+    catalog = merida_cli.open([packs["render"]], builtin=False)
+    a, b = packs["render"] / "pack.yaml", packs["compare"] / "pack.yaml"
+    cli = run_cli("diff", str(a), str(b), "--json")
+    result = catalog.diff_packs(a, b)
+    assert cli.json() == result.to_json() and cli.code == result.exit_status == 1
+    assert result.differ and result.to_json()["added"]
+    same = catalog.diff_packs(a, a)
+    assert not same.differ and same.exit_status == 0
+    assert run_cli("schema").json() == catalog.schema().to_json()
+    exported = catalog.export("json")
+    cli = run_cli("--no-builtin", "--data", packs["render"], "export", "-f", "json")
+    assert json.loads(cli.out) == json.loads(exported.text) and exported.paths == []
+    written = catalog.export("csv", tmp_path / "tables")
+    assert written.text is None and written.paths
+    assert {p.name for p in written.paths} == {p.name for p in (tmp_path / "tables").iterdir()}
+
+
+def test_brief_is_a_library_result(packs):
+    from merida_cli.brief import render_brief
+
+    catalog = merida_cli.open([packs["render"]], builtin=False)
+    brief = catalog.brief(RENDER_PROGRAM)
+    cli = run_cli("--no-builtin", "--data", packs["render"], "brief", RENDER_PROGRAM)
+    assert cli.code == brief.exit_status == 0
+    assert cli.out == render_brief(brief, "markdown").decode("utf-8")
+    assert brief.to_json()["title"] == brief.title
 
 
 @needs_shared
@@ -105,8 +146,11 @@ def test_open_keeps_its_cache_in_the_folder_given(packs, tmp_path, monkeypatch):
     assert catalog.programs().exit_status == 0
     assert any(given.iterdir()), "no cache written in the folder given"
     assert not default.exists()
-    # no folder given: the CLI's own cache folder (MERIDA_CACHE_DIR)
-    merida_cli.open([packs["render"]], builtin=False)
+    # no folder given: the CLI's own cache folder (MERIDA_CACHE_DIR), written by the first
+    # question (opening reads nothing)
+    catalog = merida_cli.open([packs["render"]], builtin=False)
+    assert not default.exists()
+    assert catalog.topics().exit_status == 0
     assert any(default.iterdir())
 
 

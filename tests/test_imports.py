@@ -107,10 +107,17 @@ import merida_cli
 catalog = merida_cli.open()
 funding = catalog.funding(program="merida")
 compare = catalog.compare("merida", "bicentennial")
+checked = catalog.validate()
+schema = catalog.schema()
+exported = catalog.export("json")
+brief = catalog.brief("merida")
 print(json.dumps({
     "loaded": sorted(m for m in ("typer", "click", "rich") if m in sys.modules),
     "funding_lines": len(funding.to_json()),
-    "statuses": [funding.exit_status, compare.exit_status],
+    "exported": sorted(json.loads(exported.text)),
+    "schema": schema.to_json().get("type"),
+    "brief": brief.title,
+    "statuses": [r.exit_status for r in (funding, compare, checked, schema, exported, brief)],
 }))
 """
 
@@ -124,8 +131,10 @@ def test_the_library_answers_without_loading_the_command_line(tmp_path):
     report = json.loads(done.stdout)
     assert report["loaded"] == [], f"the library loaded {report['loaded']}"
     # the questions were answered, not refused
-    assert report["statuses"] == [0, 0]
+    assert report["statuses"] == [0] * 6
     assert report["funding_lines"] > 0
+    assert "programs" in report["exported"] and report["schema"] == "object"
+    assert "Mérida" in report["brief"]
 
 
 def test_no_test_module_imports_another():

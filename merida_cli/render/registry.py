@@ -11,14 +11,16 @@ from ..results import (
     Coverage,
     FundingLines,
     Hits,
+    PackDiff,
     Problems,
     Records,
     RecordView,
+    Schema,
     Structures,
     Verification,
 )
 from ..text import bounded, counted, printable
-from . import Format, emit, emit_all, emit_document
+from . import Format, dumps, emit, emit_all, emit_document
 
 # listing results: the view of each record kind
 _LISTINGS = {
@@ -230,10 +232,24 @@ def _citation(env, result, fmt: Format) -> None:
     env.out(result.text())
 
 
+def _pack_diff(env, result: PackDiff, fmt: Format) -> None:
+    from .analysis import pack_diff_lines
+    from .terminal import print_lines
+
+    if fmt is Format.json:
+        env.out(dumps(result.to_json()))
+    else:
+        print_lines(env, pack_diff_lines(result.to_json()))
+
+
+def _schema(env, result: Schema, fmt: Format) -> None:
+    env.out(dumps(result.to_json()))  # JSON is what a schema is, whatever the format
+
+
 _VIEWS = {
     Records: _records, FundingLines: _funding, Hits: _hits, Structures: _structures,
     RecordView: _record_view, Analysis: _analysis, Problems: _problems,
-    Verification: _verification, Coverage: _coverage,
+    Verification: _verification, Coverage: _coverage, PackDiff: _pack_diff, Schema: _schema,
 }
 
 # results of modules imported only by their own command (citeproc for `cite`), by name
