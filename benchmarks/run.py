@@ -262,7 +262,7 @@ def cold_loads(merida: str, python: str, pack: Path, json_pack: Path | None, n: 
 
 
 PEER = "peer: sqlite-utils insert + enable-fts --fts5 + search, same records as JSON"
-# the columns merida's search reads a record by (search.document), as the peer indexes
+# the columns merida's search reads a record by (searchindex.document), as the peer indexes
 PEER_TEXT_COLUMNS = ("title", "name", "label", "text", "aliases", "summary", "description",
                      "actor", "place", "note", "recipient", "account", "publisher", "author",
                      "unit", "cite", "items")

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from .errors import UsageError
 from .model import KIND_ORDER, SINGULAR
+from .searchindex import SearchIndex
 from .text import did_you_mean, fold
 
 
@@ -44,6 +45,11 @@ class Dataset:
         self.store = store
         self.records = PerKind(store.kind)
         self.directories = list(directories)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """The store's search tables, built by the first question put to them."""
+        return SearchIndex(self.store)
 
     # ---- indices ---------------------------------------------------------
     @cached_property

@@ -96,7 +96,7 @@ class Chunk:
     rows: (n, kind, id, JSON body, checksum), n counting from 1 in the file; topic_rows:
     (kind, topic, n); item_rows: (item id, structure id); ids: {kind: record ids};
     item_ids: every item id; refs: {kind: ids referenced}; parents: (kind, id, parent);
-    documents: the rows' search documents (`store.documents_of`) and topic_labels their
+    documents: the rows' search documents (`searchindex.documents_of`) and topic_labels their
     topics' folded labels, when the load is for a search (`load.fast_read`).
     Plain lists of text, bytes and ints: sending it between processes is nearly a copy."""
 

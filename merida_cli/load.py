@@ -296,7 +296,7 @@ def _with_documents(chunk, records: dict):
     in file order: the order of its rows) and the folded labels of its topics. The records
     are the parsed ones msgspec accepted, or the strict validator's: the same values the
     store keeps, so the same documents a search on the stored rows would make."""
-    from .store import documents_of
+    from .searchindex import documents_of
     from .text import fold
 
     pairs = [(kind, rec) for kind, recs in records.items() for rec in recs or ()]
@@ -422,8 +422,9 @@ def load_dataset(extra: list[str | Path] = (), builtin: bool = True, use_cache: 
     (MERIDA_CACHE_DIR, MERIDA_MAX_FILE_MB), which reads them once. `search`: the caller is
     about to search, so packs read now get their search index in the same pass (the
     workers fold the texts while they parse) instead of in a second one."""
+    from .cachefile import fingerprint
     from .dataset import Dataset
-    from .store import Store, fingerprint
+    from .recordstore import Store
 
     directories = resolve_packs(list(extra), builtin)
     key = fingerprint(directories, cache_dir, limit) if use_cache and cache_dir else None
@@ -447,12 +448,13 @@ def _fast_build(directories: list[Path], key: str | None, progress=None,
     is built again in memory for this run."""
     import sqlite3
 
-    from .store import Builder
+    from .recordstore import Builder
+    from .searchindex import IndexingBuilder
 
     gc.disable()  # hundreds of thousands of new objects: the cyclic collector only slows this
     try:
         for attempt in ([key] if key is not None else []) + [None]:
-            builder = Builder(attempt, search)
+            builder = IndexingBuilder(attempt) if search else Builder(attempt)
             try:
                 if not fast_read(directories, builder.add, progress, limit, search):
                     builder.discard()
@@ -477,7 +479,7 @@ def validate_packs(extra: list[str | Path] = (), builtin: bool = True,
                    limit: int = DEFAULT_MAX_FILE_BYTES) -> tuple[dict, list[str]]:
     """Every problem in the packs. Valid packs leave the cache that the next command opens,
     so validating a new pack does not make the first real command parse it again."""
-    from .store import fingerprint
+    from .cachefile import fingerprint
 
     directories = resolve_packs(list(extra), builtin)
     key = fingerprint(directories, cache_dir, limit) if use_cache and cache_dir else None

@@ -1,7 +1,7 @@
 """One fuzzy search over every record kind, structure items included.
 
 Each record becomes a document of folded texts (accents, case, punctuation
-gone) at cache build time, indexed by SQLite FTS5 (see store.py). A query is
+gone) at cache build time, indexed by SQLite FTS5 (see searchindex.py). A query is
 folded the same way; words found in the index match exactly or as prefixes,
 misspelt words are matched against the index vocabulary with RapidFuzz
 (`ratio`: fast, and enough for typos), and topic aliases add the records of
@@ -13,11 +13,9 @@ anywhere; then by how well the words are covered, weighted by field.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from .glossary import SPANISH
-from .model import title_of
 from .text import closest, excerpt, fold
 
 MAX_QUERY_CHARS = 500
@@ -53,43 +51,6 @@ KIND_WORDS = {"recommendation": "recommendations", "recommendations": "recommend
               "criticism": "assessments", "criticisms": "assessments",
               "program": "programs", "programs": "programs", "source": "sources",
               "sources": "sources", "pillars": "structures", "goals": "structures"}
-_BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient", "account",
-                "publisher", "author", "label", "unit")
-
-
-def document(kind: str, rec: dict) -> dict:
-    """The folded texts a record is found by (computed once, when the cache is built).
-
-    Topic labels are added by the store, which folds each label once per build.
-    """
-    title = title_of(kind, rec)
-    folded_title = fold(title)
-    aliases = [fold(a) for a in rec.get("aliases", []) if isinstance(a, str)]
-    body = [rec[k] for k in _BODY_FIELDS if isinstance(rec.get(k), str) and rec[k] != title]
-    names = [rec["id"].replace("-", " "), folded_title, *aliases]  # a slug folds to itself
-    quotes = " ".join(c["quote"] for c in rec.get("cite", []))
-    body_text = " ".join(body)
-    return {"title": title, "names": list(dict.fromkeys(n for n in names if n)),
-            "title_text": " ".join([folded_title, *aliases]) + _joined(title),
-            "body_text": fold(body_text, split_numbers=False) + _joined(body_text),
-            "quote_text": fold(quotes, split_numbers=False) + _joined(quotes)}
-
-
-_HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
-
-
-def _joined(text: str) -> str:
-    """Hyphenated words also as one word, so 'spillover' finds 'spill-over'. A match never
-    holds a space, so the regex reads only the words with a hyphen (the whole text took
-    a tenth of the time an index took to build)."""
-    if "\u2010" in text or "\u2011" in text:  # the other hyphens join words alike
-        text = text.replace("\u2010", "-").replace("\u2011", "-")
-    if "-" not in text:
-        return ""
-    words = " ".join([word for word in text.split() if "-" in word])
-    return "".join(" " + fold(a + b) for a, b in _HYPHENATED.findall(words))
-
-
 @dataclass
 class Hit:
     kind: str
@@ -107,11 +68,12 @@ class Hit:
 
 
 class Searcher:
-    """Answers queries from the dataset's store."""
+    """Answers queries from the dataset's search index."""
 
     def __init__(self, ds):
         self.ds = ds
         self.store = ds.store
+        self.index = ds.search_index
 
     def expand(self, words: list[str]) -> tuple[list[dict[str, float]], bool]:
         """Per query word, the indexed words it may mean with a similarity in 0..1:
@@ -121,27 +83,27 @@ class Searcher:
         expansions, vocabulary = [], None
         for word in words:
             exp: dict[str, float] = {}
-            known = self.store.has_term(word)
+            known = self.index.has_term(word)
             if known:
                 exp[word] = 1.0
             if len(word) >= 3:
-                for term in self.store.terms_starting(word, MAX_PREFIX_TERMS):
+                for term in self.index.terms_starting(word, MAX_PREFIX_TERMS):
                     exp.setdefault(term, 0.9)
             stem = _stem(word)
             if stem != word:  # militarization -> militariz -> militarized
-                for term in self.store.terms_starting(stem, MAX_STEM_TERMS):
+                for term in self.index.terms_starting(stem, MAX_STEM_TERMS):
                     exp.setdefault(term, 0.85)
             for synonym in self.synonyms(word):  # guns -> firearms, weapons, arms
-                if self.store.has_term(synonym):
+                if self.index.has_term(synonym):
                     exp.setdefault(synonym, 0.85)
             for english in SPANISH.get(word, "").split():  # soberania -> sovereignty
-                if self.store.has_term(english):
+                if self.index.has_term(english):
                     exp.setdefault(english, 0.9)
             if not known and len(word) >= 4:
                 from rapidfuzz import fuzz, process
 
                 if vocabulary is None:
-                    vocabulary = self.store.vocabulary()
+                    vocabulary = self.index.vocabulary()
                 cutoff = 80 if len(word) >= 6 else 75
                 for term, score, _ in process.extract(word, vocabulary, scorer=fuzz.ratio,
                                                       score_cutoff=cutoff, limit=8):
@@ -181,13 +143,13 @@ class Searcher:
         candidates: dict[int, None] = {}
         if terms:
             expression = " OR ".join(f'"{term}"' for term in sorted(terms))
-            candidates.update(dict.fromkeys(self.store.match(expression, MAX_CANDIDATES)))
-        exact = set(self.store.docs_named(phrase))
+            candidates.update(dict.fromkeys(self.index.match(expression, MAX_CANDIDATES)))
+        exact = set(self.index.docs_named(phrase))
         candidates.update(dict.fromkeys(exact))
         if topics:
-            candidates.update(dict.fromkeys(self.store.docs_with_topics(topics, MAX_CANDIDATES)))
+            candidates.update(dict.fromkeys(self.index.docs_with_topics(topics, MAX_CANDIDATES)))
         scored = []
-        for row in self.store.doc_texts(list(candidates)):
+        for row in self.index.doc_texts(list(candidates)):
             doc, kind, rid, title, doc_topics, names = row[:6]
             if kinds and kind not in kinds:
                 continue

@@ -205,7 +205,7 @@ def test_hundreds_of_thousands_of_topics_in_one_query(tmp_path):
     ds = load_dataset([small_pack(tmp_path)], builtin=False)
     topics = {f"t{i}" for i in range(260_000)} | {"guns"}
     assert [r["id"] for r in ds.store.with_topics("recommendations", topics)] == ["trace"]
-    assert ds.store.docs_with_topics(topics, 10)
+    assert ds.search_index.docs_with_topics(topics, 10)
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path):
@@ -229,12 +229,13 @@ def test_giving_up_on_a_cache_removes_only_the_file_it_opened(tmp_path, replaced
     import sqlite3
     from pathlib import Path
 
-    from merida_cli.store import Store, _identity
+    from merida_cli.cachefile import file_identity
+    from merida_cli.recordstore import Store
 
     pack = small_pack(tmp_path)
     run_cli("--no-builtin", "--data", pack, "recs")
     (path,) = _caches(Path(os.environ["MERIDA_CACHE_DIR"]))
-    store = Store(sqlite3.connect(path), path, {}, _identity(path))
+    store = Store(sqlite3.connect(path), path, {}, file_identity(path))
     if replaced:  # another process's build, renamed over the file this reader opened
         fresh = path.with_suffix(".new")
         shutil.copyfile(path, fresh)

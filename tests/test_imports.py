@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import merida_cli
 
 PACKAGE_DIR = Path(merida_cli.__file__).parent
@@ -82,6 +84,29 @@ def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_package_has_no_circle_of_imports():
     circle = find_circle(import_graph(module_files()))
     assert circle is None, "a circle of imports: " + " -> ".join(circle)
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module `start` imports, directly or through others."""
+    seen, todo = set(), [start]
+    while todo:
+        for target in graph[todo.pop()] - seen:
+            seen.add(target)
+            todo.append(target)
+    return seen
+
+
+# the cache's layers, lowest first: each may import those below it, never one above
+CACHE_LAYERS = ["merida_cli.cachefile", "merida_cli.recordstore", "merida_cli.searchindex"]
+
+
+@pytest.mark.parametrize("layer", CACHE_LAYERS[:-1])
+def test_the_cache_layers_import_only_downwards(layer):
+    """The cache file knows nothing of the tables in it, the record store nothing of the
+    search index (issue 23): a layer never reaches one above it, even through others."""
+    graph = import_graph(module_files())
+    above = set(CACHE_LAYERS[CACHE_LAYERS.index(layer) + 1:])
+    assert reachable(graph, layer) & above == set()
 
 
 def test_the_walk_sees_imports_inside_functions_and_from_dot_imports(tmp_path):

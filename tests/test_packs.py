@@ -211,9 +211,9 @@ def test_a_cache_write_that_fails_midway_is_redone_in_memory(cli, tmp_path, monk
     cache nor a temp file is left behind."""
     import sqlite3
 
-    from merida_cli import store
+    from merida_cli import recordstore
 
-    real = getattr(store.Builder, step)
+    real = getattr(recordstore.Builder, step)
 
     def full_disk(self, *args):
         if self.key is not None:
@@ -221,7 +221,7 @@ def test_a_cache_write_that_fails_midway_is_redone_in_memory(cli, tmp_path, monk
         return real(self, *args)
 
     monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(store.Builder, step, full_disk)
+    monkeypatch.setattr(recordstore.Builder, step, full_disk)
     result = cli("pillars", "--json")
     assert result.code == 0 and len(result.json()) == 4 and result.err == ""
     assert list((tmp_path / "cache").iterdir()) == []

@@ -156,7 +156,7 @@ def test_the_first_search_adds_the_index_to_the_cache_for_every_later_run(tmp_pa
 def test_search_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
     import sqlite3
 
-    from merida_cli import store
+    from merida_cli import searchindex
 
     pack = write_pack(tmp_path / "pack", SEARCH_PACK)
     assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
@@ -168,7 +168,7 @@ def test_search_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
             raise sqlite3.OperationalError("attempt to write a readonly database")
         return real_connect(target, *args, **kwargs)
 
-    monkeypatch.setattr(store.sqlite3, "connect", read_only)
+    monkeypatch.setattr(searchindex.sqlite3, "connect", read_only)
     result = run_cli("--no-builtin", "--data", pack, "search", "straw", "--json")
     assert result.code == 0 and [h["id"] for h in result.json()] == ["e1"]
     monkeypatch.undo()
@@ -179,14 +179,14 @@ def test_search_works_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
 def test_a_search_index_folded_on_every_core_finds_what_one_process_finds(tmp_path,
                                                                           monkeypatch, query):
     """Big packs fold their search documents in worker processes, a batch at a time, while
-    the index takes the batches done (store.PARALLEL_RECORDS): same hits, no workers left."""
+    the index takes the batches done (searchindex.PARALLEL_RECORDS): same hits, no workers left."""
     import multiprocessing
 
-    from merida_cli import store
+    from merida_cli import searchindex
 
     serial = run_cli("search", query, "--json")
     monkeypatch.setenv("MERIDA_CACHE_DIR", str(tmp_path / "parallel"))
-    monkeypatch.setattr(store, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(searchindex, "PARALLEL_RECORDS", 0)
     parallel = run_cli("search", query, "--json")
     assert parallel.code == serial.code == 0 and parallel.json() == serial.json()
     assert multiprocessing.active_children() == []

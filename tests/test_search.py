@@ -293,7 +293,7 @@ def test_a_first_search_on_a_new_pack_finds_what_a_later_index_finds(tmp_path, m
 def test_a_half_built_search_index_is_dropped_and_built_again(tmp_path, monkeypatch):
     """A search killed while it added the index to an older cache left some of its tables
     (and no mark that it finished): the next search builds them again, in the file."""
-    from merida_cli import store
+    from merida_cli import searchindex
 
     pack = write_pack(tmp_path / "pack", INDEX_PACK)
     fresh = _hits(_searches(pack))  # a new pack's cache, searched
@@ -301,7 +301,7 @@ def test_a_half_built_search_index_is_dropped_and_built_again(tmp_path, monkeypa
     assert run_cli("--no-builtin", "--data", pack, "recs").code == 0
     path = _cache_file(tmp_path / "half")
     conn = sqlite3.connect(path)
-    conn.executescript(store.SEARCH_SCHEMA)
+    conn.executescript(searchindex.SEARCH_SCHEMA)
     conn.execute("INSERT INTO docs VALUES (1, 'events', 'gone', 'Gone', '', 'gone')")
     conn.commit()
     conn.close()
