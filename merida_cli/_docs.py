@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 import os
 
+from typer.main import get_command
+
+from .cli import app, main
+from .env import Environment
+
 
 def run(*args: str, width: int = 100) -> str:
     """Output of `merida ARGS` as a colourless terminal of the given width shows it."""
-    from .cli import main
-    from .env import Environment
-
     out, err = io.StringIO(), io.StringIO()
     env = Environment(stdout=out, stderr=err, is_tty=True, color=False, width=width)
     saved = os.environ.get("COLUMNS")
@@ -44,10 +46,6 @@ def example(*args: str, width: int = EXAMPLE_WIDTH, lines: int | None = None) ->
 
 def reference() -> str:
     """Every command's --help, in the app's order."""
-    from typer.main import get_command
-
-    from .cli import app
-
     group = get_command(app)
     parts = ["```console\n$ merida --help\n" + run("--help", width=100) + "\n```"]
     for name in group.list_commands(None):

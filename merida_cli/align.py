@@ -12,6 +12,7 @@ no files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import evidence as ev_
@@ -322,8 +323,6 @@ _STOP = frozenset({
 
 def content_words(text: str) -> set[str]:
     """A text's content words, cut to six letters (trafficking ~ traffic), stop words out."""
-    import re
-
     return {w[:6] for w in re.findall(r"[a-z0-9]+", fold(text))
             if len(w) > 2 and w not in _STOP}
 

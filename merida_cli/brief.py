@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import html as _html
+import io
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import query
+from .cite import STYLE_FILES, csl_item, in_text_citations, render
+from .commitments import STATUSES, commitments, counts
 from .errors import MeridaError, UsageError
 from .extras import require
 from .model import RECIPIENTS, record_cites, title_of
+from .render.formats import md_text
 from .results import Result
-from .text import counted
+from .text import counted, normalize_quote, printable
+from .verify import TextIndex
 
 # funding measures, in the order a chart prefers them
 MEASURE_PREFERENCE = ("cumulative-appropriation", "appropriation", "request", "obligated",
@@ -164,9 +171,6 @@ def build_brief(ds, subject: str, style: str = "chicago", texts: list[Path] | No
     """Everything a brief says about a program or topic, with its footnotes. The money
     section holds assistance only unless all_money; a short brief keeps one page of key
     facts: the overview, the latest count by each publisher, the open commitments."""
-    from . import query
-    from .cite import STYLE_FILES
-
     if style not in STYLE_FILES:
         raise UsageError(f"unknown style '{style}' for a brief; choose from "
                          + ", ".join(STYLE_FILES))
@@ -270,8 +274,6 @@ OFFICIAL_PUBLISHERS = ("crs", "gao", "state", "white-house", "embassy")
 def official_counts(ds, filters: dict) -> list[dict]:
     """The latest running total of U.S. assistance to Mexico by each official publisher
     (the U.S. government's own and its auditors'), oldest first."""
-    from . import query
-
     lines = [line for line in query.filter_records(ds, "funding", **filters)
              if is_assistance(line) and line["measure"] == "cumulative-appropriation"
              and line.get("recipient") == "mexico"
@@ -305,8 +307,6 @@ def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
     """The overview paragraph, built from the records: what the subject is (its summary),
     its span and lineage, its current structure, the largest official count of the money,
     and what merida holds on it. Every sentence names its subject, so each stands alone."""
-    from . import query
-
     if kind == "topic":
         topic = ds.get("topics", sid)
         name = topic["label"]
@@ -356,8 +356,6 @@ def overview_sentences(ds, kind: str, sid: str, notes: _Notes,
 
 def _holdings(ds, name: str, filters: dict) -> Sentence:
     """What merida holds on a subject, by kind: a reader knows how much evidence there is."""
-    from . import query
-
     recs = query.filter_records(ds, "recommendations", **filters)
     assessments = query.filter_records(ds, "assessments", **filters)
     events = query.timeline(ds, topic=filters.get("topic"), program=filters.get("program"))
@@ -377,8 +375,6 @@ def _holdings(ds, name: str, filters: dict) -> Sentence:
 def _finish(ds, notes, sections, title, sid, kind, style, texts, today, money, measure,
             length, paper) -> Brief:
     """The footnotes' citations and the bibliography, once the sections are gathered."""
-    from .cite import csl_item, in_text_citations, render
-
     footnotes = list(notes.by_key.values())
     sources = {s["id"]: s for s in ds.records["sources"]}
     cited = list(dict.fromkeys(n.source for n in footnotes))
@@ -414,8 +410,6 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
     """What became of the program's commitments: the count by status, then each one reported
     done or stalled, told by its own title and the later record's, footnoted with both
     quotes (the commitment's and the report's)."""
-    from .commitments import STATUSES, commitments, counts
-
     rows = commitments(ds, program)
     if not rows:
         return None
@@ -464,9 +458,6 @@ def _topic_label(ds, tid: str) -> str:
 
 def _verify(footnotes: list[Footnote], sources: dict, folders: list[Path]) -> None:
     """Mark each footnote's quote verified (True), missing (False) or unchecked (None)."""
-    from .text import normalize_quote
-    from .verify import TextIndex
-
     index, texts = TextIndex.scan(folders), {}
     for note in footnotes:
         if note.source not in texts:
@@ -485,8 +476,6 @@ def _md(text: str) -> str:
     (`md_text`: a newline in a title would end a heading or a bold label and start a
     list, a heading or a rule of the data's making), and `#` too (a heading's closing
     sequence)."""
-    from .render.formats import md_text
-
     return md_text(text).replace("#", "\\#")
 
 
@@ -684,8 +673,6 @@ def _html_sentence(sentence: Sentence, uses: Counter) -> str:
 def _link_url(reference_html: str, urls: set[str]) -> str:
     """A reference with its source's url made a link; only that: a URL-like text in a
     pack's title or author name stays text (red team 2: it was linked too)."""
-    import re
-
     def link(m: re.Match) -> str:
         if _html.unescape(m.group(1)) not in urls:
             return m.group(0)
@@ -706,8 +693,6 @@ def money_chart_svg(lines: list[dict], measure: str | None) -> str | None:
               and line.get("amount_usd") is not None and is_assistance(line)]
     if not chosen:
         return None
-    import io
-
     matplotlib = require("charts")
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
@@ -769,6 +754,4 @@ def render_brief(brief: Brief, fmt: str) -> bytes:
 def inert(document: str) -> str:
     """A control character from the data (ESC, CR, BEL, a bidi override) written as an
     escape, line by line: the brief can neither drive a terminal nor hide text."""
-    from .text import printable
-
     return "\n".join(printable(line) for line in document.split("\n"))

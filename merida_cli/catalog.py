@@ -16,9 +16,12 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from . import query
+from .commitments import commitments
 from .errors import UsageError
-from .load import Packs
+from .evidence import PlainRecords, commitment_problems
+from .load import Packs, read_packs, resolve_packs
 from .model import SEARCH_KINDS
+from .packs import diff_packs, export_text, json_schema
 from .results import (
     Analysis,
     Coverage,
@@ -33,6 +36,7 @@ from .results import (
     Verification,
     Written,
 )
+from .text import did_you_mean
 
 
 class Catalog:
@@ -134,8 +138,6 @@ class Catalog:
     def record(self, record_id: str) -> RecordView:
         """Any id, structure items included; an id merged into another record shows the
         record it was merged into (`merged_into`)."""
-        from .text import did_you_mean
-
         ds = self.dataset
         rid = record_id.strip()
         found, merged_into = ds.find(rid), None
@@ -165,7 +167,6 @@ class Catalog:
     # ---- analysis -------------------------------------------------------------------
     def search(self, text: str, kinds=(), limit: int = 10) -> Hits:
         from .search import Searcher
-        from .text import did_you_mean
 
         for k in kinds:
             if k not in SEARCH_KINDS:
@@ -209,8 +210,6 @@ class Catalog:
                     topic=None) -> Records:
         """What a program committed to and what later records report of each commitment:
         a list of {id, title, made, by, source, status, evidence: [...]}, oldest first."""
-        from .commitments import commitments
-
         return Records("commitments", commitments(self.dataset, program, status, by, since,
                                                   topic))
 
@@ -240,8 +239,6 @@ class Catalog:
         """Every problem in the packs (file:line: message) and every probable duplicate;
         valid packs leave the cache behind. The pack files, not the loaded records:
         invalid data never loads."""
-        from .evidence import PlainRecords, commitment_problems
-        from .load import read_packs, resolve_packs
         from .validate import (
             check_records,
             duplicate_warnings,
@@ -267,15 +264,11 @@ class Catalog:
     def diff_packs(self, a: Path | str, b: Path | str) -> PackDiff:
         """Records added, removed and changed (field by field) from pack file or directory
         A to B, each schema-checked; exit 1 when they differ."""
-        from .packs import diff_packs
-
         return PackDiff(diff_packs(Path(a), Path(b), self.packs.limit))
 
     @staticmethod
     def schema() -> Schema:
         """The JSON Schema of a pack file."""
-        from .packs import json_schema
-
         return Schema(json_schema())
 
     # ---- documents --------------------------------------------------------------------
@@ -294,7 +287,6 @@ class Catalog:
         """Every record, complete: json/yaml (loads back as a pack), csv/markdown text;
         typed tables (csv with `kind` or a folder `output`, sqlite, datasette,
         datapackage). Written to `output` (atomically) when given, else returned as text."""
-        from .packs import export_text
         from .tableexport import csv_directory, export_tables, write_file
 
         output = None if output is None else Path(output)

@@ -8,11 +8,14 @@ citeproc-py and lxml are imported only here, only when a citation is rendered.
 from __future__ import annotations
 
 import html
+import io
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import UsageError
 from .extras import require
@@ -124,8 +127,6 @@ ARCHIVE_VARIABLES = ("archive", "archive_location")
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).netloc or url
 
 
@@ -187,9 +188,6 @@ def render(items: list[dict], style: str, locators: dict[str, object] | None = N
     """References and in-text citations of CSL items in a CSL style, in bibliography
     order; locators maps an item id to a page/section. Without `references` only the
     in-text citations are made (citeproc-py is slow: a bibliography costs most)."""
-    import io
-    import warnings
-
     require("cite")
     from citeproc import (
         Citation,

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .errors import UsageError
+from .packfiles import builtin_pack
 from .text import normalize_quote
+from .verify import TextIndex, citations
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9¿¡])")
 _HAS_FIGURE = re.compile(
@@ -19,7 +22,6 @@ _HAS_FIGURE = re.compile(
 
 
 def skip_rules() -> dict[str, list[dict]]:
-    from .packfiles import builtin_pack
     from .yamlsafe import parse_yaml
 
     path = builtin_pack() / "meta" / "coverage-skip.yaml"
@@ -77,14 +79,10 @@ def uncovered(text_raw: str, quotes: list[str], rules: list[dict]) -> list[str]:
 
 
 def coverage_report(ds, source_id: str, folders: list[Path]) -> dict:
-    from .verify import TextIndex, citations
-
     source = ds.get("sources", source_id)
     index = TextIndex.scan(folders)
     path = index.find(source)
     if path is None:
-        from .errors import UsageError
-
         skipped = [w for w in index.warnings if source["file"] in w]
         raise UsageError(f"text of source '{source_id}' ({source['file']}) not found in "
                          + ", ".join(str(f) for f in folders)

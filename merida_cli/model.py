@@ -6,6 +6,7 @@ which fields each kind has, their types and which other kinds they reference.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -340,18 +341,11 @@ def valid_date(value: str) -> bool:
     month, day = m.group(2), m.group(3)
     if month and not 1 <= int(month) <= 12:
         return False
-    if day:
-        import calendar
-
-        if not 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]:
-            return False
-    return True
+    return not day or 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]
 
 
 def date_bounds(value: str) -> tuple[str, str]:
     """The first and last day a date of any precision covers: '2014' -> 2014-01-01, 2014-12-31."""
-    import calendar
-
     m = DATE.match(value)
     year, month, day = m.group(1), m.group(2), m.group(3)
     if day:

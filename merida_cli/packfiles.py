@@ -4,6 +4,7 @@ and the YAML reader all use it without importing each other."""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from .errors import UsageError
@@ -26,8 +27,6 @@ def builtin_pack() -> Path:
     here = Path(__file__).with_name("data")
     if here.is_dir():
         return here
-    from importlib.resources import files
-
     return Path(str(files("merida_cli") / "data"))
 
 

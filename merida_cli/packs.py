@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from .errors import DataError, MeridaError, UsageError
-from .model import KIND_ORDER, KINDS, Field, title_of
+from .model import KIND_ORDER, KINDS, NESTED, Field, title_of
+from .render.formats import csv_row, md_text
 from .text import json_text
 
 # ---- export -------------------------------------------------------------------
@@ -43,8 +44,6 @@ def _flat(rec: dict) -> dict:
 
 
 def _export_csv(data) -> str:
-    from .render.formats import csv_row
-
     header = ["kind", "id", "title", "summary", "date", "topics", "sources", "quote"]
     out = [csv_row(header)]
     for kind, recs in data.items():
@@ -59,19 +58,17 @@ def _export_csv(data) -> str:
 
 def _export_markdown(data) -> str:
     """Every value through md_text: a record cannot add headings, tables, links or HTML."""
-    from .render.formats import md_text as md
-
     lines = ["# merida data export", ""]
     for kind, recs in data.items():
         lines += [f"## {kind}", ""]
         for rec in recs:
-            lines.append(f"- **{md(title_of(kind, rec))}** ({md(rec['id'])})"
-                         + (f": {md(rec['summary'])}" if rec.get("summary") else ""))
+            lines.append(f"- **{md_text(title_of(kind, rec))}** ({md_text(rec['id'])})"
+                         + (f": {md_text(rec['summary'])}" if rec.get("summary") else ""))
             for item in rec.get("items", []):
-                lines.append(f"  - {md(item.get('number', ''))} {md(item['title'])} "
-                             f"({md(item['id'])})")
+                lines.append(f"  - {md_text(item.get('number', ''))} {md_text(item['title'])} "
+                             f"({md_text(item['id'])})")
             for cite in rec.get("cite", []):
-                lines.append(f"  > “{md(cite['quote'])}” ({md(cite['source'])})")
+                lines.append(f"  > “{md_text(cite['quote'])}” ({md_text(cite['source'])})")
         lines.append("")
     return "\n".join(lines)
 
@@ -94,8 +91,6 @@ _JSON_TYPES = {
 
 
 def _object(schema: dict[str, Field]) -> dict:
-    from .model import NESTED
-
     props = {}
     for name, spec in schema.items():
         if spec.type == "enum":

@@ -11,7 +11,7 @@ from collections import Counter
 
 from .errors import UsageError
 from .model import KINDS, MEASURES, RECIPIENTS, date_bounds, record_cites, valid_date, year_of
-from .text import fold
+from .text import did_you_mean, fold
 
 # ---- structures and components --------------------------------------------
 
@@ -159,8 +159,6 @@ def parse_date_option(value: str | None, option: str) -> str | None:
 
 def check_measure(measure: str | None) -> None:
     if measure is not None and measure not in MEASURES:
-        from .text import did_you_mean
-
         starts = [m for m in MEASURES if measure and (m.startswith(measure) or m.endswith(measure))]
         hint = f" (did you mean '{starts[0]}'?)" if len(starts) == 1 else did_you_mean(measure, MEASURES)
         raise UsageError(f"unknown measure '{measure}'{hint} "
@@ -202,8 +200,6 @@ def _recipient_names() -> dict[str, str]:
 def resolve_recipient(value: str) -> str:
     """A --recipient value as a recipient id ('Mexico', 'méxico' -> mexico), or a usage
     error with the closest id: 'Mexico' never widens to 'Mexico and Central America'."""
-    from .text import did_you_mean
-
     found = _recipient_names().get(fold(value))
     if found is None:
         raise UsageError(f"unknown recipient '{value}'{did_you_mean(value, list(RECIPIENTS))} "
@@ -245,8 +241,6 @@ def publisher_id(ds, source_id: str | None) -> str:
 
 def resolve_publisher(ds, value: str) -> str:
     """A --publisher value as a publisher id of the loaded sources, or a usage error."""
-    from .text import did_you_mean
-
     known = {publisher_id(ds, s["id"]): s for s in ds.records["sources"]}
     names = {fold(pid): pid for pid in known}
     for pid, source in known.items():

@@ -21,6 +21,7 @@ Failures raise MeridaError (exit 1) with one line: `PATH: cannot write: reason`.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -169,8 +170,6 @@ def output_folder(path) -> Iterator[Path]:
         except OSError as exc:
             raise MeridaError(f"{path}: cannot create: {exc.strerror or exc}", 1) from None
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 

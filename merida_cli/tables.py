@@ -18,7 +18,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .commitments import STATUSES
+from . import evidence
+from .commitments import STATUSES, commitment_row
 from .errors import UsageError
 from .model import (
     ALT_DATE,
@@ -32,7 +33,7 @@ from .model import (
     report_cites,
     title_of,
 )
-from .text import cell_text
+from .text import cell_text, did_you_mean
 
 LIST_SEPARATOR = "; "
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -246,8 +247,6 @@ def table_name(name: str) -> str:
     """A table name as the user typed it, checked ('did you mean' when unknown)."""
     if name in TABLE_NAMES:
         return name
-    from .text import did_you_mean
-
     raise UsageError(f"unknown table '{name}'{did_you_mean(name, TABLE_NAMES)} "
                      f"(one of: {', '.join(TABLE_NAMES)})")
 
@@ -318,9 +317,6 @@ def tables(records) -> dict[str, Table]:
 
 def commitment_rows(records) -> list[dict]:
     """Every commitment in these records with its derived status (commitments.py)."""
-    from . import evidence
-    from .commitments import commitment_row
-
     ds = evidence.PlainRecords({kind: list(records.get(kind, [])) for kind in KINDS})
     reports = evidence.follow_through(ds)
     return [commitment_row(item, s, reports.get(item["id"], []))

@@ -1,5 +1,6 @@
 """Text normalisation shared by quote verification, search and id matching."""
 
+import json
 import re
 import unicodedata
 
@@ -189,8 +190,6 @@ def _json_escape(match: re.Match) -> str:
 def json_text(data, indent: int | None = 2) -> str:
     """JSON (UTF-8 text kept) in which control, bidi and invisible characters are \\u
     escapes: the same value to a parser, but inert on a terminal."""
-    import json
-
     # json.dumps escapes C0 inside strings itself, so a raw newline is the layout's
     return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(data, ensure_ascii=False,
                                                         indent=indent))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .load import read_regular
 from .model import report_cites
 from .text import normalize_quote
 
@@ -15,8 +17,6 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 def decode_text(raw: bytes) -> str:
     """A source text: UTF-16 when it starts with a UTF-16 byte-order mark (Windows
     exports), else UTF-8; invalid bytes become U+FFFD, so a quote around them verifies."""
-    import codecs
-
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace")
     return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
@@ -35,8 +35,6 @@ class TextIndex:
 
     @classmethod
     def scan(cls, folders: list[Path]) -> TextIndex:
-        from .load import read_regular
-
         index = cls({}, {})
         for folder in folders:
             try:
