@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, StoreError, UsageError
 from .model import SEARCH_KINDS
-from .render import Format, pick_format, refuse_fields
+from .render import Format, output_mode, pick_format, refuse_fields
 from .text import bounded, did_you_mean, printable, wrote
 from .version import __version__
 
@@ -162,7 +162,8 @@ def _show(result, json_: bool, fmt) -> int:
     the result's exit status (a command that returns it exits with it)."""
     from .render.registry import show
 
-    show(_env(), result, pick_format(json_, fmt))
+    env = _env()
+    show(env, result, output_mode(env, json_, fmt))
     return result.exit_status
 
 

@@ -1,7 +1,8 @@
 """The environment a command runs in: streams, terminal facts, data packs.
 
 Passed down from `cli.main` so tests can fake a terminal, a narrow width or
-NO_COLOR without patching globals (httpie's Environment).
+NO_COLOR without patching globals (httpie's Environment). These are facts; how output
+looks follows from them and the flags in one place, `render.mode.output_mode`.
 """
 
 from __future__ import annotations
@@ -99,18 +100,6 @@ class Environment:
         if self._catalog is not None and self._catalog._dataset is not None:
             self._catalog._dataset.store.discard()
         self._catalog = None
-
-    def console(self, stderr: bool = False, width: int | None = None):
-        """A Rich console: colour only on a colour terminal, never ANSI codes otherwise;
-        no markup, no emoji codes, no highlighting: data is printed as text."""
-        from rich.console import Console
-
-        return Console(file=self.stderr if stderr else self.stdout,
-                       force_terminal=self.color, no_color=not self.color,
-                       color_system="auto" if self.color else None,
-                       width=width or self.width or 80, height=self.height or 25,
-                       markup=False, highlight=False, emoji=False,
-                       legacy_windows=False, force_jupyter=False)
 
     def out(self, text: str = "") -> None:
         self.stdout.write(text + "\n")

@@ -186,6 +186,22 @@ def test_piped_compare_tables_follow_their_titles(pack):
     assert "Aligned by policy topic (each side: the strongest evidence)\nTopic\tStatus\t" in out
 
 
+@pytest.mark.parametrize("args", [("recs",), ("compare", PROGRAM, PROGRAM),
+                                  ("diff", PROGRAM, PROGRAM), ("gaps",), ("show", "evil-rec"),
+                                  ("diff", "PACK", "PACK")])
+def test_plain_on_a_terminal_is_what_a_pipe_gets(pack, args):
+    """--format plain means lines for tools wherever stdout goes, never a table or prose
+    drawn to the terminal's width: compare, diff and gaps drew a table on a terminal for
+    it, and a diff of pack files wrapped its lines, while listings and show did not."""
+    args = [str(pack / "pack.yaml") if a == "PACK" else a for a in args]
+    piped = fixture_run(pack, *args, "--format", "plain")
+    on_terminal = fixture_run(pack, *args, "--format", "plain", tty=True, color=True, width=40)
+    assert piped.code == on_terminal.code and piped.code in (0, 1), piped.err
+    assert on_terminal.out == piped.out and "\x1b" not in on_terminal.out
+    if args[0] != "show" and args[-1] != str(pack / "pack.yaml"):  # tables: tab-separated
+        assert "\t" in piped.out
+
+
 def test_multi_table_output_titles_each_table(cli):
     out = cli("pillars", "--all").out
     blocks = out.strip().split("\n\n")

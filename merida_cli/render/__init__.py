@@ -1,5 +1,6 @@
 """One dispatcher for every listing: table on a terminal, plain (tab-separated) when piped,
-JSON / CSV / Markdown on request. A command builds a Listing (or several) and calls emit.
+JSON / CSV / Markdown on request, as the command's Mode (`mode.py`) says. A view builds a
+Listing (or several) and calls emit.
 
 Data is text, never markup: every value shown on a terminal, piped or in Markdown goes
 through `text.printable`; JSON and CSV keep the raw values (machine formats)."""
@@ -8,20 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 
 from ..errors import UsageError
 from ..model import KINDS
 from ..text import json_text
 from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
-
-
-class Format(str, Enum):
-    table = "table"
-    plain = "plain"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+from .mode import Format, Mode, output_mode, pick_format  # noqa: F401 - re-exported
 
 
 @dataclass
@@ -59,59 +52,56 @@ class Listing:
         return self.rows if self.rows is not None else self.records
 
 
-def pick_format(json_flag: bool, fmt: Format | None) -> Format:
-    return Format.json if json_flag else (fmt or Format.table)
-
-
 def dumps(data) -> str:
     return json_text(data)
 
 
-def emit(env, listing: Listing, fmt: Format) -> None:
-    """Render a listing in the chosen format; an empty one says so on stderr."""
-    listing = with_fields(listing, getattr(env, "fields", None), fmt)
-    if fmt is Format.json:
+def emit(env, listing: Listing, mode: Mode) -> None:
+    """Render a listing in the mode's format; an empty one says so on stderr."""
+    listing = with_fields(listing, mode.fields, mode.format)
+    if mode.json:
         env.out(dumps(listing.records))
     if not listing.table_rows:
         env.err(f"no {listing.noun} match")  # the result's exit status says 1
-        return
-    _emit_rows(env, listing, fmt, titled=False)
+    elif not mode.json:
+        _emit_rows(env, listing, mode, titled=False)
 
 
-def emit_all(env, listings: list[Listing], fmt: Format, data=None) -> None:
+def emit_all(env, listings: list[Listing], mode: Mode, data=None) -> None:
     """Several tables in one output (pillars --all, compare, gaps): JSON prints `data` as
     one document; otherwise each table follows its title line (piped too) and an empty
     one is reported on stderr."""
-    if fmt is Format.json:
+    if mode.json:
         env.out(dumps(data))
         return
     shown = 0
     for listing in listings:
-        listing = with_fields(listing, getattr(env, "fields", None), fmt)
+        listing = with_fields(listing, mode.fields, mode.format)
         if not listing.table_rows:
             env.err(f"{listing.title or listing.noun}: none")
             continue
         if shown:
             env.out()
-        _emit_rows(env, listing, fmt, titled=len(listings) > 1)
+        _emit_rows(env, listing, mode, titled=len(listings) > 1)
         shown += 1
 
 
-def _emit_rows(env, listing: Listing, fmt: Format, titled: bool) -> None:
+def _emit_rows(env, listing: Listing, mode: Mode, titled: bool) -> None:
+    """A listing's rows as CSV, Markdown, a table drawn on the terminal, or plain lines."""
     rows = listing.table_rows
-    if fmt is Format.csv:
+    if mode.format is Format.csv:
         from .formats import to_csv
 
         env.stdout.write(to_csv(listing.columns, rows))
-    elif fmt is Format.markdown:
+    elif mode.format is Format.markdown:
         from .formats import to_markdown
 
         env.out(to_markdown(listing.columns, rows, listing.title))
-    elif fmt is Format.table and env.is_tty:
+    elif mode.terminal:
         from .terminal import print_table
 
-        print_table(env, listing, rows)
-    elif fmt in (Format.table, Format.plain):
+        print_table(env, mode, listing, rows)
+    else:
         from .formats import plain_rows
 
         if titled and listing.title:
@@ -121,33 +111,34 @@ def _emit_rows(env, listing: Listing, fmt: Format, titled: bool) -> None:
         env.stdout.write(plain_rows(listing.columns, rows))
 
 
-def emit_document(env, data, fmt: Format, lines, listings=()) -> None:
+def emit_document(env, data, mode: Mode, lines, listings=()) -> None:
     """A result that is not one list of records (show, diff, coverage, validate, verify):
     JSON prints `data`; table and plain print its (style, text) lines, Markdown the same
     lines as a code block (a pack's `<script>` or `**` inert); CSV prints its listings,
     if it has any."""
-    refuse_fields(env)
-    if fmt is Format.json:
+    refuse_fields(mode)
+    if mode.json:
         env.out(dumps(data))
-    elif fmt is Format.markdown:
+    elif mode.format is Format.markdown:
         from .formats import md_block
 
         env.out(md_block(text for _style, text in lines))
-    elif fmt is Format.csv:
+    elif mode.format is Format.csv:
         if not listings:
             raise UsageError("--format csv: this command's result is not a table; "
                              "use --format json")
-        emit_all(env, list(listings), fmt)
+        emit_all(env, list(listings), mode)
     else:
         from .terminal import print_lines
 
-        print_lines(env, lines, plain=fmt is not Format.table)
+        print_lines(env, lines, mode)
 
 
-def refuse_fields(env) -> None:
+def refuse_fields(options) -> None:
     """--fields picks the columns of a listing; a document (show, validate, a citation,
-    a brief, an export) has none, and a silently ignored option would mislead."""
-    if getattr(env, "fields", None):
+    a brief, an export) has none, and a silently ignored option would mislead.
+    `options`: the Mode, or the Environment for a command that prints no Mode's output."""
+    if getattr(options, "fields", None):
         raise UsageError("--fields picks the columns of a listing; this command prints a "
                          "document (use --json and pick the keys you need)")
 

@@ -17,7 +17,7 @@ def search_listing(hits) -> Listing:
     ], rows=hits)
 
 
-def highlight_hits(env, hits):
+def highlight_hits(mode, hits):
     """A Rich table whose Match column highlights the matched words."""
     from rich.text import Text
 
@@ -30,7 +30,7 @@ def highlight_hits(env, hits):
 
     columns = search_listing(hits).columns
     columns[-1] = replace(columns[-1], get=match)
-    return make_table(env, columns, hits)
+    return make_table(mode, columns, hits)
 
 
 # ---- compare, crosswalk, diff, gaps: a method line and titled tables ----------------
@@ -321,21 +321,21 @@ def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
     return Report(result["method"], [recs, comps], _csv_listing("gaps", keys, rows))
 
 
-def emit_report(env, report: Report, fmt, data) -> None:
+def emit_report(env, report: Report, mode, data) -> None:
     """JSON: the result itself. CSV: the long table (method on stderr). Markdown, table
-    and plain: the method line, then each table under its title."""
+    and plain: the method line, then each table under its title (drawn on a terminal)."""
     from . import Format, dumps
 
-    if fmt is Format.json:
+    if mode.json:
         env.out(dumps(data))
         return
-    if fmt is Format.csv:
+    if mode.format is Format.csv:
         from .formats import to_csv
 
         env.err(report.method)
         env.stdout.write(to_csv(report.csv.columns, report.csv.records))
         return
-    if fmt is Format.markdown:
+    if mode.format is Format.markdown:
         from .formats import md_text, to_markdown
 
         env.out("\n\n".join([md_text(report.method)] + [to_markdown(lst.columns, lst.records,
@@ -344,16 +344,17 @@ def emit_report(env, report: Report, fmt, data) -> None:
         return
     from ..text import printable
     from .formats import plain_rows
-    from .terminal import make_table, print_view
+    from .terminal import console, make_table, print_view
 
-    if env.is_tty:
+    if mode.terminal:
         from rich.text import Text
 
-        env.console().print(Text(printable(report.method), style="italic" if env.color else ""))
+        console(env, mode).print(Text(printable(report.method),
+                                      style="italic" if mode.color else ""))
         for lst in report.listings:
             env.out()
-            print_view(env, make_table(env, lst.columns, lst.records, lst.title,
-                                       None if lst.records else "none"))
+            print_view(env, mode, make_table(mode, lst.columns, lst.records, lst.title,
+                                             None if lst.records else "none"))
     else:
         env.out(report.method)
         for lst in report.listings:

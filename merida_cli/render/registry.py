@@ -1,8 +1,8 @@
-"""One registry: result type -> view. `show(env, result, fmt)` is how every query command
+"""One registry: result type -> view. `show(env, result, mode)` is how every query command
 prints its answer (a view prints and never decides the exit status: the command returns
-the result's `exit_status`); the format dispatch (table on a terminal, plain when piped,
-JSON, CSV, Markdown) happens below it, in `emit`, `emit_all`, `emit_document` and
-`emit_report`."""
+the result's `exit_status`). The Mode (`mode.py`) was decided once, before; the format
+dispatch (table on a terminal, plain when piped, JSON, CSV, Markdown) happens below the
+views, in `emit`, `emit_all`, `emit_document` and `emit_report`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ..results import (
 )
 from ..text import bounded, counted, printable
 from . import Format, dumps, emit, emit_all, emit_document
+from .mode import Mode
 
 # listing results: the view of each record kind
 _LISTINGS = {
@@ -31,16 +32,16 @@ _LISTINGS = {
 }
 
 
-def show(env, result, fmt: Format) -> None:
-    """Print a Catalog result in the chosen format."""
+def show(env, result, mode: Mode) -> None:
+    """Print a Catalog result in the command's output mode."""
     kind = type(result)
     view = _VIEWS.get(kind) or _BY_NAME.get(f"{kind.__module__}.{kind.__qualname__}")
     if view is None:
         raise TypeError(f"no view for {kind.__name__}")
-    view(env, result, fmt)
+    view(env, result, mode)
 
 
-def _records(env, result: Records, fmt: Format) -> None:
+def _records(env, result: Records, mode: Mode) -> None:
     from . import views
 
     if result.kind == "programs":  # a table of periods and counts; JSON the records
@@ -48,54 +49,53 @@ def _records(env, result: Records, fmt: Format) -> None:
         listing.records, listing.rows = result.to_json(), result.rows
     else:
         listing = getattr(views, _LISTINGS[result.kind])(result.records)
-    emit(env, listing, fmt)
+    emit(env, listing, mode)
 
 
-def _funding(env, result: FundingLines, fmt: Format) -> None:
+def _funding(env, result: FundingLines, mode: Mode) -> None:
     from .views import funding_chart, funding_listing, funding_listings
 
     if not result.records:
-        if fmt is Format.json:
+        if mode.json:
             env.out("[]")
         env.err(result.note)
         return
-    if result.note and fmt is not Format.json:
-        env.err(f"note: {result.note}")
-    if fmt is Format.json:
-        emit(env, funding_listing(result.to_json()), fmt)
+    if mode.json:
+        emit(env, funding_listing(result.to_json()), mode)
         return
+    if result.note:
+        env.err(f"note: {result.note}")
     chart = None
-    if fmt is Format.table and env.is_tty:
+    if mode.terminal:
         lines = [x for _name, group in result.groups for x in group]
-        chart = funding_chart(lines, env.console().width, result.charted)
+        chart = funding_chart(lines, mode.width, result.charted)
         if chart is None and result.charted == "cumulative-appropriation":
             env.err("note: no running totals to chart; --measure M charts another measure")
     # tools get one stream (groups in order, one header); readers one table per measure
-    grouped = fmt is Format.markdown or (fmt is Format.table and env.is_tty)
-    for i, listing in enumerate(funding_listings(result.groups, grouped, chart,
+    for i, listing in enumerate(funding_listings(result.groups, mode.grouped, chart,
                                                  result.charted)):
         if i:
             env.out()
-        emit(env, listing, fmt)
+        emit(env, listing, mode)
 
 
-def _hits(env, result: Hits, fmt: Format) -> None:
+def _hits(env, result: Hits, mode: Mode) -> None:
     """The close matches; when there is none, the nearest guesses under a line that says so
     (JSON: every hit, each marked `close`). The exit status is the result's."""
     from .analysis import highlight_hits, search_listing
 
-    hits = result.hits if fmt is Format.json else (result.close or result.hits)
-    if result.hits and not result.close and fmt is not Format.json:
+    hits = result.hits if mode.json else (result.close or result.hits)
+    if result.hits and not result.close and not mode.json:
         env.err(bounded(printable(f"no close match for '{result.query}'; nearest:")))
-    if fmt is Format.table and env.is_tty and hits and not env.fields:
+    if mode.terminal and hits and not mode.fields:
         from .terminal import print_view
 
-        print_view(env, highlight_hits(env, hits))
+        print_view(env, mode, highlight_hits(mode, hits))
         return
-    emit(env, search_listing(hits), fmt)
+    emit(env, search_listing(hits), mode)
 
 
-def _structures(env, result: Structures, fmt: Format) -> None:
+def _structures(env, result: Structures, mode: Mode) -> None:
     from .views import structure_listing
 
     pid = result.program["id"]
@@ -104,12 +104,12 @@ def _structures(env, result: Structures, fmt: Format) -> None:
         return
     listings = [structure_listing(s, result.program) for s in result.structures]
     if not result.every:
-        emit(env, listings[0], fmt)
+        emit(env, listings[0], mode)
         return
-    emit_all(env, listings, fmt, data=result.to_json())
+    emit_all(env, listings, mode, data=result.to_json())
 
 
-def _record_view(env, result: RecordView, fmt: Format) -> None:
+def _record_view(env, result: RecordView, mode: Mode) -> None:
     from .views import show_lines
 
     if result.merged_into:
@@ -120,32 +120,32 @@ def _record_view(env, result: RecordView, fmt: Format) -> None:
         lines += ([("", "")] if lines else []) + show_lines(result.sources, kind, rec, links,
                                                             context)
     # one JSON document: the record, or a list when several kinds share the id
-    emit_document(env, result.to_json(), fmt, lines)
+    emit_document(env, result.to_json(), mode, lines)
 
 
-def _analysis(env, result: Analysis, fmt: Format) -> None:
+def _analysis(env, result: Analysis, mode: Mode) -> None:
     from . import analysis
 
-    multiline = fmt is Format.table and env.is_tty
+    multiline = mode.terminal  # a cell's pieces on lines of their own
     labels = result.structures
     every = result.evidence == "all"
     builders = {
         "compare": lambda: analysis.compare_report(result.data, labels, multiline, every),
         "crosswalk": lambda: analysis.crosswalk_report(result.data, labels, multiline),
-        "diff": lambda: analysis.diff_report(result.data, labels, multiline, env.color,
+        "diff": lambda: analysis.diff_report(result.data, labels, multiline, mode.color,
                                              every),
         "gaps": lambda: analysis.gaps_report(result.data, multiline, labels),
     }
-    analysis.emit_report(env, builders[result.view](), fmt, result.data)
+    analysis.emit_report(env, builders[result.view](), mode, result.data)
 
 
-def _problems(env, result: Problems, fmt: Format) -> None:
+def _problems(env, result: Problems, mode: Mode) -> None:
     """validate: the problems and warnings (on stderr for a reader), then the verdict."""
 
     lines = (result.problems + [f"warning: {note}" for note in result.notes]
              + look_alike_lines(result.look_alikes, result.all_warnings))
-    if fmt is not Format.table:
-        emit_document(env, result.to_json(), fmt, [("", line) for line in lines])
+    if mode.format is not Format.table:
+        emit_document(env, result.to_json(), mode, [("", line) for line in lines])
     else:
         for line in lines:
             env.err(bounded(printable(line)))
@@ -193,7 +193,7 @@ def look_alike_lines(groups: list, show_all: bool) -> list[str]:
 
 
 
-def _verification(env, result: Verification, fmt: Format) -> None:
+def _verification(env, result: Verification, mode: Mode) -> None:
 
     where = ", ".join(str(f) for f in result.folders)
     for line in result.warnings:
@@ -201,7 +201,7 @@ def _verification(env, result: Verification, fmt: Format) -> None:
     for sid, count in result.skipped.items():
         env.err(printable(f"skipped: {count} quote(s) of '{sid}': "
                           f"{result.files.get(sid, sid)} is not in {where}"))
-    emit_document(env, result.to_json(), fmt, [("", line) for line in result.failures])
+    emit_document(env, result.to_json(), mode, [("", line) for line in result.failures])
     if result.failures:
         env.err(f"error: {len(result.failures)} of {result.checked} quotes not verified")
         return
@@ -214,35 +214,35 @@ def _verification(env, result: Verification, fmt: Format) -> None:
             + (f" ({skipped} skipped: their texts are not in these folders)" if skipped else ""))
 
 
-def _coverage(env, result: Coverage, fmt: Format) -> None:
+def _coverage(env, result: Coverage, mode: Mode) -> None:
     from . import Column, Listing
 
     report = result.report
     for line in report["warnings"]:
         env.err(printable(f"warning: {line}"))
     sentences = report["uncited_sentences"]
-    emit_document(env, report, fmt, [("", f"- {s}") for s in sentences],
+    emit_document(env, report, mode, [("", f"- {s}") for s in sentences],
                   [Listing("sentences", sentences, [Column("Sentence", lambda s: s)])])
     summary = (f"{len(sentences)} uncited sentence(s) with a number or date in "
                f"{report['file']} ({report['quotes']} quotes)")
     env.err(summary)  # exit 1 when there are some, like grep when it finds what it looks for
 
 
-def _citation(env, result, fmt: Format) -> None:
+def _citation(env, result, mode: Mode) -> None:
     env.out(result.text())
 
 
-def _pack_diff(env, result: PackDiff, fmt: Format) -> None:
+def _pack_diff(env, result: PackDiff, mode: Mode) -> None:
     from .analysis import pack_diff_lines
     from .terminal import print_lines
 
-    if fmt is Format.json:
+    if mode.json:
         env.out(dumps(result.to_json()))
     else:
-        print_lines(env, pack_diff_lines(result.to_json()))
+        print_lines(env, pack_diff_lines(result.to_json()), mode)
 
 
-def _schema(env, result: Schema, fmt: Format) -> None:
+def _schema(env, result: Schema, mode: Mode) -> None:
     env.out(dumps(result.to_json()))  # JSON is what a schema is, whatever the format
 
 

@@ -20,8 +20,19 @@ from .base import cell
 MIN_COLUMNS = 20  # narrower than this, the terminal width is not believed
 
 
-def term_width(env) -> int:
-    return max(env.width or 80, MIN_COLUMNS)
+def term_width(mode) -> int:
+    return max(mode.width, MIN_COLUMNS)
+
+
+def console(env, mode):
+    """A Rich console on stdout: colour only when the mode has it, never ANSI codes
+    otherwise; no markup, no emoji codes, no highlighting: data is printed as text."""
+    from rich.console import Console
+
+    return Console(file=env.stdout, force_terminal=mode.color, no_color=not mode.color,
+                   color_system="auto" if mode.color else None, width=mode.width,
+                   height=env.height or 25, markup=False, highlight=False, emoji=False,
+                   legacy_windows=False, force_jupyter=False)
 
 
 # ---- words and wrapping ------------------------------------------------------
@@ -286,50 +297,45 @@ def heading(row, lifted: list[int], width: int) -> list[str]:
 
 # ---- printing --------------------------------------------------------------------
 
-def make_table(env, columns, rows, title=None, caption=None):
+def make_table(mode, columns, rows, title=None, caption=None):
     """A renderable that fits the terminal: a table, or a record view, and a line
-    naming any hidden columns. `print_view` prints it (tab-separated when piped)."""
-    return TableView(env, list(columns), list(rows), title, caption)
+    naming any hidden columns. `print_view` prints it."""
+    return TableView(mode, list(columns), list(rows), title, caption)
 
 
 class TableView:
-    def __init__(self, env, columns, rows, title=None, caption=None):
-        self.env, self.columns, self.rows = env, columns, rows
+    def __init__(self, mode, columns, rows, title=None, caption=None):
+        self.mode, self.columns, self.rows = mode, columns, rows
         self.title, self.caption = title, caption
-
-    def plain(self) -> str:
-        from .formats import plain_rows
-
-        return plain_rows(self.columns, self.rows)
 
     def renderables(self, width: int):
         """Rich Text lines, none wider than `width` (but for a word wider than it, or a
         --wide table)."""
         from rich.text import Text
 
-        env = self.env
+        mode = self.mode
         cells = [[_cell_value(c.get(row)) for c in self.columns] for row in self.rows]
-        layout = fit(self.columns, cells, width, getattr(env, "wide", False))
+        layout = fit(self.columns, cells, width, mode.wide)
         if not layout.fits:
             yield from self._records(cells, width)
             return
         if self.title:
             yield Text("\n".join(wrap(printable(self.title), width)),
-                       style="bold" if env.color else "")
-        yield from table_lines(layout, self.columns, cells, env.color, width)
+                       style="bold" if mode.color else "")
+        yield from table_lines(layout, self.columns, cells, mode.color, width)
         if self.caption:
             yield Text("\n".join(wrap(printable(self.caption), width)),
-                       style="dim" if env.color else "")
+                       style="dim" if mode.color else "")
         if layout.hidden:
             note = (f"({', '.join(layout.hidden)} hidden to fit {width} columns; "
                     "--wide shows every column)")
-            yield Text("\n".join(wrap(note, width)), style="dim" if env.color else "")
+            yield Text("\n".join(wrap(note, width)), style="dim" if mode.color else "")
 
     def _records(self, cells, width: int):
         """One block per record: `field: value` lines wrapped at word boundaries."""
         from rich.text import Text
 
-        bold = "bold" if self.env.color else ""
+        bold = "bold" if self.mode.color else ""
         if self.title:
             yield Text("\n".join(wrap(printable(self.title), width)), style=bold)
         for n, row in enumerate(cells):
@@ -356,30 +362,28 @@ class TableView:
             yield Text("\n".join(wrap(printable(self.caption), width)))
 
     def __rich_console__(self, console, options):
-        yield from self.renderables(min(options.max_width, term_width(self.env)))
+        yield from self.renderables(min(options.max_width, term_width(self.mode)))
 
 
-def print_view(env, view) -> None:
-    """A table view on a terminal (its lines as drawn, never re-wrapped by Rich: a --wide
-    table may be wider than the terminal); its tab-separated rows when piped."""
-    if not env.is_tty:
-        env.stdout.write(view.plain())
-        return
-    parts = list(view.renderables(term_width(env)))
-    if not env.color:
+def print_view(env, mode, view) -> None:
+    """A table view drawn on the terminal: its lines as drawn, never re-wrapped by Rich
+    (a --wide table may be wider than the terminal)."""
+    parts = list(view.renderables(term_width(mode)))
+    if not mode.color:
         env.stdout.write("".join(part.plain + "\n" for part in parts))
         return
     from rich.text import Text
 
-    env.console().print(Text("\n").join(parts), soft_wrap=True)
+    console(env, mode).print(Text("\n").join(parts), soft_wrap=True)
 
 
-def print_table(env, listing, rows) -> None:
-    print_view(env, make_table(env, listing.columns, rows, listing.title, listing.caption))
+def print_table(env, mode, listing, rows) -> None:
+    print_view(env, mode, make_table(mode, listing.columns, rows, listing.title,
+                                     listing.caption))
     if listing.extra:
-        console = env.console()
+        drawn = console(env, mode)
         for extra in listing.extra:
-            console.print(extra, soft_wrap=True)
+            drawn.print(extra, soft_wrap=True)
 
 
 # ---- prose -------------------------------------------------------------------------
@@ -406,23 +410,24 @@ def hanging_wrap(text: str, width: int) -> list[str]:
     return [head + lines[0]] + [" " * hang + line for line in lines[1:]]
 
 
-def print_lines(env, lines, plain: bool = False) -> None:
-    """(style, text) lines: on a terminal wrapped to its width with hanging indents and
-    styled when it has colour; plain text (one line per line) when piped or `plain`."""
+def print_lines(env, lines, mode) -> None:
+    """(style, text) lines: drawn on a terminal (`mode.terminal`), wrapped to its width
+    with hanging indents and styled when it has colour; else plain text, one line per
+    line."""
     safe = [(style, printable(text)) for style, text in lines]
-    if plain or not env.is_tty:
+    if not mode.terminal:
         for _style, text in safe:
             env.out(text)
         return
-    width = term_width(env)
-    if not env.color:
+    width = term_width(mode)
+    if not mode.color:
         for _style, text in safe:
             for line in hanging_wrap(text, width):
                 env.out(line)
         return
     from rich.text import Text
 
-    console = env.console()
+    drawn = console(env, mode)
     for style, text in safe:
         for line in hanging_wrap(text, width):
-            console.print(Text(line, style=style), soft_wrap=True)
+            drawn.print(Text(line, style=style), soft_wrap=True)
