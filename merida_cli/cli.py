@@ -19,6 +19,7 @@ import typer
 # vendors click as the private typer._click, and `click` itself is not installed).
 from typer.core import TyperGroup
 
+from .argv import command_of, prepare, user_path
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, StoreError, UsageError
 from .model import SEARCH_KINDS
@@ -724,14 +725,35 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
     return code
 
 
+class _CacheBroke(Exception):
+    """The cache failed mid-command (a StoreError): `_run` runs the command again without it."""
+
+
 def _run(raw: list[str], env: Environment) -> int:
-    argv = [_clean_arg(a) for a in raw]
-    env.raw_args = _raw_values(_globals_first(argv), _globals_first(raw))
-    start = (list(env.data), env.builtin)  # a retry starts from these, not from the 1st run's
+    """The command line, run; once more from the YAML when the cache breaks mid-command."""
+    start = (list(env.data), env.builtin)  # the retry starts from these, not from the 1st run's
+    try:
+        return _run_once(raw, env)
+    except _CacheBroke:
+        return _rerun_without_cache(raw, env, start)
+
+
+def _rerun_without_cache(raw: list[str], env: Environment, start) -> int:
+    """A cache that broke mid-command is deleted and the command run again from the packs'
+    YAML, with the options it started from and the cache off: a second failure is
+    reported, never retried."""
+    env.forget_data()
+    env.use_cache = False
+    env.data, env.builtin = start
+    return _run_once(raw, env)
+
+
+def _run_once(raw: list[str], env: Environment) -> int:
+    """Run the app once: every error becomes one message and an exit code."""
+    args, env.raw_args = prepare(raw)
     token = _ENV.set(env)
     try:
-        args = _globals_first(argv)
-        with redirect_stdout(env.stdout), redirect_stderr(env.stderr), _only(_command(args)):
+        with redirect_stdout(env.stdout), redirect_stderr(env.stderr), _only(command_of(args)):
             result = app(args=args, prog_name="merida", standalone_mode=False, obj=env)
         code = result if isinstance(result, int) else ExitStatus.OK
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
@@ -759,12 +781,8 @@ def _run(raw: list[str], env: Environment) -> int:
         _silence_stdout()
         return ExitStatus.FAILURE
     except StoreError as exc:
-        # a cache that breaks mid-command is deleted and the command re-run from the YAML
         if env.use_cache and env._catalog is not None and env._catalog._dataset is not None:
-            env.forget_data()
-            env.use_cache = False
-            env.data, env.builtin = start
-            return _run(raw, env)
+            raise _CacheBroke() from exc
         env.err(f"error: the loaded data is unusable: {printable(str(exc))}")
         code = ExitStatus.FAILURE
     except KeyboardInterrupt:
@@ -789,62 +807,13 @@ def _run(raw: list[str], env: Environment) -> int:
     return int(code)
 
 
-def _clean_arg(arg: str) -> str:
-    """Bytes that are not UTF-8 arrive as lone surrogates; make them U+FFFD (for ids and
-    words; paths get their original back through `_user_path`)."""
-    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _raw_values(cleaned: list[str], raw: list[str]) -> dict[str, list[str]]:
-    """cleaned -> the arguments as given, in command-line order, for those cleaning changed
-    (and `--opt=value` values). A list: two different paths can clean to the same text."""
-    out: dict[str, list[str]] = {}
-    for c, r in zip(cleaned, raw):
-        if c != r:
-            if c.startswith("-") and "=" in c:
-                c, r = c.split("=", 1)[1], r.split("=", 1)[1]
-            out.setdefault(c, []).append(r)
-    return out
-
-
 def _user_path(value: str, what: str) -> Path:
-    """A path argument: never empty (that would quietly mean the current directory), and
-    the bytes the user gave even when they are not UTF-8."""
-    if not value:
-        raise UsageError(f"{what}: empty path (write . for the current directory)")
-    given = _env().raw_args.get(value)
-    return Path(given.pop(0) if given else value)  # path options are read in argv order
+    """A path argument as the user gave it (`argv.user_path`)."""
+    return user_path(value, what, _env().raw_args)
 
 
 def _command_name(info) -> str:
     return info.name or info.callback.__name__.replace("_", "-")
-
-
-# the root's options that may also follow the command: those taking a value, the flags
-# (not -q: after a command it is that command's own, cite -q is --quote)
-GLOBAL_WITH_VALUE = ("--data", "-d", "--fields")
-GLOBAL_FLAGS = ("--no-builtin", "--no-pager", "--wide", "--quiet")
-
-
-def _is_global(arg: str) -> bool:
-    return arg.startswith(("--data=", "--fields=")) or arg in GLOBAL_FLAGS
-
-
-def _command(args: list[str]) -> str | None:
-    """The subcommand a command line names after the global options, or None (root
-    --help, --version, completion options, or no command at all)."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg in GLOBAL_WITH_VALUE:
-            i += 2
-        elif _is_global(arg) or arg == "-q":
-            i += 1
-        elif arg.startswith("-"):
-            return None
-        else:
-            return arg
-    return None
 
 
 class _only:
@@ -876,27 +845,6 @@ def _output_path(value: str | None, what: str, folder: bool = False) -> Path | N
     if value.endswith(os.sep) and not folder:
         raise UsageError(f"{what} {value}: names a directory; give a file name")
     return _user_path(value, what)
-
-
-def _globals_first(argv: list[str]) -> list[str]:
-    """Let the global options (--data, --no-builtin, --no-pager, --wide, --fields) appear
-    after the subcommand too: move them to the front."""
-    front, rest, i = [], [], 0
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            rest += argv[i:]
-            break
-        if arg in GLOBAL_WITH_VALUE and i + 1 < len(argv):
-            front += [arg, argv[i + 1]]
-            i += 2
-            continue
-        if _is_global(arg):
-            front.append(arg)
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
 
 
 def _silence_stdout() -> None:
