@@ -9,6 +9,11 @@ Usable from Python without the CLI (nothing of typer, click or rich is loaded)::
     merida_cli.open(["my-pack"], builtin=False, cache="/tmp/merida-cache")
 """
 
+import os
+from pathlib import Path
+
+from .env import cache_dir_from, max_file_bytes_from
+from .load import Packs
 from .version import __version__  # noqa: F401 - merida_cli.__version__
 
 
@@ -20,12 +25,7 @@ def open(data=(), builtin=True, cache=None):
     (`to_json()`, `exit_status`). Nothing is read until the first question. `cache` is the
     folder of the cache; None takes the CLI's (MERIDA_CACHE_DIR, else
     $XDG_CACHE_HOME/merida, else ~/.cache/merida)."""
-    import os
-    from pathlib import Path
-
-    from .catalog import Catalog
-    from .env import cache_dir_from, max_file_bytes_from
-    from .load import Packs
+    from .catalog import Catalog  # not at the top: `merida --help` needs none of it
 
     cache_dir = cache_dir_from(os.environ) if cache is None else Path(cache)
     return Catalog(Packs(data, builtin, cache_dir, max_file_bytes_from(os.environ)))

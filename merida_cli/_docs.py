@@ -10,6 +10,7 @@ import os
 
 from typer.main import get_command
 
+from . import load_data
 from .cli import app, main
 from .env import Environment
 
@@ -56,8 +57,6 @@ def reference() -> str:
 
 def inventory() -> str:
     """A Markdown table: how many records of each kind the built-in pack holds."""
-    from . import load_data
-
     ds = load_data()
     rows = [(kind, len(ds.records[kind])) for kind in ds.records]
     items = sum(len(s["items"]) for s in ds.records["structures"])

@@ -8,6 +8,7 @@ and writes the files (each through a temp file and a rename).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -103,8 +104,6 @@ def _into_folder(output: Path, fill) -> Written:
 def csv_directory(output: Path) -> bool:
     """-o names a directory (one CSV per table) or a file: an existing directory, or a new
     path without a suffix (not a link: a link's target is a file to write), is a directory."""
-    import os
-
     output = Path(output)
     return output.is_dir() or (not os.path.lexists(output) and not output.suffix)
 
