@@ -285,10 +285,10 @@ def test_duplicate_lint_finds_two_records_citing_one_passage(tmp_path):
 
 
 def test_duplicate_lint_in_a_large_pack_reports_identical_names(tmp_path, monkeypatch):
-    from merida_cli import validate
+    from merida_cli import lookalikes
 
     # more distinct names in a year than the limit (here two: arrest's and the copies')
-    monkeypatch.setattr(validate, "FUZZY_LIMIT", 1)
+    monkeypatch.setattr(lookalikes, "FUZZY_LIMIT", 1)
     pack = write_pack(tmp_path / "big", {"a.yaml": PACK + DUPLICATE + DUPLICATE.replace(
         "capture-again", "capture-third")})
     result = run(pack, "validate")
