@@ -6,9 +6,12 @@ import os
 from pathlib import Path
 
 from .errors import DataError, MeridaError, UsageError
+from .load import DEFAULT_MAX_FILE_BYTES, locate_records, parse_file
 from .model import KIND_ORDER, KINDS, NESTED, Field, title_of
+from .packfiles import pack_files
 from .render.formats import csv_row, md_text
 from .text import json_text
+from .validate import check_fields
 
 # ---- export -------------------------------------------------------------------
 
@@ -202,18 +205,13 @@ def init_pack(directory) -> list[Path]:
 def read_pack_records(path: Path, limit: int | None = None) -> dict[tuple[str, str], dict]:
     """Records of a pack file or directory by (kind, id), schema-checked but not linked;
     `limit` is the size cap of a pack file (the Environment's)."""
-    from .load import DEFAULT_MAX_FILE_BYTES, locate_records, parse_file
-
     limit = limit or DEFAULT_MAX_FILE_BYTES
-    from .packfiles import pack_files
-    from .validate import _Checker
-
     files = pack_files(path) if path.is_dir() else [path]
     out, problems = {}, []
     for file in files:
         for loc in locate_records(file, parse_file(file, False, limit), limit):
-            rec = _Checker(loc, problems).mapping(loc.record, KINDS[loc.kind], None, "record")
-            if rec and "id" in rec:
+            rec = check_fields(loc, problems)
+            if rec is not None:
                 out[(loc.kind, rec["id"])] = rec
     if problems:
         raise DataError(problems)

@@ -228,13 +228,20 @@ def type_name(value) -> str:
         type(value), type(value).__name__)
 
 
+def check_fields(loc: Located, problems: list[str]) -> dict | None:
+    """One record against its kind's field schema alone, fields in schema order, or None
+    (no id, or not a mapping): no rule beyond the fields and no default source, so a pack
+    diff compares the records as written."""
+    rec = _Checker(loc, problems).mapping(loc.record, KINDS[loc.kind], None, "record")
+    return rec if rec is not None and "id" in rec else None
+
+
 def check_record(loc: Located, problems: list[str]) -> dict | None:
     """Schema checks of one record on its own; the record normalised, or None."""
-    checker = _Checker(loc, problems)
-    rec = checker.mapping(loc.record, KINDS[loc.kind], None, "record")
-    if rec is None or "id" not in rec:
+    rec = check_fields(loc, problems)
+    if rec is None:
         return None
-    _check_quotes(checker, rec, loc)
+    _check_quotes(_Checker(loc, problems), rec, loc)
     if "source" in KINDS[loc.kind] and "source" not in rec and rec.get("cite") \
             and "source" in rec["cite"][0]:  # (a bad source is reported, not defaulted)
         rec = _with_default_source(loc.kind, rec)
