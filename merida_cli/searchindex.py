@@ -19,7 +19,7 @@ import sqlite3
 from .errors import StoreError
 from .model import title_of
 from .recordstore import Builder, Store, dumps, record_of, statements
-from .text import fold
+from .text import fold, fold_all
 
 SEARCH_SCHEMA = """
 CREATE TABLE doc_topics(topic TEXT, doc INTEGER);
@@ -44,51 +44,67 @@ _BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient",
                 "publisher", "author", "label", "unit")
 
 
-def document(kind: str, rec: dict) -> dict:
-    """The folded texts a record is found by (computed once, when the index is built).
+def documents_of(records) -> list[tuple]:
+    """Search documents of (kind, record) pairs, in order: each record, then its structure
+    items. Pure: the loader's workers make them while they parse (a search as the first
+    command), a search on an older cache from its rows. The topic labels are added by
+    `SearchTables`, which knows every topic.
 
-    Topic labels are added by `SearchTables`, which folds each label once per build.
-    """
-    title = title_of(kind, rec)
-    folded_title = fold(title)
-    aliases = [fold(a) for a in rec.get("aliases", []) if isinstance(a, str)]
-    body = [rec[k] for k in _BODY_FIELDS if isinstance(rec.get(k), str) and rec[k] != title]
-    names = [rec["id"].replace("-", " "), folded_title, *aliases]  # a slug folds to itself
-    quotes = " ".join(c["quote"] for c in rec.get("cite", []))
-    body_text = " ".join(body)
-    return {"title": title, "names": list(dict.fromkeys(n for n in names if n)),
-            "title_text": " ".join([folded_title, *aliases]) + _hyphen_joined(title),
-            "body_text": fold(body_text, split_numbers=False) + _hyphen_joined(body_text),
-            "quote_text": fold(quotes, split_numbers=False) + _hyphen_joined(quotes)}
+    A document is (kind, id, title, topics, names, title_text, body_text, quote_text):
+    the folded title and aliases, the other prose fields, the quotes, each with its
+    hyphenated words also joined ('spill-over' -> ' spillover'). The batch's titles,
+    aliases, texts and hyphenated words are folded in one `fold_all` each, not one `fold`
+    per text: the calls were most of the cost."""
+    heads, titles, aliases, texts, hyphenated = [], [], [], [], []
+    for kind, rec in records:
+        items = rec.get("items")
+        with_items = [(kind, rec), *(("items", i) for i in items)] if items else [(kind, rec)]
+        for doc_kind, doc in with_items:
+            title = title_of(doc_kind, doc)
+            own = [a for a in doc.get("aliases", ()) if isinstance(a, str)]
+            body = " ".join([value for key in _BODY_FIELDS
+                             if isinstance(value := doc.get(key), str) and value != title])
+            quotes = " ".join([c["quote"] for c in doc.get("cite", ())])
+            slot = 3 * len(heads)  # of this document's three hyphen joins
+            heads.append((doc_kind, doc["id"], title, doc.get("topics", []), len(own)))
+            titles.append(title)
+            aliases += own
+            texts += (body, quotes)
+            for field, text in enumerate((title, body, quotes)):
+                if "-" in text or "\u2010" in text or "\u2011" in text:
+                    hyphenated += [(slot + field, word) for word in _hyphen_joined(text)]
+    titles, aliases = fold_all(titles), fold_all(aliases)
+    texts = fold_all(texts, split_numbers=False)
+    joins = [""] * len(titles) * 3
+    for (slot, _), word in zip(hyphenated, fold_all([word for _, word in hyphenated])):
+        joins[slot] += " " + word
+    docs, at = [], 0
+    for n, (doc_kind, rid, title, topics, count) in enumerate(heads):
+        folded_title, slug = titles[n], rid.replace("-", " ")  # a slug folds to itself
+        if count:
+            own = aliases[at:at + count]
+            at += count
+            names = list(dict.fromkeys(name for name in (slug, folded_title, *own) if name))
+            title_text = " ".join([folded_title, *own])
+        else:
+            names = [slug] if folded_title in ("", slug) else [slug, folded_title]
+            title_text = folded_title
+        docs.append((doc_kind, rid, title, topics, names, title_text + joins[3 * n],
+                     texts[2 * n] + joins[3 * n + 1], texts[2 * n + 1] + joins[3 * n + 2]))
+    return docs
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
 
 
-def _hyphen_joined(text: str) -> str:
-    """Hyphenated words also as one word, so 'spillover' finds 'spill-over'. A match never
-    holds a space, so the regex reads only the words with a hyphen (the whole text took
-    a tenth of the time an index took to build)."""
+def _hyphen_joined(text: str) -> list[str]:
+    """The hyphenated words of a text joined ('spill-over' -> 'spillover', to be folded),
+    so that 'spillover' finds it. A match never holds a space, so the regex reads only
+    the words with a hyphen (the whole text took a tenth of the time an index took)."""
     if "\u2010" in text or "\u2011" in text:  # the other hyphens join words alike
         text = text.replace("\u2010", "-").replace("\u2011", "-")
-    if "-" not in text:
-        return ""
     words = " ".join([word for word in text.split() if "-" in word])
-    return "".join(" " + fold(a + b) for a, b in _HYPHENATED.findall(words))
-
-
-def documents_of(records) -> list[tuple]:
-    """Search documents of (kind, record) pairs, in order: each record, then its structure
-    items. Pure: the loader's workers make them while they parse (a search as the first
-    command), a search on an older cache from its rows. The topic labels are added by
-    `SearchTables`, which knows every topic."""
-    docs = []
-    for kind, rec in records:
-        for doc_kind, doc_rec in [(kind, rec)] + [("items", i) for i in rec.get("items", [])]:
-            d = document(doc_kind, doc_rec)
-            docs.append((doc_kind, doc_rec["id"], d["title"], doc_rec.get("topics", []),
-                         d["names"], d["title_text"], d["body_text"], d["quote_text"]))
-    return docs
+    return [a + b for a, b in _HYPHENATED.findall(words)]
 
 
 def _documents_of_rows(rows: list[tuple]) -> list[tuple]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from merida_cli import load_data
 from merida_cli.model import title_of
 from merida_cli.search import Searcher
-from merida_cli.text import fold
+from merida_cli.text import fold, fold_all
 
 
 def ids(result, n=5):
@@ -201,6 +201,21 @@ def test_criticism_prefers_assessments(cli):
 def test_us_and_fiscal_years_fold():
     assert fold("U.S. aid, FY2008-FY2010") == "us aid fy 2008 fy 2010"
     assert "us" in fold("the United States").split()
+
+
+# texts as a pack writes them: accents, curly quotes, dashes, initialisms, fiscal years,
+# other scripts, control characters and fold_all's own separator among them
+_PROSE = st.lists(st.one_of(
+    st.sampled_from(list("aZ09 .-_'\"\t\n\x01\x1f\xa0éÉßİΣς\u0301ñ¹ﬁ\u2010\u2011—’٣")),
+    st.sampled_from(["U.S.", "u.n.", "United States", "FY2008", "spill-over"]),
+    st.characters()), max_size=30).map("".join)
+
+
+@given(st.lists(_PROSE, max_size=8), st.booleans())
+def test_a_batch_of_texts_folds_as_each_text_alone(texts, split_numbers):
+    """The index folds a file's texts in one batch (`fold_all`): each comes out as `fold`
+    makes it alone, so the index holds the words a query is folded to."""
+    assert fold_all(texts, split_numbers) == [fold(text, split_numbers) for text in texts]
 
 
 def test_huge_search_query():
