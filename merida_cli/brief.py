@@ -22,7 +22,7 @@ from .commitments import STATUSES, commitments, counts
 from .errors import MeridaError, UsageError
 from .extras import require
 from .model import RECIPIENTS, record_cites, title_of
-from .render.formats import md_text
+from .render.formats import md_table, md_text
 from .results import Result
 from .text import counted, normalize_quote, printable
 from .verify import TextIndex
@@ -503,10 +503,7 @@ def to_markdown(brief: Brief) -> str:
     for section in brief.sections:
         out += [f"## {section.title}", ""]
         if section.title.startswith("The money") and brief.money:
-            out += ["| " + " | ".join(MONEY_HEADERS) + " |",
-                    "|" + "---|" * len(MONEY_HEADERS)]
-            for line in brief.money:
-                out.append("| " + " | ".join(_md(c) for c in _money_cells(line)) + " |")
+            out += md_table(MONEY_HEADERS, (_money_cells(line) for line in brief.money), _md)
             out.append("")
         if section.paragraph and section.sentences:
             out.append(" ".join(_md_sentence(s)[2:] for s in section.sentences))

@@ -14,8 +14,6 @@ how a list is spelt (JSON in SQLite, "; " in CSV).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from . import evidence
@@ -33,6 +31,7 @@ from .model import (
     report_cites,
     title_of,
 )
+from .render.formats import csv_line
 from .text import cell_text, did_you_mean
 
 LIST_SEPARATOR = "; "
@@ -340,10 +339,8 @@ def csv_cell(column: Column, value) -> object:
 
 
 def csv_text(table: Table) -> str:
-    """One table as RFC 4180 CSV (CRLF line ends, so a CR inside a value is quoted)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.name for c in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_cell(c, row[c.name]) for c in table.columns])
-    return buffer.getvalue()
+    """One table as RFC 4180 CSV: CRLF line ends, and a CR inside a value quoted."""
+    lines = [csv_line((c.name for c in table.columns), "\r\n")]
+    lines += [csv_line((str(csv_cell(c, row[c.name])) for c in table.columns), "\r\n")
+              for row in table.rows]
+    return "".join(lines)

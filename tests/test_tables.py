@@ -467,3 +467,20 @@ def test_builtin_pack_is_a_valid_data_package(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     descriptor = json.loads((target / "datapackage.json").read_text())
     assert len(descriptor["sources"]) == len(run_cli("sources", "--json").json())
+
+
+def test_one_csv_writer_for_listings_and_typed_tables(tmp_path):
+    """The typed tables and a listing's CSV are written by one writer: a value's field is
+    spelt the same in both, and a value that starts or ends with a space is quoted, so a
+    reader that trims unquoted spaces (skipinitialspace) still gets it whole."""
+    title = "  padded  "
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps(
+        {"sources": [{"id": "notes", "title": title, "file": "notes.txt"}]})})
+    listing = run_cli("--no-builtin", "--data", pack, "sources", "--format", "csv")
+    typed = export(pack, "-f", "csv", "-k", "sources")
+    assert listing.code == 0, listing.err
+    field = '"  padded  "'
+    assert field in listing.out.splitlines()[1] and field in typed.out.split("\r\n")[1]
+    for out in (listing.out, typed.out):
+        rows = list(csv.DictReader(io.StringIO(out, newline=""), skipinitialspace=True))
+        assert {r.get("title") or r.get("Title") for r in rows} == {title}

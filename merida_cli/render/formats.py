@@ -3,7 +3,9 @@
 CSV and Markdown are read by other programs, so data is made inert for them here, in one
 place each: `csv_row` neutralises spreadsheet formulas and terminal escapes
 (`text.cell_text`) and quotes every line break (a bare CR too), `md_text` escapes Markdown
-and HTML so a value never adds headings, tables, links or raw HTML. Exports (packs.py) use the same two functions.
+and HTML so a value never adds headings, tables, links or raw HTML. There is one CSV
+writer, `csv_line`, and one Markdown table writer, `md_table`: listings, the exports
+(packs.py, the typed tables of tables.py) and the brief's money table all use them.
 """
 
 from __future__ import annotations
@@ -16,17 +18,26 @@ from .base import cell
 _NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$')
 
 
-def csv_cell(value) -> str:
-    """One CSV field: the cell's text (`cell_text`), quoted when it holds a comma, a quote
-    or any line break."""
-    text = cell_text(value)
+def csv_field(text: str) -> str:
+    """One CSV field as written: quoted when it holds a comma, a quote or any line break,
+    or starts or ends with white space (which a reader may trim)."""
     if _NEEDS_QUOTES.search(text):
         text = '"' + text.replace('"', '""') + '"'
     return text
 
 
+def csv_line(fields, end: str = "\n") -> str:
+    """The one CSV writer: fields, already text, as one line (`end`: CRLF for RFC 4180)."""
+    return ",".join(csv_field(f) for f in fields) + end
+
+
+def csv_cell(value) -> str:
+    """A value as one CSV field: its cell text (`cell_text`), quoted as it needs."""
+    return csv_field(cell_text(value))
+
+
 def csv_row(cells) -> str:
-    return ",".join(csv_cell(c) for c in cells) + "\n"
+    return csv_line(cell_text(c) for c in cells)
 
 
 def plain_value(value) -> str:
@@ -72,10 +83,17 @@ def md_block(lines) -> str:
     return "\n".join([fence, *body, fence])
 
 
+def md_table(headers, rows, escape=md_text) -> list[str]:
+    """The one Markdown table writer: a header line, the rule, a line per row of cells;
+    every header and cell through `escape` (inert inline text)."""
+    lines = ["| " + " | ".join(escape(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows]
+    return lines
+
+
 def to_markdown(columns, rows, title: str | None = None) -> str:
     lines = [f"## {md_text(title)}", ""] if title else []
-    lines.append("| " + " | ".join(md_text(c.header) for c in columns) + " |")
-    lines.append("|" + "|".join("---" for _ in columns) + "|")
-    for row in rows:
-        lines.append("| " + " | ".join(md_text(cell(c.get(row))) for c in columns) + " |")
+    lines += md_table([c.header for c in columns],
+                      ([cell(c.get(row)) for c in columns] for row in rows))
     return "\n".join(lines)
