@@ -1,13 +1,18 @@
-"""The cold load's record check and cache encoding, in C: msgspec structs made from model.py.
+"""The one judge of a pack, in C where it can be: msgspec structs made from model.py, and the
+rules beyond the fields (rules.py), on the cold load.
 
-`prepare` takes a parsed file (or the strict validator's records) and returns what the
-store keeps of it, a `Chunk`. msgspec checks types, patterns, ranges, required and
-unknown fields, and writes each record's JSON, several times faster than walking the
-schema in Python (BENCHMARKS.md). It only ever accepts: whatever it does not take (a
-null, a bare string for a list, a number where text is expected, ...) returns None, and
-the loader hands the packs to the strict validator in validate.py, which explains or
-accepts them. tests/test_fastcheck.py checks that the two agree on every record this
-one takes.
+`prepare` takes a parsed file and returns what the store keeps of it, a `Chunk`; `Links`
+checks the chunks against each other. msgspec checks types, patterns, ranges, required
+and unknown fields, and writes each record's JSON, several times faster than walking the
+schema in Python (BENCHMARKS.md); `_add` asks each record the rules of rules.RULES a
+struct cannot express. Neither says why: whatever they refuse (a null, a bare string for
+a list, a day past the month's end, ...) goes to the strict reader in validate.py, which
+asks the same rules and explains the refusal at file:line, or normalises the record (a
+bare string for a list, a number written as text). The strict reader only explains: its
+records are judged again here (`judge`, from Store.build) before anything is stored, so
+nothing this refuses is ever kept, and a record the strict reader took that this refuses
+is a bug of the two readers (StoreError). tests/test_fastcheck.py checks that they agree
+on records either takes; tests/test_rules.py that both read every rule of the table.
 """
 
 from __future__ import annotations
@@ -18,17 +23,26 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from . import model
-from .model import KINDS, MAX_NUMBER, MAX_QUOTE_WORDS
-from .model import valid_date as _valid_date
+from .model import KINDS, MAX_NUMBER
 from .rowsum import checksum
+from .rules import (
+    DATE,
+    LISTED_TWICE,
+    OWN_PARENT,
+    PARENT_CYCLE,
+    PARENT_KNOWN,
+    QUOTE_LENGTH,
+    REFERENCE,
+    default_source,
+)
 
 _SLUG = Annotated[str, Meta(pattern=model.SLUG.pattern)]
 _TEXT = Annotated[str, Meta(pattern=r"\S")]  # not blank: str.strip() and \s agree
 _NUMBER = (Annotated[int, Meta(ge=0, le=MAX_NUMBER)]
            | Annotated[float, Meta(ge=0, le=MAX_NUMBER)])  # NaN fails `ge`, inf `le`
 
-# model.DATE with the month 01-12, the day 01-31 and the year not 0000 (what valid_date
-# checks), so that only a day past the 28th needs the calendar (`_add`)
+# model.DATE with the month 01-12, the day 01-31 and the year not 0000 (what rules.DATE
+# checks), so that only a day past the 28th needs the rule (`_add`)
 _DATE = (r"^(?!0000)[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?\Z")
 
 _SCALARS = {
@@ -133,6 +147,18 @@ def prepare(document) -> Chunk | None:
     return _chunk(records)
 
 
+def judge(records: dict[str, list[dict]]) -> Chunk | None:
+    """The strict reader's records (every pack's, by kind) judged again as one file, record
+    by record and link by link: the chunk to store, or None when this refuses what the
+    strict reader took (the module's docstring)."""
+    chunk = prepare(records)
+    if chunk is None:
+        return None
+    links = Links()
+    links.add(chunk)
+    return chunk if links.sound() else None
+
+
 def _chunk(records: dict[str, list]) -> Chunk | None:
     """The rows of a file's checked structs, by kind in file order; None if one fails."""
     chunk = Chunk()
@@ -145,33 +171,44 @@ def _chunk(records: dict[str, list]) -> Chunk | None:
     return chunk
 
 
+_bad_date = DATE.check
+_too_long = QUOTE_LENGTH.check
+_twice = LISTED_TWICE.check
+
+
 def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
-    """The checks a struct cannot express, then the record's rows; False if it fails one."""
+    """The rules a struct cannot express (rules.py: the strict reader says which is broken),
+    then the record's rows; False if it breaks one."""
     rid = rec.id
     for name in plan.dates:
         value = getattr(rec, name)
-        if value is not UNSET and value[8:] > "28" and not _valid_date(value):
+        if value is not UNSET and value[8:] > "28" and _bad_date(value):
             return False
     refs = chunk.refs
     topics = rec.topics if plan.topics else UNSET
-    topics = set() if topics is UNSET else set(topics)
-    if plan.topics and rec.topics is not UNSET and len(topics) != len(rec.topics):
-        return False  # an id listed twice: validate says which
+    if topics is UNSET:
+        topics = set()
+    elif _twice(topics):
+        return False
+    else:
+        topics = set(topics)
     cites = rec.cite if plan.cites else UNSET
     cites = [] if cites is UNSET else cites
     reports = []  # (the link, the source it quotes when it names none)
     if plan.reports and rec.reports_on is not UNSET:
-        default = rec.source if rec.source is not UNSET else (cites[0].source if cites else None)
+        default = default_source(None if rec.source is UNSET else rec.source,
+                                 cites[0].source if cites else None)
         reports += [(r, default) for r in rec.reports_on]
     if plan.items:
         cites = list(cites)
         known = {item.id for item in rec.items}
         parents = {item.id: item.parent for item in rec.items if item.parent is not UNSET}
-        if parents and (not set(parents.values()) <= known or _cyclic(parents)):
+        if parents and (PARENT_KNOWN.check(parents, known) or OWN_PARENT.check(parents)
+                        or PARENT_CYCLE.check(parents)):
             return False
         for item in rec.items:
             if item.topics is not UNSET:
-                if len(set(item.topics)) != len(item.topics):
+                if _twice(item.topics):
                     return False
                 topics.update(item.topics)
             cites += item.cite
@@ -183,23 +220,21 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         refs["items"].add(report.commitment)
         refs["sources"].add(report.source if report.source is not UNSET else default)
     if plan.parent and rec.parent is not UNSET:
-        if rec.parent == rid:
+        if OWN_PARENT.check({rid: rec.parent}):
             return False
         chunk.parents.append((kind, rid, rec.parent))
-    limit = 2 * MAX_QUOTE_WORDS - 2  # 45 words need 89 characters: a shorter quote is not split
     for cite in (*cites, *(report for report, _default in reports)):  # quotes alike
-        quote = cite.quote
-        if len(quote) > limit and len(quote.split()) > MAX_QUOTE_WORDS:
+        if _too_long(cite.quote):
             return False
     if cites:
         refs["sources"].update([cite.source for cite in cites])
     if plan.alt_dates and rec.alt_dates is not UNSET:
         for alt in rec.alt_dates:
-            if alt.date[8:] > "28" and not _valid_date(alt.date):
+            if alt.date[8:] > "28" and _bad_date(alt.date):
                 return False
             refs["sources"].add(alt.source)
     if plan.source and rec.source is UNSET and cites:
-        rec.source = rec.cite[0].source  # the first citation's source, as validate does
+        rec.source = default_source(None, rec.cite[0].source)
     for key, ref_kind in plan.refs:
         value = getattr(rec, key)
         if value is not UNSET:
@@ -207,12 +242,12 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     for key, ref_kind in plan.ref_lists:
         values = getattr(rec, key)
         if values is not UNSET:
-            if len(set(values)) != len(values):
+            if _twice(values):
                 return False
             refs[ref_kind].update(values)
     try:
         body = _encode(rec)
-    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): validate explains
+    except UnicodeEncodeError:  # rules.ENCODABLE, asked of the whole record at once
         return False
     n = len(chunk.rows) + 1
     chunk.rows.append((n, kind, rid, body, checksum(kind, rid, body)))
@@ -221,14 +256,6 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
         refs["topics"].update(topics)
         chunk.topic_rows += [(kind, topic, n) for topic in topics]
     return True
-
-
-def _cyclic(parents: dict[str, str]) -> bool:
-    """Whether any item is its own parent or ancestor (validate says which)."""
-    from .validate import parent_cycles
-
-    return any(rid == parent for rid, parent in parents.items()) or bool(
-        parent_cycles([{"id": rid, "parent": parent} for rid, parent in parents.items()]))
 
 
 class Links:
@@ -257,12 +284,10 @@ class Links:
         self.parents += chunk.parents
 
     def sound(self) -> bool:
-        from .validate import parent_cycles
-
         known = {**self.ids, "items": self.item_ids}
-        if not self.unique or any(not wanted <= known[kind]
+        if not self.unique or any(REFERENCE.check(wanted, known[kind])
                                   for kind, wanted in self.refs.items()):
             return False
-        return not any(parent_cycles([{"id": rid, "parent": parent}
-                                      for k, rid, parent in self.parents if k == kind])
+        return not any(PARENT_CYCLE.check({rid: parent for k, rid, parent in self.parents
+                                           if k == kind})
                        for kind in ("topics", "programs"))

@@ -66,10 +66,10 @@ class Store:
         that fails."""
         # imported here: only a build encodes records, and fastcheck (msgspec) costs a
         # warm command about 30 ms to import (python -X importtime, 2026-12-07)
-        from .fastcheck import prepare
+        from .fastcheck import judge
 
-        chunk = prepare(records)
-        if chunk is None:  # tests/test_fastcheck.py: what validate accepts, prepare takes
+        chunk = judge(records)  # the fast check is the one judge (fastcheck's docstring)
+        if chunk is None:
             raise StoreError("the validated records could not be encoded for the cache")
         for attempt_key in ([key] if key is not None else []) + [None]:
             builder = Builder(attempt_key)

@@ -1,4 +1,6 @@
-"""Schema and reference checks; every problem is reported as `file:line: message`.
+"""The strict reader: schema and reference checks, every problem reported as
+`file:line: message`. It explains what the fast check (fastcheck.py, the one judge)
+refuses; the rules beyond the field schema are rules.py's, asked here for their messages.
 
 Validation also normalises: fields come out in schema order, a bare year
 (`date: 2014`) becomes the string "2014", and `source` defaults to the first
@@ -16,18 +18,26 @@ from dataclasses import dataclass, field
 # catalog.validate imports the look-alike finder from here (it lives in lookalikes.py)
 from .lookalikes import duplicate_warnings  # noqa: F401
 from .model import (
-    DATE,
     FISCAL_YEARS,
     KINDS,
     MAX_NUMBER,
-    MAX_QUOTE_WORDS,
     NESTED,
     SHA256,
     SINGULAR,
     SLUG,
     Field,
     record_cites,
-    valid_date,
+)
+from .rules import (
+    DATE,
+    ENCODABLE,
+    LISTED_TWICE,
+    OWN_PARENT,
+    PARENT_CYCLE,
+    PARENT_KNOWN,
+    QUOTE_LENGTH,
+    REFERENCE,
+    default_source,
 )
 from .text import did_you_mean
 
@@ -118,8 +128,8 @@ class _Checker:
         if t == "date":
             if isinstance(value, int) and not isinstance(value, bool):
                 value = raw or str(value)
-            if not isinstance(value, str) or not DATE.match(value) or not valid_date(value):
-                return self._bad(line, key, "a date like 2014, 2014-09 or 2014-09-26", value)
+            if not isinstance(value, str) or DATE.check(value):
+                return self.fail(line, DATE.says(key=key, value=_short_repr(value)))
             return value
         if t == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -153,9 +163,8 @@ class _Checker:
                 return self._bad(line, key, "a list", value)
             inner = Field("str" if t == "strs" else "ref")
             out = [v for v in (self.value(v, inner, line, key) for v in value) if v is not None]
-            if t == "refs" and (twice := repeated(out)):
-                # a topic listed twice shows twice in every listing, counts once in others
-                return self.fail(line, f"field '{key}' lists '{twice}' more than once")
+            if t == "refs" and (twice := LISTED_TWICE.check(out)):
+                return self.fail(line, LISTED_TWICE.says(key=key, value=twice[0]))
             return out
         if t in NESTED:
             schema, what = NESTED[t]
@@ -182,17 +191,6 @@ class _Checker:
 
 
 
-def repeated(values: list) -> object | None:
-    """The first value a list holds more than once (ids in a topics or programs list), or
-    None; the fast path refuses the same lists."""
-    seen = set()
-    for value in values:
-        if value in seen:
-            return value
-        seen.add(value)
-    return None
-
-
 def _short_repr(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10 ** 60:
         return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
@@ -201,14 +199,11 @@ def _short_repr(value) -> str:
 
 
 def _check_text(checker, line, key, value: str):
-    """Text must be encodable: a lone surrogate (JSON "\\ud800") breaks every later read."""
-    if _SURROGATE.search(value):
-        return checker._bad(line, key, "text without lone surrogates (\\ud800-\\udfff)",
-                            value.encode("utf-8", "backslashreplace").decode("ascii"))
+    """Text must be encodable (rules.ENCODABLE); the message shows a surrogate escaped."""
+    if ENCODABLE.check(value):
+        shown = value.encode("utf-8", "backslashreplace").decode("ascii")
+        return checker.fail(line, ENCODABLE.says(key=key, value=_short_repr(shown)))
     return value
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # field types that are strings of one shape: (pattern, what the message says is expected)
 _PATTERNS = {
@@ -248,6 +243,13 @@ def check_record(loc: Located, problems: list[str]) -> dict | None:
     return rec
 
 
+def _with_default_source(kind: str, rec: dict) -> dict:
+    """The record with its default source, in schema order."""
+    source = default_source(None, rec["cite"][0]["source"])
+    return {key: source if key == "source" else rec[key]
+            for key in KINDS[kind] if key == "source" or key in rec}
+
+
 def check_records(located: list[Located]) -> tuple[dict[str, list[dict]], dict, list[str]]:
     """Validate raw records; return (records by kind, locations by (kind, id), problems)."""
     problems: list[str] = []
@@ -283,22 +285,12 @@ def _item_line(loc: Located, index: int) -> int:
     return loc.line
 
 
-def _with_default_source(kind: str, rec: dict) -> dict:
-    out = {}
-    for key in KINDS[kind]:
-        if key == "source":
-            out["source"] = rec["cite"][0]["source"]
-        elif key in rec:
-            out[key] = rec[key]
-    return out
-
-
 def _check_quotes(checker: _Checker, rec: dict, loc: Located) -> None:
     for cite in record_cites(rec):
-        words = len(cite.get("quote", "").split())
-        if words > MAX_QUOTE_WORDS:
-            checker.fail(loc.line, f"quote of {words} words is too long "
-                         f"(at most {MAX_QUOTE_WORDS}): '{cite['quote'][:40]}...'")
+        quote = cite["quote"]
+        if QUOTE_LENGTH.check(quote):
+            checker.fail(loc.line, QUOTE_LENGTH.says(words=len(quote.split()),
+                                                     start=quote[:40]))
 
 
 MAX_SUGGESTIONS = 200  # distinct unknown names given a 'did you mean' (each is a fuzzy scan)
@@ -320,22 +312,30 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
                           if suggestions and len(hints) < MAX_SUGGESTIONS else "")
         return hints[key]
 
-    for kind, recs in records.items():
-        for rec in recs:
-            place = _Place(where[(kind, rec["id"])])
-            for ref_kind, ref_id, what in _references(kind, rec):
-                if ref_id not in ids[ref_kind]:
-                    problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': unknown {what} "
-                                    f"'{ref_id}'{hint(ref_kind, ref_id)}")
-            if kind == "structures":
-                problems += _item_parent_problems(rec, where[(kind, rec["id"])])
-            if kind in ("topics", "programs") and rec.get("parent") == rec["id"]:
-                problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}' is its own parent")
+    made = [(kind, rec, list(_references(kind, rec)))
+            for kind, recs in records.items() for rec in recs]
+    wanted: dict[str, set] = {ref_kind: set() for ref_kind in ids}
+    for _kind, _rec, refs in made:
+        for ref_kind, ref_id, _what in refs:
+            wanted[ref_kind].add(ref_id)
+    unknown = {ref_kind: REFERENCE.check(wanted[ref_kind], ids[ref_kind]) for ref_kind in ids}
+    for kind, rec, refs in made:
+        place = _Place(where[(kind, rec["id"])])
+        for ref_kind, ref_id, what in refs:
+            if ref_id in unknown[ref_kind]:
+                problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': " + REFERENCE.says(
+                    what=what, ref=ref_id, hint=hint(ref_kind, ref_id)))
+        if kind == "structures":
+            problems += _item_parent_problems(rec, where[(kind, rec["id"])])
+        if kind in ("topics", "programs") and "parent" in rec \
+                and OWN_PARENT.check({rec["id"]: rec["parent"]}):
+            problems.append(f"{place}: " + OWN_PARENT.says(
+                what=f"{SINGULAR[kind]} '{rec['id']}'"))
     for kind in ("topics", "programs"):
-        for rid in parent_cycles(records.get(kind, [])):
-            place = _Place(where[(kind, rid)])
-            problems.append(f"{place}: {SINGULAR[kind]} '{rid}' is its own ancestor "
-                            "(a cycle of parents)")
+        parents = {rec["id"]: rec["parent"] for rec in records.get(kind, []) if "parent" in rec}
+        for rid in PARENT_CYCLE.check(parents):
+            problems.append(f"{_Place(where[(kind, rid)])}: " + PARENT_CYCLE.says(
+                what=f"{SINGULAR[kind]} '{rid}'"))
     return problems
 
 
@@ -343,34 +343,22 @@ def _item_parent_problems(structure: dict, loc: Located) -> list[str]:
     """A structure's items: each parent one of its items, and no item its own ancestor
     (p1 -> p2 -> p1), each problem at the item's line."""
     items = structure.get("items", [])
-    item_ids = {i["id"] for i in items}
-    cyclic = set(parent_cycles(items))
+    parents = {item["id"]: item["parent"] for item in items if "parent" in item}
+    known = {item["id"] for item in items}
+    cyclic = set(PARENT_CYCLE.check(parents))
     problems = []
     for index, item in enumerate(items):
-        what = (f"{loc.file}:{_item_line(loc, index)}: structure '{structure['id']}': "
-                f"item '{item['id']}'")
-        if "parent" in item and item["parent"] not in item_ids:
-            problems.append(f"{what} has unknown parent '{item['parent']}'")
-        elif item.get("parent") == item["id"]:
-            problems.append(f"{what} is its own parent")
-        elif item["id"] in cyclic:
-            problems.append(f"{what} is its own ancestor (a cycle of parents)")
+        if "parent" not in item:
+            continue
+        own = {item["id"]: item["parent"]}
+        broken = (PARENT_KNOWN if PARENT_KNOWN.check(own, known) else
+                  OWN_PARENT if OWN_PARENT.check(own) else
+                  PARENT_CYCLE if item["id"] in cyclic else None)
+        if broken is not None:
+            problems.append(f"{loc.file}:{_item_line(loc, index)}: structure "
+                            f"'{structure['id']}': " + broken.says(
+                                what=f"item '{item['id']}'", parent=item["parent"]))
     return problems
-
-
-def parent_cycles(recs: list[dict]) -> list[str]:
-    """Ids whose chain of parents comes back to them, longer than one step (a record that
-    is its own parent is reported on its own)."""
-    parent = {r["id"]: r.get("parent") for r in recs}
-    cycles = []
-    for rid in parent:
-        seen, node = {rid}, parent.get(rid)
-        while node is not None and node != rid and node not in seen and node in parent:
-            seen.add(node)
-            node = parent.get(node)
-        if node == rid and parent.get(rid) != rid:
-            cycles.append(rid)
-    return cycles
 
 
 def _references(kind: str, rec: dict):
