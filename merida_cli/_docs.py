@@ -13,6 +13,7 @@ from typer.main import get_command
 from . import load_data
 from .cli import app, main
 from .env import Environment
+from .render.formats import md_table
 
 
 def run(*args: str, width: int = 100) -> str:
@@ -60,7 +61,5 @@ def inventory() -> str:
     ds = load_data()
     rows = [(kind, len(ds.records[kind])) for kind in ds.records]
     items = sum(len(s["items"]) for s in ds.records["structures"])
-    lines = ["| kind | records |", "|---|---|"]
-    lines += [f"| {kind} | {count} |" for kind, count in rows]
-    lines.append(f"| (structure items: pillars, goals, objectives...) | {items} |")
-    return "\n".join(lines)
+    rows.append(("(structure items: pillars, goals, objectives...)", items))
+    return "\n".join(md_table(["kind", "records"], ([kind, str(n)] for kind, n in rows)))
