@@ -312,25 +312,26 @@ def check_references(records: dict[str, list[dict]], where: dict, located,
                           if suggestions and len(hints) < MAX_SUGGESTIONS else "")
         return hints[key]
 
-    made = [(kind, rec, list(_references(kind, rec)))
-            for kind, recs in records.items() for rec in recs]
     wanted: dict[str, set] = {ref_kind: set() for ref_kind in ids}
-    for _kind, _rec, refs in made:
-        for ref_kind, ref_id, _what in refs:
-            wanted[ref_kind].add(ref_id)
+    for kind, recs in records.items():
+        for rec in recs:
+            for ref_kind, ref_id, _what in _references(kind, rec):
+                wanted[ref_kind].add(ref_id)
     unknown = {ref_kind: REFERENCE.check(wanted[ref_kind], ids[ref_kind]) for ref_kind in ids}
-    for kind, rec, refs in made:
-        place = _Place(where[(kind, rec["id"])])
-        for ref_kind, ref_id, what in refs:
-            if ref_id in unknown[ref_kind]:
-                problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': " + REFERENCE.says(
-                    what=what, ref=ref_id, hint=hint(ref_kind, ref_id)))
-        if kind == "structures":
-            problems += _item_parent_problems(rec, where[(kind, rec["id"])])
-        if kind in ("topics", "programs") and "parent" in rec \
-                and OWN_PARENT.check({rec["id"]: rec["parent"]}):
-            problems.append(f"{place}: " + OWN_PARENT.says(
-                what=f"{SINGULAR[kind]} '{rec['id']}'"))
+    any_unknown = any(unknown.values())  # else (a valid pack) no second walk of references
+    for kind, recs in records.items():
+        for rec in recs:
+            place = _Place(where[(kind, rec["id"])])
+            for ref_kind, ref_id, what in _references(kind, rec) if any_unknown else ():
+                if ref_id in unknown[ref_kind]:
+                    problems.append(f"{place}: {SINGULAR[kind]} '{rec['id']}': " + REFERENCE.says(
+                        what=what, ref=ref_id, hint=hint(ref_kind, ref_id)))
+            if kind == "structures":
+                problems += _item_parent_problems(rec, where[(kind, rec["id"])])
+            if kind in ("topics", "programs") and "parent" in rec \
+                    and OWN_PARENT.check({rec["id"]: rec["parent"]}):
+                problems.append(f"{place}: " + OWN_PARENT.says(
+                    what=f"{SINGULAR[kind]} '{rec['id']}'"))
     for kind in ("topics", "programs"):
         parents = {rec["id"]: rec["parent"] for rec in records.get(kind, []) if "parent" in rec}
         for rid in PARENT_CYCLE.check(parents):
