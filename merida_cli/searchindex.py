@@ -15,6 +15,7 @@ import gc
 import os
 import re
 import sqlite3
+from typing import NamedTuple
 
 from .errors import StoreError
 from .model import title_of
@@ -44,17 +45,29 @@ _BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient",
                 "publisher", "author", "label", "unit")
 
 
-def documents_of(records) -> list[tuple]:
+class DocumentRows(NamedTuple):
+    """A batch's search documents as the rows of the search tables, each document numbered
+    from 1 in the batch (`SearchTables.add` numbers them on from the rows already in, in
+    SQL): made whole where the records are (a loader's worker), so the process that
+    writes the tables only inserts them. Plain tuples of text and ints: cheap to send."""
+
+    docs: list[tuple]  # (n, kind, id, title, topics, names): the lists joined (`_joined`)
+    names: list[tuple]  # (folded name, n)
+    topics: list[tuple]  # (topic id, n)
+    texts: list[tuple]  # (n, title_text, topics, body_text, quote_text): full-text rows
+
+
+def documents_of(records) -> DocumentRows:
     """Search documents of (kind, record) pairs, in order: each record, then its structure
     items. Pure: the loader's workers make them while they parse (a search as the first
     command), a search on an older cache from its rows. The topic labels are added by
     `SearchTables`, which knows every topic.
 
-    A document is (kind, id, title, topics, names, title_text, body_text, quote_text):
-    the folded title and aliases, the other prose fields, the quotes, each with its
-    hyphenated words also joined ('spill-over' -> ' spillover'). The batch's titles,
-    aliases, texts and hyphenated words are folded in one `fold_all` each, not one `fold`
-    per text: the calls were most of the cost."""
+    A document's texts are the folded title and aliases, the other prose fields and the
+    quotes, each with its hyphenated words also joined ('spill-over' -> ' spillover'); its
+    names are its id and folded title and aliases. The batch's titles, aliases, texts and
+    hyphenated words are folded in one `fold_all` each, not one `fold` per text: the calls
+    were most of the cost."""
     heads, titles, aliases, texts, hyphenated = [], [], [], [], []
     for kind, rec in records:
         items = rec.get("items")
@@ -78,9 +91,10 @@ def documents_of(records) -> list[tuple]:
     joins = [""] * len(titles) * 3
     for (slot, _), word in zip(hyphenated, fold_all([word for _, word in hyphenated])):
         joins[slot] += " " + word
-    docs, at = [], 0
-    for n, (doc_kind, rid, title, topics, count) in enumerate(heads):
-        folded_title, slug = titles[n], rid.replace("-", " ")  # a slug folds to itself
+    rows = DocumentRows([], [], [], [])
+    name_rows, topic_rows, at = rows.names, rows.topics, 0
+    for n, (doc_kind, rid, title, topics, count) in enumerate(heads, 1):
+        folded_title, slug = titles[n - 1], rid.replace("-", " ")  # a slug folds to itself
         if count:
             own = aliases[at:at + count]
             at += count
@@ -89,9 +103,14 @@ def documents_of(records) -> list[tuple]:
         else:
             names = [slug] if folded_title in ("", slug) else [slug, folded_title]
             title_text = folded_title
-        docs.append((doc_kind, rid, title, topics, names, title_text + joins[3 * n],
-                     texts[2 * n] + joins[3 * n + 1], texts[2 * n + 1] + joins[3 * n + 2]))
-    return docs
+        joined_topics = _joined(topics)
+        rows.docs.append((n, doc_kind, rid, title, joined_topics, _joined(names)))
+        name_rows += [(name, n) for name in names]
+        topic_rows += [(topic, n) for topic in topics]
+        slot = 3 * n - 3
+        rows.texts.append((n, title_text + joins[slot], joined_topics,
+                           texts[2 * n - 2] + joins[slot + 1], texts[2 * n - 1] + joins[slot + 2]))
+    return rows
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
@@ -107,7 +126,7 @@ def _hyphen_joined(text: str) -> list[str]:
     return [a + b for a, b in _HYPHENATED.findall(words)]
 
 
-def _documents_of_rows(rows: list[tuple]) -> list[tuple]:
+def _documents_of_rows(rows: list[tuple]) -> DocumentRows:
     """Search documents of stored (kind, id, JSON, checksum) rows (picklable: big packs
     fold their texts on every core)."""
     return documents_of((row[0], record_of(*row)) for row in rows)
@@ -128,36 +147,49 @@ class SearchTables:
             conn.execute(statement)
         self.conn, self.doc = conn, 0
         self.labels: dict[str, str] = dict(labels or {})
+        # joined topics -> their labels' text: a pack has few distinct sets of topics
+        self.label_texts: dict[str, str] = {}
         self.waiting: list[tuple] = []
 
-    def add(self, documents: list[tuple], labels: dict[str, str] | None = None) -> None:
-        """Index documents (`documents_of`), knowing these topics' folded labels too."""
+    def add(self, documents: DocumentRows, labels: dict[str, str] | None = None) -> None:
+        """Index a batch of documents (`documents_of`), knowing these topics' folded labels
+        too. The rows come numbered from 1: they are numbered on in SQL, so the only
+        Python loop here is the one that gives each full-text row its topic labels."""
         if labels:
+            if any(self.labels.get(topic, label) != label for topic, label in labels.items()):
+                self.label_texts.clear()  # a label changed: the texts made with it go
             self.labels.update(labels)
-        known = self.labels
-        doc_rows, name_rows, topic_rows, fts_rows = [], [], [], []
-        doc = self.doc
-        for kind, rid, title, topics, names, title_text, body_text, quotes in documents:
-            doc += 1
-            doc_rows.append((doc, kind, rid, title, _joined(topics), _joined(names)))
-            name_rows += [(n, doc) for n in names]
-            topic_rows += [(t, doc) for t in topics]
-            row = (doc, title_text, topics, body_text, quotes)
-            if all(t in known for t in topics):
-                fts_rows.append(self._fts_row(row))
-            else:
-                self.waiting.append(row)
-        self.doc = doc
-        conn = self.conn
-        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", doc_rows)
-        conn.executemany("INSERT INTO names VALUES (?, ?)", name_rows)
-        conn.executemany("INSERT INTO doc_topics VALUES (?, ?)", topic_rows)
+        base, conn = self.doc, self.conn
+        conn.executemany(f"INSERT INTO docs VALUES (? + {base:d}, ?, ?, ?, ?, ?)",
+                         documents.docs)
+        conn.executemany(f"INSERT INTO names VALUES (?, ? + {base:d})", documents.names)
+        conn.executemany(f"INSERT INTO doc_topics VALUES (?, ? + {base:d})", documents.topics)
+        label_texts, fts_rows = self.label_texts, []
+        for n, title_text, topics, body_text, quotes in documents.texts:
+            label_text = label_texts.get(topics)
+            if label_text is None:
+                label_text = self._label_text(topics)
+                if label_text is None:  # a topic defined in a later file
+                    self.waiting.append((base + n, title_text, topics, body_text, quotes))
+                    continue
+            fts_rows.append((base + n, title_text, label_text, body_text, quotes))
+        self.doc = base + len(documents.docs)
         self._insert_fts(fts_rows)
+
+    def _label_text(self, topics: str) -> str | None:
+        """The folded labels of joined topics, space-separated (kept for the next document
+        with the same topics), or None while one of them is not known yet."""
+        ids = _split(topics)
+        if not all(topic in self.labels for topic in ids):
+            return None
+        self.label_texts[topics] = text = " ".join(self.labels[topic] for topic in ids)
+        return text
 
     def _fts_row(self, row: tuple) -> tuple:
         doc, title_text, topics, body_text, quotes = row
         labels = self.labels
-        return doc, title_text, " ".join(labels.get(t, "") for t in topics), body_text, quotes
+        return (doc, title_text, " ".join(labels.get(t, "") for t in _split(topics)), body_text,
+                quotes)
 
     def _insert_fts(self, rows: list[tuple]) -> None:
         self.conn.executemany(
