@@ -15,7 +15,6 @@ import gc
 import os
 import re
 import sqlite3
-from typing import NamedTuple
 
 from .errors import StoreError
 from .model import title_of
@@ -45,16 +44,19 @@ _BODY_FIELDS = ("summary", "description", "actor", "place", "note", "recipient",
                 "publisher", "author", "label", "unit")
 
 
-class DocumentRows(NamedTuple):
+class DocumentRows:
     """A batch's search documents as the rows of the search tables, each document numbered
     from 1 in the batch (`SearchTables.add` numbers them on from the rows already in, in
     SQL): made whole where the records are (a loader's worker), so the process that
     writes the tables only inserts them. Plain tuples of text and ints: cheap to send."""
 
-    docs: list[tuple]  # (n, kind, id, title, topics, names): the lists joined (`_joined`)
-    names: list[tuple]  # (folded name, n)
-    topics: list[tuple]  # (topic id, n)
-    texts: list[tuple]  # (n, title_text, topics, body_text, quote_text): full-text rows
+    __slots__ = ("docs", "names", "texts", "topics")
+
+    def __init__(self):
+        self.docs: list[tuple] = []  # (n, kind, id, title, topics, names), lists `_joined`
+        self.names: list[tuple] = []  # (folded name, n)
+        self.topics: list[tuple] = []  # (topic id, n)
+        self.texts: list[tuple] = []  # (n, title_text, topics, body_text, quote_text)
 
 
 def documents_of(records) -> DocumentRows:
@@ -91,7 +93,7 @@ def documents_of(records) -> DocumentRows:
     joins = [""] * len(titles) * 3
     for (slot, _), word in zip(hyphenated, fold_all([word for _, word in hyphenated])):
         joins[slot] += " " + word
-    rows = DocumentRows([], [], [], [])
+    rows = DocumentRows()
     name_rows, topic_rows, at = rows.names, rows.topics, 0
     for n, (doc_kind, rid, title, topics, count) in enumerate(heads, 1):
         folded_title, slug = titles[n - 1], rid.replace("-", " ")  # a slug folds to itself
