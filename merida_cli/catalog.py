@@ -56,6 +56,11 @@ class Catalog:
         """The loaded packs (a Dataset), loaded on first use."""
         return self._load()
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a question has loaded the packs yet."""
+        return self._dataset is not None
+
     def _load(self, search: bool = False):
         """`search`: the first question is a search, so a cold load builds the search
         index in the same pass as the store."""

@@ -781,7 +781,7 @@ def _run_once(raw: list[str], env: Environment) -> int:
         _silence_stdout()
         return ExitStatus.FAILURE
     except StoreError as exc:
-        if env.use_cache and env._catalog is not None and env._catalog._dataset is not None:
+        if env.use_cache and env.data_loaded:
             raise _CacheBroke() from exc
         env.err(f"error: the loaded data is unusable: {printable(str(exc))}")
         code = ExitStatus.FAILURE

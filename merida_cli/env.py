@@ -94,11 +94,16 @@ class Environment:
             self._catalog = Catalog(packs, self.progress)
         return self._catalog
 
+    @property
+    def data_loaded(self) -> bool:
+        """Whether this process has loaded the packs (a cache may be open)."""
+        return self._catalog is not None and self._catalog.loaded
+
     def forget_data(self) -> None:
         """Drop the loaded packs (a cache that broke mid-command is discarded and the
         command run again from the YAML): the next catalog() reads them afresh."""
-        if self._catalog is not None and self._catalog._dataset is not None:
-            self._catalog._dataset.store.discard()
+        if self.data_loaded:
+            self._catalog.dataset.store.discard()
         self._catalog = None
 
     def out(self, text: str = "") -> None:
