@@ -244,13 +244,8 @@ class Catalog:
         """Every problem in the packs (file:line: message) and every probable duplicate;
         valid packs leave the cache behind. The pack files, not the loaded records:
         invalid data never loads."""
-        from .validate import (
-            check_records,
-            duplicate_warnings,
-            placed,
-            recipient_problems,
-            source_url_warnings,
-        )
+        from .lookalikes import duplicate_warnings
+        from .validate import check_records, placed, recipient_problems, source_url_warnings
 
         records, problems = self.packs.validate(progress)
         if not problems:

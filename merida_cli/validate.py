@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# catalog.validate imports the look-alike finder from here (it lives in lookalikes.py)
-from .lookalikes import duplicate_warnings  # noqa: F401
 from .model import (
     FISCAL_YEARS,
     KINDS,
