@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 # the reader owns its limit; the environment only lets MERIDA_MAX_FILE_MB change it
-from .load import DEFAULT_MAX_FILE_MIB
+from .load import DEFAULT_MAX_FILE_MIB, Packs
+from .progress import Progress
+from .text import printable
 
 
 @dataclass
@@ -77,8 +79,6 @@ class Environment:
 
     def progress(self, label: str):
         """A progress bar for long work, on stderr; silent when piped or --quiet."""
-        from .progress import Progress
-
         return Progress(self.stderr, label, self.stderr_tty and not self.quiet,
                         self.progress_delay)
 
@@ -87,7 +87,6 @@ class Environment:
         one per process: it loads them once, on the first question, with a progress bar."""
         if self._catalog is None:
             from .catalog import Catalog
-            from .load import Packs
 
             packs = Packs(self.data, self.builtin, self.cache_dir, self.max_file_bytes,
                           self.use_cache)
@@ -112,8 +111,6 @@ class Environment:
     def err(self, text: str) -> None:
         """A message on stderr, each line with control characters escaped (file names
         and arguments in it cannot drive the terminal)."""
-        from .text import printable
-
         self.stderr.write("\n".join(printable(line) for line in text.split("\n")) + "\n")
 
 

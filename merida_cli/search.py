@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .errors import StoreError
 from .glossary import SPANISH
 from .text import closest, excerpt, fold
 
@@ -166,8 +167,6 @@ class Searcher:
     def _hit(self, score, kind, rid, title, matched, close) -> Hit:
         record = self.ds.item(rid) if kind == "items" else self.store.get(kind, rid)
         if record is None:  # the search index names a record the cache does not hold
-            from .errors import StoreError
-
             raise StoreError(f"search document {kind} '{rid}' has no record")
         return Hit(kind, rid, title, score, record, snippet(record, title, matched), matched,
                    close)

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .model import (
     FISCAL_YEARS,
@@ -37,7 +38,7 @@ from .rules import (
     REFERENCE,
     default_source,
 )
-from .text import did_you_mean
+from .text import did_you_mean, fold, printable
 
 
 @dataclass
@@ -409,8 +410,6 @@ def recipient_problems(records: dict[str, list[dict]]) -> list[tuple[str, str, s
     docs/DATA.md: a line of a source whose `scope` is one recipient (an In Focus on Mexico)
     says its recipient, and `recipient_as_written` is words of the line's own quotes.
     Found on the loaded records; the caller places them at file:line."""
-    from .text import fold
-
     scopes = {s["id"]: s.get("scope") for s in records.get("sources", [])}
     found = []
     for line in records.get("funding", []):
@@ -448,8 +447,6 @@ MIRROR_HOSTS = ("documentine.com", "wikileaks", "studylib.net", "docslib.org", "
 
 def mirror_host(url: str) -> str | None:
     """The mirror a URL points to (its host), or None for any other address."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.strip())
     where = (parts.netloc + parts.path).lower()
     return parts.netloc.lower() if any(host in where for host in MIRROR_HOSTS) else None
@@ -478,6 +475,4 @@ _WEB_ADDRESS = re.compile(r"(?i)https?://[^\s/?#]+[^\s]*\Z")
 
 def is_web_address(url: str) -> bool:
     """An absolute http(s) URL with a host and no whitespace or control character."""
-    from .text import printable
-
     return bool(_WEB_ADDRESS.match(url)) and printable(url) == url

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..model import KINDS
-from ..text import json_text
+from ..text import did_you_mean, json_text, printable
 from .base import cell  # noqa: F401 - re-exported: views and callers take it from here
+from .formats import md_block, plain_rows, to_csv, to_markdown
 from .mode import Format, Mode, output_mode, pick_format  # noqa: F401 - re-exported
 
 
@@ -90,23 +91,15 @@ def _emit_rows(env, listing: Listing, mode: Mode, titled: bool) -> None:
     """A listing's rows as CSV, Markdown, a table drawn on the terminal, or plain lines."""
     rows = listing.table_rows
     if mode.format is Format.csv:
-        from .formats import to_csv
-
         env.stdout.write(to_csv(listing.columns, rows))
     elif mode.format is Format.markdown:
-        from .formats import to_markdown
-
         env.out(to_markdown(listing.columns, rows, listing.title))
     elif mode.terminal:
         from .terminal import print_table
 
         print_table(env, mode, listing, rows)
     else:
-        from .formats import plain_rows
-
         if titled and listing.title:
-            from ..text import printable
-
             env.out(printable(listing.title))
         env.stdout.write(plain_rows(listing.columns, rows))
 
@@ -120,8 +113,6 @@ def emit_document(env, data, mode: Mode, lines, listings=()) -> None:
     if mode.json:
         env.out(dumps(data))
     elif mode.format is Format.markdown:
-        from .formats import md_block
-
         env.out(md_block(text for _style, text in lines))
     elif mode.format is Format.csv:
         if not listings:
@@ -158,8 +149,6 @@ def with_fields(listing: Listing, fields: list[str] | None, fmt: Format) -> List
         by_name.setdefault(col.header.lower(), col)
     unknown = [f for f in fields if f not in keys and f.lower() not in by_name]
     if unknown:
-        from ..text import did_you_mean
-
         choices = list(dict.fromkeys([c.name for c in listing.columns] + keys))
         raise UsageError(f"--fields: unknown field '{unknown[0]}'"
                          f"{did_you_mean(unknown[0], choices)}; fields: {', '.join(choices)}")

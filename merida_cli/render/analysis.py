@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 from ..model import year_of
-from . import Column, Listing
+from ..text import clip_words, printable
+from . import Column, Format, Listing, dumps
+from .formats import md_text, plain_rows, to_csv, to_markdown
 
 
 def search_listing(hits) -> Listing:
@@ -68,8 +71,6 @@ QUOTE_CHARS = 110  # a quote in a table cell, cut at a word boundary
 def evidence_text(ev: dict, structures, quote_chars: int = QUOTE_CHARS) -> str:
     """'commitment 2021-10-08: 1. Title — "quote…" (source) [id]': what the evidence is,
     when, its words and where to find it (`merida show ID` resolves every id)."""
-    from ..text import clip_words
-
     kind = KIND_WORDS.get(ev.get("kind") or "item", ev.get("kind") or "")
     date = ev.get("date") or ev.get("adopted")
     head = f"{kind} {date}" if date else kind
@@ -324,26 +325,18 @@ def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
 def emit_report(env, report: Report, mode, data) -> None:
     """JSON: the result itself. CSV: the long table (method on stderr). Markdown, table
     and plain: the method line, then each table under its title (drawn on a terminal)."""
-    from . import Format, dumps
-
     if mode.json:
         env.out(dumps(data))
         return
     if mode.format is Format.csv:
-        from .formats import to_csv
-
         env.err(report.method)
         env.stdout.write(to_csv(report.csv.columns, report.csv.records))
         return
     if mode.format is Format.markdown:
-        from .formats import md_text, to_markdown
-
         env.out("\n\n".join([md_text(report.method)] + [to_markdown(lst.columns, lst.records,
                                                                 lst.title)
                                                     for lst in report.listings]))
         return
-    from ..text import printable
-    from .formats import plain_rows
     from .terminal import console, make_table, print_view
 
     if mode.terminal:
@@ -385,7 +378,5 @@ def pack_diff_lines(result: dict) -> list[tuple[str, str]]:
 
 
 def _short(value) -> str:
-    import json
-
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 160 else text[:157] + "..."

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+
 
 def page(env, stdout, text: str) -> None:
     """Write `text` to `stdout`, through the pager when it is taller than the terminal."""
@@ -15,9 +18,6 @@ def page(env, stdout, text: str) -> None:
 
 def _through_pager(command: str, text: str) -> bool:
     """True once the pager has shown the text; False if it could not be started."""
-    import shlex
-    import subprocess
-
     try:
         argv = shlex.split(command)
         if not argv:

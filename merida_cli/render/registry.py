@@ -20,8 +20,9 @@ from ..results import (
     Verification,
 )
 from ..text import bounded, counted, printable
-from . import Format, dumps, emit, emit_all, emit_document
+from . import Column, Format, Listing, dumps, emit, emit_all, emit_document, views
 from .mode import Mode
+from .views import funding_chart, funding_listing, funding_listings, show_lines, structure_listing
 
 # listing results: the view of each record kind
 _LISTINGS = {
@@ -42,8 +43,6 @@ def show(env, result, mode: Mode) -> None:
 
 
 def _records(env, result: Records, mode: Mode) -> None:
-    from . import views
-
     if result.kind == "programs":  # a table of periods and counts; JSON the records
         listing = views.program_listing(result.rows)
         listing.records, listing.rows = result.to_json(), result.rows
@@ -53,8 +52,6 @@ def _records(env, result: Records, mode: Mode) -> None:
 
 
 def _funding(env, result: FundingLines, mode: Mode) -> None:
-    from .views import funding_chart, funding_listing, funding_listings
-
     if not result.records:
         if mode.json:
             env.out("[]")
@@ -96,8 +93,6 @@ def _hits(env, result: Hits, mode: Mode) -> None:
 
 
 def _structures(env, result: Structures, mode: Mode) -> None:
-    from .views import structure_listing
-
     pid = result.program["id"]
     if not result.structures:
         env.err(f"program '{pid}' has no recorded structure (try: merida show {pid})")
@@ -110,8 +105,6 @@ def _structures(env, result: Structures, mode: Mode) -> None:
 
 
 def _record_view(env, result: RecordView, mode: Mode) -> None:
-    from .views import show_lines
-
     if result.merged_into:
         env.err(printable(f"note: '{result.asked}' was merged into '{result.merged_into}'; "
                           f"showing '{result.merged_into}'"))
@@ -215,8 +208,6 @@ def _verification(env, result: Verification, mode: Mode) -> None:
 
 
 def _coverage(env, result: Coverage, mode: Mode) -> None:
-    from . import Column, Listing
-
     report = result.report
     for line in report["warnings"]:
         env.err(printable(f"warning: {line}"))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ..model import SINGULAR, record_cites, title_of
+from ..text import clip_words, printable
 from . import Column, Listing, cell
 
 
@@ -58,8 +60,6 @@ def structure_listing(structure: dict, program: dict) -> Listing:
 
 
 def _cited(rec: dict) -> str:
-    from ..model import record_cites
-
     sources = list(dict.fromkeys(c["source"] for c in record_cites(rec)))
     return "Sources: " + "; ".join(sources) if sources else ""
 
@@ -89,8 +89,6 @@ def recs_listing(recs: list[dict]) -> Listing:
 
 
 def _latest_evidence(row: dict) -> str:
-    from ..text import clip_words
-
     if not row["evidence"]:
         return "-"
     last = row["evidence"][-1]
@@ -186,8 +184,6 @@ def funding_chart(lines: list[dict], width: int, measure: str):
                    key=lambda line: (line["as_of"], -line["amount_usd"], line["id"]))
     if not money:
         return None
-    from ..text import printable
-
     top = max(line["amount_usd"] for line in money) or 1
     amount_w = max(len(fmt_usd(line["amount_usd"], line.get("qualifier"))) for line in money)
     label_w = max(len(printable(line["id"])) for line in money)
@@ -290,8 +286,6 @@ def show_lines(sources: dict, kind: str, rec: dict, links: dict,
                context: dict | None) -> list[tuple[str, str]]:
     """(style, text) lines describing one record, its citations (`sources`: the cited
     sources by id) and its links."""
-    from ..model import SINGULAR, title_of
-
     label = "structure item" if kind == "items" else SINGULAR[kind]
     lines = [("bold", title_of(kind, rec)), ("dim", f"{label} · {rec['id']}"), ("", "")]
     if context:
