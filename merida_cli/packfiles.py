@@ -4,7 +4,6 @@ and the YAML reader all use it without importing each other."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from .errors import UsageError
@@ -27,6 +26,8 @@ def builtin_pack() -> Path:
     here = Path(__file__).with_name("data")
     if here.is_dir():
         return here
+    from importlib.resources import files  # 6-10 ms (it loads tempfile): only for a zip install
+
     return Path(str(files("merida_cli") / "data"))
 
 
