@@ -23,6 +23,7 @@ from .argv import command_of, prepare, user_path
 from .env import Environment, OutputError, PipeClosed
 from .errors import ExitStatus, MeridaError, StoreError, UsageError
 from .model import SEARCH_KINDS
+from .packs import init_pack as write_pack
 from .render import Format, output_mode, pick_format, refuse_fields
 from .text import bounded, did_you_mean, printable, wrote
 from .version import __version__
@@ -680,8 +681,6 @@ def init_pack(directory: Annotated[str, typer.Argument(metavar="DIR",
 
     Example: merida init-pack my-pack && merida --data my-pack validate
     """
-    from .packs import init_pack as write_pack
-
     env = _env()
     for path in write_pack(_user_path(directory, "DIR")):
         env.err(wrote(path))

@@ -11,6 +11,9 @@ import gc
 import json
 import os
 import re
+import signal
+import stat
+from functools import partial
 from pathlib import Path
 
 # the validator and its messages are imported only when a pack is read (not on a warm run)
@@ -19,6 +22,7 @@ from .model import KINDS
 
 # re-exported: callers import the pack discovery from here too
 from .packfiles import PACK_SUFFIXES, LinedDict, builtin_pack, pack_files  # noqa: F401
+from .text import did_you_mean, fold
 
 DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far below it
 DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 1024 * 1024  # for library callers
@@ -59,8 +63,6 @@ def read_regular(path, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes. A FIFO, a device (/dev/zero)
     or a socket is refused without reading (opened non-blocking, checked on the open file,
     so nothing can be swapped in between); OSError otherwise, TooBig over the limit."""
-    import stat
-
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         st = os.fstat(fd)
@@ -182,8 +184,6 @@ def locate_records(path: Path, document: object, limit: int = DEFAULT_MAX_FILE_B
     for kind, records in document.items():
         line = keylines.get(kind, 1)
         if kind not in KINDS:
-            from .text import did_you_mean
-
             problems.append(f"{name}:{line}: unknown record kind '{kind}'"
                             f"{did_you_mean(kind, list(KINDS))}")
             continue
@@ -297,7 +297,6 @@ def _with_documents(chunk, records: dict):
     are the parsed ones msgspec accepted, or the strict validator's: the same values the
     store keeps, so the same documents a search on the stored rows would make."""
     from .searchindex import documents_of
-    from .text import fold
 
     pairs = [(kind, rec) for kind, recs in records.items() for rec in recs or ()]
     chunk.documents = documents_of(pairs)
@@ -344,8 +343,6 @@ def _size(path: Path) -> int:
 
 def _quiet_worker() -> None:
     """Ctrl-C is the parent's to handle (exit 130, one line); workers are terminated."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -366,8 +363,6 @@ def fast_read(directories: list[Path], on_file, progress=None,
         import multiprocessing
 
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
-        from functools import partial
-
         results = pool.imap(partial(_prepare_file, limit=limit, search=search), paths,
                             chunksize=1)
     else:

@@ -6,6 +6,7 @@ which fields each kind has, their types and which other kinds they reference.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -340,11 +341,7 @@ def valid_date(value: str) -> bool:
     month, day = m.group(2), m.group(3)
     if month and not 1 <= int(month) <= 12:
         return False
-    if not day:
-        return True
-    import calendar  # about 5 ms on the first import: only a cold load checks dates
-
-    return 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]
+    return not day or 1 <= int(day) <= calendar.monthrange(int(m.group(1)), int(month))[1]
 
 
 def date_bounds(value: str) -> tuple[str, str]:
@@ -354,8 +351,6 @@ def date_bounds(value: str) -> tuple[str, str]:
     if day:
         return value, value
     if month:
-        import calendar  # as in valid_date
-
         last = calendar.monthrange(int(year), int(month))[1]
         return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
     return f"{year}-01-01", f"{year}-12-31"

@@ -4,6 +4,7 @@ library answers questions without loading the command line (typer, click, rich).
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 import merida_cli
 
 PACKAGE_DIR = Path(merida_cli.__file__).parent
+IMPORT_COSTS = Path(__file__).parent.parent / "benchmarks" / "import_costs.py"
 
 
 def module_files(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
@@ -28,30 +30,56 @@ def module_files(package_dir: Path = PACKAGE_DIR) -> dict[str, Path]:
     return modules
 
 
+def imported(node: ast.AST, package: str, modules: dict[str, Path]) -> list[str]:
+    """The modules an import statement names: for `from . import x`, the submodule x when
+    there is one, the package otherwise (`from . import __version__`)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not node.level:  # `from lxml import etree` imports the module lxml.etree
+        return [sub if _is_module(sub := f"{node.module}.{alias.name}") else node.module
+                for alias in node.names]
+    base = package.split(".")[:len(package.split(".")) - node.level + 1]
+    source = ".".join(base + ([node.module] if node.module else []))
+    return [sub if (sub := f"{source}.{alias.name}") in modules else source
+            for alias in node.names]
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a parent that is not a package
+        return False
+
+
+def _package_of(name: str, path: Path) -> str:
+    return name if path.name == "__init__.py" else name.rpartition(".")[0]
+
+
 def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
     """Each module's imports of the package's own modules, from every import statement
-    (top level or inside a function). `from . import x` is an edge to the submodule x
-    when there is one, to the package otherwise (`from . import __version__`)."""
+    (top level or inside a function)."""
     graph = {name: set() for name in modules}
     for name, path in modules.items():
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.split(".")[:len(package.split(".")) - node.level + 1]
-                    source = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    source = node.module or ""
-                targets = []
-                for alias in node.names:
-                    sub = f"{source}.{alias.name}"
-                    targets.append(sub if sub in modules else source)
-            else:
-                continue
-            graph[name].update(t for t in targets if t in modules and t != name)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                graph[name].update(t for t in imported(node, _package_of(name, path), modules)
+                                   if t in modules and t != name)
     return graph
+
+
+def deferred_imports(modules: dict[str, Path]) -> list[tuple[str, int, str]]:
+    """Every import inside a function: (module, line, the module it imports)."""
+    found = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    found += [(name, node.lineno, target) for target in
+                              imported(node, _package_of(name, path), modules)]
+    return sorted(set(found))
 
 
 def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -178,3 +206,50 @@ def test_no_test_module_imports_another():
                 continue
             found += [(path.name, name) for name in names if name.split(".")[0] in modules]
     assert found == []
+
+
+def _cost_table() -> dict[str, str]:
+    """BENCHMARKS.md's table of the modules imported inside functions: module -> why."""
+    spec = importlib.util.spec_from_file_location("import_costs", IMPORT_COSTS)
+    costs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(costs)
+    return dict(costs.table_rows(costs.BENCHMARKS.read_text(encoding="utf-8")))
+
+
+def _listed(module: str, table: dict[str, str]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in table)
+
+
+def test_an_import_inside_a_function_names_a_module_with_a_measured_cost():
+    """Imports go at the top of a module, except those BENCHMARKS.md lists with what
+    they would add to every start (benchmarks/import_costs.py measures it)."""
+    table = _cost_table()
+    assert table, "no table of deferred imports in BENCHMARKS.md"
+    unlisted = [f"{module} line {line}: {target}"
+                for module, line, target in deferred_imports(module_files())
+                if not _listed(target, table)]
+    assert not unlisted, ("imported inside a function with no measured cost in "
+                          "BENCHMARKS.md (move it to the top, or measure and list it): "
+                          + "; ".join(unlisted))
+    used = {target for _module, _line, target in deferred_imports(module_files())}
+    stale = [name for name in table if not any(_listed(t, {name: ""}) for t in used)]
+    assert not stale, f"listed in BENCHMARKS.md but imported inside no function: {stale}"
+
+
+HELP_MODULES = """
+import io, json, sys
+from merida_cli.cli import main
+from merida_cli.env import Environment
+main(["--help"], Environment(stdout=io.StringIO(), stderr=io.StringIO()))
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_deferred_import_is_of_a_module_the_start_does_not_load_anyway(tmp_path):
+    """Deferring an import that `merida --help` makes anyway saves nothing: it belongs at
+    the top."""
+    done = subprocess.run([sys.executable, "-c", HELP_MODULES], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120, check=True)
+    loaded = set(json.loads(done.stdout))
+    anyway = sorted(name for name in _cost_table() if name in loaded)
+    assert not anyway, f"deferred, but loaded by every start: {anyway}"
