@@ -38,7 +38,9 @@ class Packs:
 
     def __init__(self, extra=(), builtin: bool = True, cache_dir: Path | None = None,
                  limit: int = DEFAULT_MAX_FILE_BYTES, use_cache: bool = True):
-        self.extra, self.builtin = [str(p) for p in extra], builtin
+        if isinstance(extra, (str, os.PathLike)):  # one folder given alone, not its letters
+            extra = [extra]
+        self.extra, self.builtin = [os.fspath(p) for p in extra], builtin
         self.cache_dir, self.limit, self.use_cache = cache_dir, limit, use_cache
 
     def load(self, progress=None, search: bool = False):

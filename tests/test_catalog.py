@@ -61,6 +61,12 @@ def test_validate_json_is_the_library_result(packs):
     assert result.records > 5 and result.problems == []
 
 
+def test_one_folder_may_be_given_alone(packs):
+    alone = merida_cli.open(packs["render"], builtin=False).programs().to_json()
+    assert alone == merida_cli.open([packs["render"]], builtin=False).programs().to_json()
+    assert alone == merida_cli.open(str(packs["render"]), builtin=False).programs().to_json()
+
+
 def test_an_invalid_pack_opens_and_is_explained_not_loaded(tmp_path):
     bad = write_pack(tmp_path / "bad", {"pack.yaml": "programs:\n  - id: x\n    name: X\n"
                                         "    period: someday\n"})
