@@ -19,7 +19,7 @@ from . import query
 from .commitments import commitments
 from .errors import UsageError
 from .evidence import PlainRecords, commitment_problems
-from .load import Packs, read_packs, resolve_packs
+from .load import Packs
 from .model import SEARCH_KINDS
 from .packs import diff_packs, export_text, json_schema
 from .results import (
@@ -219,10 +219,11 @@ class Catalog:
                                                   topic))
 
     # ---- integrity -------------------------------------------------------------------
-    def verify(self, folders, progress=None) -> Verification:
+    def verify(self, folders) -> Verification:
         from .verify import verify
 
-        done = verify(self.dataset.records, list(folders), progress)
+        with self._working("verifying quotes") as progress:
+            done = verify(self.dataset.records, list(folders), progress)
         files = {src["id"]: src["file"] for src in self.dataset.records["sources"]}
         return Verification(done.checked, done.failures, done.skipped, done.warnings,
                             folders, files)
@@ -239,25 +240,23 @@ class Catalog:
 
         return cite(self.dataset, record_id, style, quotes, retrieved)
 
-    def validate(self, strict: bool = False, all_warnings: bool = False,
-                 progress=None) -> Problems:
+    def validate(self, strict: bool = False, all_warnings: bool = False) -> Problems:
         """Every problem in the packs (file:line: message) and every probable duplicate;
         valid packs leave the cache behind. The pack files, not the loaded records:
         invalid data never loads."""
         from .lookalikes import duplicate_warnings
         from .validate import check_records, placed, recipient_problems, source_url_warnings
 
-        records, problems = self.packs.validate(progress)
-        if not problems:
-            problems = commitment_problems(PlainRecords(records))
-        found = recipient_problems(records) if not problems else []
-        if found:  # rare: read the packs again, with lines, to say where
-            packs = self.packs
-            _records, where, _problems = check_records(
-                read_packs(resolve_packs(packs.extra, packs.builtin), limit=packs.limit))
-            problems = placed(found, where)
-        warnings = source_url_warnings(records) if not problems else []
-        look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
+        with self._working("validating packs") as progress:
+            records, problems = self.packs.validate(progress)
+            if not problems:
+                problems = commitment_problems(PlainRecords(records))
+            found = recipient_problems(records) if not problems else []
+            if found:  # rare: read the packs again, with lines, to say where
+                _records, where, _problems = check_records(self.packs.read())
+                problems = placed(found, where)
+            warnings = source_url_warnings(records) if not problems else []
+            look_alikes = duplicate_warnings(records, progress=progress) if not problems else []
         return Problems(sum(len(v) for v in records.values()), problems, warnings, strict,
                         look_alikes, all_warnings)
 
@@ -289,11 +288,11 @@ class Catalog:
         datapackage). Written to `output` (atomically) when given, else returned as text."""
         from .tableexport import csv_directory, export_tables, write_file
 
+        if kind is not None and fmt != "csv":
+            raise UsageError("--kind needs --format csv")
         output = None if output is None else Path(output)
         tabular = fmt in ("sqlite", "datasette", "datapackage") or kind is not None or (
             fmt == "csv" and output is not None and csv_directory(output))
-        if kind is not None and fmt != "csv":
-            raise UsageError("--kind needs --format csv")
         if tabular:
             return export_tables(self.dataset.records, fmt, output, kind)
         text = export_text(self.dataset.records, fmt)

@@ -578,8 +578,7 @@ def validate(
     """
     env = _env()
     refuse_fields(env)
-    with env.progress("validating packs") as progress:
-        result = env.catalog().validate(strict, all_warnings, progress)
+    result = env.catalog().validate(strict, all_warnings)
     return _show(result, json_, fmt)
 
 
@@ -606,8 +605,7 @@ def verify(
     """
     env = _env()
     folders = _text_folders(texts)
-    with env.progress("verifying quotes") as progress:
-        result = env.catalog().verify(folders, progress)
+    result = env.catalog().verify(folders)
     return _show(result, json_, fmt)
 
 

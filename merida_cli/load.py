@@ -28,7 +28,6 @@ DEFAULT_MAX_FILE_MIB = 256  # protects memory; an ordinary 13 MiB export is far 
 DEFAULT_MAX_FILE_BYTES = DEFAULT_MAX_FILE_MIB * 1024 * 1024  # for library callers
 
 
-
 class Packs:
     """Where a Catalog's records are: the pack directories (the built-in one first unless
     `builtin` is False), the cache folder (None: no cache) and the size cap of a pack file.
@@ -48,13 +47,18 @@ class Packs:
         return load_dataset(self.extra, self.builtin, self.use_cache, progress,
                             self.cache_dir, self.limit, search)
 
+    def read(self) -> list:
+        """Every record of the packs with its file and line (`read_packs`): the strict
+        reader's input, for saying where a problem is."""
+        return read_packs(resolve_packs(self.extra, self.builtin), limit=self.limit)
+
     def validate(self, progress=None) -> tuple[dict, list[str]]:
         """Every problem in the packs (`validate_packs`): read, never loaded."""
         return validate_packs(self.extra, self.builtin, self.use_cache, progress,
                               self.cache_dir, self.limit)
 
     def __repr__(self) -> str:
-        return (f"Packs({self.extra!r}, builtin={self.builtin}, cache_dir={self.cache_dir!r})")
+        return f"Packs({self.extra!r}, builtin={self.builtin}, cache_dir={self.cache_dir!r})"
 
 
 class TooBig(OSError):
