@@ -142,7 +142,10 @@ def run_on_pack(*args, pack):
     return run_cli("--no-builtin", "--data", pack, *args)
 
 
-# the brief fixture pack (tests/test_brief.py): a plan with money, events and texts
+# the brief fixture pack (tests/test_brief.py, tests/test_extras.py): a plan with money,
+# events and texts, and the text of its source `notes` (all but one quote are in it)
+BRIEF_TEXT = ("The plan began in 2008. Congress gave $100 million in 2009. "
+              "By 2012 the total had reached $300 million. Critics said the plan failed.")
 BRIEF_PACK = """\
 sources:
   - id: notes
@@ -244,6 +247,21 @@ assessments:
     cite:
       - source: notes
         quote: "The plan worked wonderfully."
+"""
+
+# the audit's report that tracing seized arms (new-pledge-arms) has stalled: one record of
+# the commitments pack (tests/test_commitments.py) and of the follow-through pack
+# (tests/test_verify.py)
+AUDIT_TRACING_STALLED = """\
+  - id: audit-tracing-stalled
+    text: The audit found arms tracing had stalled
+    about: new
+    actor: The auditor
+    stance: negative
+    source: audit
+    reports_on:
+      - {commitment: new-pledge-arms, status: stalled, quote: tracing has stalled since 2018}
+    cite: [{source: audit, quote: tracing has stalled}]
 """
 
 # the compare fixture pack (tests/test_compare.py)

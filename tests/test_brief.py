@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, SOURCES, needs_shared, run_cli, write_pack
 from helpers import BRIEF_PACK as PACK
+from helpers import BRIEF_TEXT as TEXT
 from helpers import run_on_pack
 
 from merida_cli.text import normalize_quote
-
-TEXT = ("The plan began in 2008. Congress gave $100 million in 2009. "
-        "By 2012 the total had reached $300 million. Critics said the plan failed.")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from conftest import run_cli, write_pack
+from helpers import AUDIT_TRACING_STALLED
 
 PACK = """\
 sources:
@@ -88,15 +89,7 @@ events:
       - {commitment: new-pledge-arms, status: under-way, quote: tracing began at two ports}
     cite: [{source: notes, quote: tracing began}]
 assessments:
-  - id: audit-tracing-stalled
-    text: The audit found arms tracing had stalled
-    about: new
-    actor: The auditor
-    stance: negative
-    source: audit
-    reports_on:
-      - {commitment: new-pledge-arms, status: stalled, quote: tracing has stalled since 2018}
-    cite: [{source: audit, quote: tracing has stalled}]
+""" + AUDIT_TRACING_STALLED + """\
   - id: audit-guns-new
     text: The audit calls gun tracing a new commitment of the new framework
     about: new

@@ -13,44 +13,9 @@ import sys
 
 import pytest
 from conftest import REPO, run_cli, write_pack
+from helpers import BRIEF_PACK, BRIEF_TEXT
 
 from merida_cli.extras import EXTRAS
-
-TEXT = "Congress gave $100 million in 2009. By 2012 the total had reached $300 million."
-PACK = """\
-sources:
-  - id: notes
-    title: Notes on the plan
-    author: Ana B. Writer
-    publisher: A Think Tank
-    date: "2013"
-    file: notes.txt
-    type: report
-topics:
-  - id: money
-    label: Money
-programs:
-  - id: plan
-    name: The Plan
-    summary: A plan funded from 2009.
-    start: "2009"
-    topics: [money]
-    cite:
-      - source: notes
-        quote: "Congress gave $100 million in 2009."
-funding:
-  - id: plan-total-2012
-    title: Total by 2012
-    program: plan
-    measure: cumulative-appropriation
-    amount_usd: 300000000
-    fiscal_years: FY2009-FY2012
-    as_of: "2013"
-    topics: [money]
-    cite:
-      - source: notes
-        quote: "By 2012 the total had reached $300 million."
-"""
 
 # the command line a user types for each extra, and the file it would write
 NEEDS = {
@@ -78,7 +43,8 @@ sys.meta_path.insert(0, Absent())
 
 @pytest.fixture
 def pack(tmp_path):
-    return write_pack(tmp_path / "pack", {"plan.yaml": PACK, "notes.txt": TEXT})
+    """The brief's pack (a plan with money, cited from `notes`) and that source's text."""
+    return write_pack(tmp_path / "pack", {"plan.yaml": BRIEF_PACK, "notes.txt": BRIEF_TEXT})
 
 
 def _merida(tmp_path, pack, args, absent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import SEEDS, SOURCES, needs_shared, run_cli, write_pack
-from helpers import GOOD, clean, small_pack
+from helpers import AUDIT_TRACING_STALLED, GOOD, clean, small_pack
 
 SEED_SOURCES = ["olson", "garza-leutert", "pfeiffer-oped", "news-2017", "insightcrime-kingpin"]
 
@@ -110,16 +110,7 @@ structures:
       - {id: new-pledge-arms, number: 1, title: Trace seized arms,
          cite: [{source: notes, quote: trace seized arms}]}
 assessments:
-  - id: audit-tracing-stalled
-    text: The audit found arms tracing had stalled
-    about: new
-    actor: The auditor
-    stance: negative
-    source: audit
-    reports_on:
-      - {commitment: new-pledge-arms, status: stalled, quote: tracing has stalled since 2018}
-    cite: [{source: audit, quote: tracing has stalled}]
-"""
+""" + AUDIT_TRACING_STALLED
 
 
 @pytest.mark.parametrize("audit_text, code", [
