@@ -75,8 +75,9 @@ def command_of(args: list[str]) -> str | None:
 
 
 def globals_first(argv: list[str]) -> list[str]:
-    """Let the global options (--data, --no-builtin, --no-pager, --wide, --fields) appear
-    after the subcommand too: move them to the front."""
+    """Let the global options (--data/-d, --no-builtin, --no-pager, --wide, --fields,
+    --quiet; not -q, a command's own there) appear after the subcommand too: move them to
+    the front."""
     front, rest, i = [], [], 0
     while i < len(argv):
         arg = argv[i]
