@@ -344,10 +344,12 @@ def is_near(near: dict | None, words: int) -> bool:
         len(near["shared"]) >= min(NEAR_WORDS, max(1, words // 2))
 
 
-def nearest(ds, rec: dict, used: list[Side], families: dict | None = None) -> dict | None:
+def nearest(ds, rec: dict, used: list[Side], families: dict | None = None,
+            critical: bool = False) -> dict | None:
     """The evidence piece nearest a recommendation among those carrying one of its topics
     or a broader one (a piece on courts speaks to police), with how near it is; None when
-    no piece carries one."""
+    no piece carries one. Only what the program did or pledged can address it; with
+    `critical`, the nearest critique or stalled report instead (`evidence.is_critical`)."""
     families = {} if families is None else families
 
     def covers(topics) -> set[str]:
@@ -363,7 +365,7 @@ def nearest(ds, rec: dict, used: list[Side], families: dict | None = None) -> di
     best = None
     for s in used:
         for piece, topics in s.evidence:
-            if not wanted & covers(topics):
+            if ev_.is_critical(piece) != critical or not wanted & covers(topics):
                 continue
             score, shared = nearness(words, piece)
             if best is None or score > best[0] or (score == best[0] and
@@ -372,9 +374,10 @@ def nearest(ds, rec: dict, used: list[Side], families: dict | None = None) -> di
     if best is None:
         return None
     score, shared, piece, pid = best
-    return {"program": pid, "id": piece["id"], "kind": piece["kind"], "title": piece["title"],
-            "date": piece.get("date"), "source": piece.get("source"),
-            "quote": piece.get("quote"), "score": score, "shared": shared}
+    found = {"program": pid, "id": piece["id"], "kind": piece["kind"], "title": piece["title"],
+             "date": piece.get("date"), "source": piece.get("source"),
+             "quote": piece.get("quote"), "score": score, "shared": shared}
+    return found | {k: piece[k] for k in ("stance", "reported") if piece.get(k)}
 
 
 def gaps(ds, program: str | None = None) -> dict:
@@ -386,16 +389,22 @@ def gaps(ds, program: str | None = None) -> dict:
     else:
         used, left_out = top_level(ds)
     recs = ds.records["recommendations"]
-    addressed, unaddressed = [], []
+    addressed, unaddressed, later = [], [], []
     families: dict[str, set[str]] = {}
+    end = used[0].program.get("end") if program else None
     for r in recs:
         if not r.get("topics"):
             continue
-        near = nearest(ds, r, used, families)
         entry = {"id": r["id"], "text": r["text"], "source": r.get("source"),
-                 "topics": r.get("topics", []), "nearest": near}
-        near_enough = is_near(near, len(content_words(r["text"])))
-        (addressed if near_enough else unaddressed).append(entry)
+                 "topics": r.get("topics", []), "date": ev_.record_date(ds, "recommendations", r)}
+        if made_after(entry["date"], end):  # advice to its successors, not a gap of its own
+            later.append(entry)
+            continue
+        words = len(content_words(r["text"]))
+        near = nearest(ds, r, used, families)
+        critique = nearest(ds, r, used, families, critical=True)
+        entry |= {"nearest": near, "critique": critique if is_near(critique, words) else None}
+        (addressed if is_near(near, words) else unaddressed).append(entry)
     spoken: set[str] = set()
     for r in recs:
         for tid in r.get("topics", []):
@@ -408,18 +417,27 @@ def gaps(ds, program: str | None = None) -> dict:
             "programs": [s.id for s in used],
             "recommendations_unaddressed": unaddressed,
             "recommendations_addressed": addressed,
+            "recommendations_after_end": later,
             "components_without_recommendations": unspoken}
+
+
+def made_after(date: str | None, end: str | None) -> bool:
+    """Whether a recommendation dated `date` came after a program that ended `end`
+    (compared at the coarser precision: one of 2021-10-08 is not after an end of 2021-10)."""
+    return bool(date and end) and not ev_.on_or_before(date, end)
 
 
 def gaps_method(used: list[Side], left_out: list[str], n_recs: int, one: bool) -> str:
     rule = (f"a recommendation counts as addressed when a piece of the program's evidence "
             f"(a structure item or commitment, an assessment, event, figure, funding line or "
             f"follow-through report) carries one of its topics or a broader one and shares at "
-            f"least {NEAR}% and {NEAR_WORDS} of its content words (one of two); the nearest "
-            f"piece is shown either way")
+            f"least {NEAR}% and {NEAR_WORDS} of its content words (one of two); a critique or "
+            f"a report that the work stalled never counts, and is shown when it is that near; "
+            f"the nearest piece is shown either way")
     phrases = "; ".join(side_phrase(s) for s in used)
     if one:
-        return f"all {n_recs} recommendations against the program's evidence ({rule}): {phrases}"
+        return (f"all {n_recs} recommendations against the program's evidence ({rule}; those "
+                f"made after the program ended are listed apart, not judged): {phrases}")
     text = (f"all {n_recs} recommendations against the top-level initiatives and frameworks, "
             f"not every sub-program ({rule}): {phrases}")
     if left_out:

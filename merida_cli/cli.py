@@ -428,9 +428,10 @@ def gaps(
 ):
     """Recommendations nothing in the program's evidence addresses (no structure item,
     commitment, assessment, event, figure or funding line carrying one of their topics is
-    near in text; the nearest is shown, with how near), and items no recommendation
-    speaks to. Without a program: what none of the top-level initiatives and frameworks
-    addresses.
+    near in text; the nearest is shown, with how near; a critique or a stalled report
+    never addresses one, and is shown beside it), and items no recommendation speaks to.
+    For a program that has ended, recommendations made after it are listed apart.
+    Without a program: what none of the top-level initiatives and frameworks addresses.
 
     Example: merida gaps bicentennial
     """

@@ -212,8 +212,11 @@ def practice(ds, pids: list[str], as_of: str | None = None) -> list[tuple[dict, 
                 continue
             date = record_date(ds, kind, rec)
             if on_or_before(date, as_of):
-                out.append((_piece(piece_kind, rec, _title(rec), date, source_of(rec),
-                                   first_quote(rec)), list(rec["topics"])))
+                piece = _piece(piece_kind, rec, _title(rec), date, source_of(rec),
+                               first_quote(rec))
+                if "stance" in rec:  # a critique can be near a recommendation, not do it
+                    piece["stance"] = rec["stance"]
+                out.append((piece, list(rec["topics"])))
     reports = follow_through(ds)
     for structure in ds.records["structures"]:
         if structure["program"] not in wanted or not is_commitment_structure(structure):
@@ -229,6 +232,12 @@ def practice(ds, pids: list[str], as_of: str | None = None) -> list[tuple[dict, 
                     piece["reported"] = report["status"]
                     out.append((piece, list(item["topics"])))
     return out
+
+
+def is_critical(piece: dict) -> bool:
+    """A critique (a negative assessment) or a report that the work stalled: evidence that
+    a program fell short on something, never that it did it."""
+    return piece.get("stance") == "negative" or piece.get("reported") == "stalled"
 
 
 def rank(piece: dict) -> tuple:

@@ -300,3 +300,66 @@ def test_piped_output_has_no_ansi_and_no_boxes(merida):
 def test_diff_colours_marks_on_a_colour_terminal(merida):
     out = merida("diff", "old", "new", tty=True, color=True, width=160).out
     assert "\x1b[" in out and "Gear" in out
+
+
+# a second file of the compare pack: an audit's critique of old's gun tracing, and two
+# recommendations: one on what the audit found wanting, one made after old ended (2010)
+CRITIQUE_PACK = """\
+sources:
+  - {id: audit, title: An audit, date: "2009", file: audit.txt}
+  - {id: later, title: Later advice, date: "2012", file: later.txt}
+assessments:
+  - id: old-audit-tracing
+    text: The audit of tracing results found none
+    about: old
+    actor: The auditor
+    stance: negative
+    topics: [guns]
+    cite: [{source: audit, quote: no tracing results}]
+recommendations:
+  - {id: rec-audit, text: Audit tracing results, actor: Me, source: audit, topics: [guns],
+     cite: [{source: audit, quote: audit them}]}
+  - {id: rec-later, text: Seize guns, actor: Me, source: later, topics: [guns],
+     cite: [{source: later, quote: seize them}]}
+"""
+
+
+@pytest.fixture
+def critiqued(tmp_path):
+    pack = write_pack(tmp_path / "pack", {"pack.yaml": PACK, "more.yaml": CRITIQUE_PACK})
+
+    def run(*args):
+        return run_cli("--no-builtin", "--data", pack, *args)
+    return run
+
+
+def test_a_critique_never_addresses_a_recommendation(critiqued):
+    data = critiqued("gaps", "old", "--json").json()
+    gap = {r["id"]: r for r in data["recommendations_unaddressed"]}["rec-audit"]
+    # the audit's finding shares every word of it, but says old fell short: shown, apart
+    assert gap["critique"]["id"] == "old-audit-tracing" and gap["critique"]["score"] == 100
+    assert gap["critique"]["stance"] == "negative"
+    assert gap["nearest"]["id"] != "old-audit-tracing"
+    assert "rec-audit" not in {r["id"] for r in data["recommendations_addressed"]}
+    plain = critiqued("gaps", "old").out
+    line = next(ln for ln in plain.splitlines() if ln.startswith("rec-audit\t"))
+    assert "; a critique: 100% near (audit, result, tracin) — old: assessment 2009" in line
+    assert "a critique or a report that the work stalled never counts" in data["method"]
+
+
+def test_a_recommendation_made_after_the_program_ended_is_not_its_gap(critiqued):
+    data = critiqued("gaps", "old", "--json").json()
+    judged = {r["id"] for r in data["recommendations_unaddressed"]
+              + data["recommendations_addressed"]}
+    assert "rec-later" not in judged
+    assert [(r["id"], r["date"]) for r in data["recommendations_after_end"]] == \
+        [("rec-later", "2012")]
+    plain = critiqued("gaps", "old").out
+    assert "Recommendations made after old ended (not judged against it)" in plain
+    assert "rec-later\tSeize guns\t2012\tlater" in plain
+    # a program still running judges it (new has no end), and lists nothing apart
+    new = critiqued("gaps", "new", "--json").json()
+    assert "rec-later" in {r["id"] for r in new["recommendations_addressed"]}
+    assert new["recommendations_after_end"] == []
+    csv_rows = critiqued("gaps", "old", "-f", "csv").out
+    assert "recommendation-after-end,,rec-later,Seize guns,guns,,later" in csv_rows

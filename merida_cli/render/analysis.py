@@ -279,13 +279,21 @@ def diff_report(result: dict, labels, multiline: bool,
     return Report(result["method"], listings, csv)
 
 
-def _nearest_text(r, labels) -> str:
-    near = r.get("nearest")
-    if not near:
-        return "nothing carries its topics"
+def _near_text(near, labels) -> str:
     shared = ", ".join(near.get("shared", []))
     return (f"{near['score']}% near ({shared}) — {near['program']}: "
             f"{evidence_text(near, labels, 80)}")
+
+
+def _nearest_text(r, labels) -> str:
+    """The nearest of what the program did or pledged, then a critique or stalled report
+    as near as a match (it shows the program fell short, so it addresses nothing)."""
+    near, critique = r.get("nearest"), r.get("critique")
+    text = _near_text(near, labels) if near else "nothing carries its topics"
+    if critique:
+        what = "reported stalled" if critique.get("reported") == "stalled" else "a critique"
+        text += f"; {what}: {_near_text(critique, labels)}"
+    return text
 
 
 def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
@@ -303,6 +311,16 @@ def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
         Column("Structure", lambda r: r.get("structure") or "", ratio=1),
         Column("Topics", lambda r: r["topics"], ratio=1),
     ], title="Components no recommendation speaks to")
+    listings = [recs, comps]
+    later = result.get("recommendations_after_end") or []
+    if later:  # only for one program that has ended
+        listings.append(Listing("recommendations", later, [
+            Column("Id", lambda r: r["id"], no_wrap=True, ratio=2),
+            Column("Recommendation", lambda r: r["text"], ratio=3),
+            Column("Date", lambda r: r.get("date") or "", no_wrap=True),
+            Column("Source", lambda r: r.get("source") or ""),
+        ], title=f"Recommendations made after {result['program']} ended (not judged "
+                 "against it)"))
 
     def near_cols(r):
         near = r.get("nearest") or {}
@@ -316,10 +334,13 @@ def gaps_report(result: dict, multiline: bool, labels=None) -> Report:
             + [{"gap": "component-without-recommendation", "program": c["program"],
                 "id": c["id"], "text": c["title"], "topics": c["topics"],
                 "structure": c.get("structure"), "source": c.get("source")}
-               for c in result["components_without_recommendations"]])
+               for c in result["components_without_recommendations"]]
+            + [{"gap": "recommendation-after-end", "program": "", "id": r["id"],
+                "text": r["text"], "topics": r["topics"], "structure": "",
+                "source": r.get("source")} for r in later])
     keys = ["gap", "program", "id", "text", "topics", "structure", "source",
             "nearest_program", "nearest_id", "nearest_kind", "nearest_score"]
-    return Report(result["method"], [recs, comps], _csv_listing("gaps", keys, rows))
+    return Report(result["method"], listings, _csv_listing("gaps", keys, rows))
 
 
 def emit_report(env, report: Report, mode, data) -> None:
