@@ -35,6 +35,9 @@ class Side:
     narrowed: str = ""  # how they were narrowed, for the method line
     components: list[tuple[dict, list[str]]] = field(default_factory=list)  # (evidence, topics)
     practice: list[tuple[dict, list[str]]] = field(default_factory=list)  # reported practice
+    # with --structure: the program's evidence the chosen structures leave out (its other
+    # structures' items and its reported practice), asked before a topic is called new
+    outside: list[tuple[dict, list[str]]] | None = None
 
     @property
     def evidence(self) -> list[tuple[dict, list[str]]]:
@@ -104,11 +107,20 @@ def side(ds, pid: str, chosen: set[str] = frozenset(), as_of: str | None = None)
         out.narrowed = ", ".join(filter(None, [out.narrowed, f"adopted by {as_of}"]
                                         + ([f"{undated} undated left out"] if undated else [])))
         out.structures = kept
-    out.components = [(ev_.item_piece(item, s), list(item.get("topics", [])))
-                      for s in out.structures for item in s["items"]]
-    if not mine:  # --structure asks about those structures alone
-        out.practice = ev_.practice(ds, ev_.family(ds, pid), as_of)
+    out.components = _items(out.structures)
+    practice = ev_.practice(ds, ev_.family(ds, pid), as_of)
+    if mine:  # --structure asks about those structures alone; the rest is kept apart
+        rest = [s for s in structures if s not in out.structures
+                and (as_of is None or adopted_by(s.get("adopted"), as_of))]
+        out.outside = _items(rest) + practice
+    else:
+        out.practice = practice
     return out
+
+
+def _items(structures: list[dict]) -> list[tuple[dict, list[str]]]:
+    return [(ev_.item_piece(item, s), list(item.get("topics", [])))
+            for s in structures for item in s["items"]]
 
 
 def check_structures(ds, chosen: list[str], pids: list[str]) -> set[str]:
@@ -166,10 +178,15 @@ def method_line(*all_sides: Side, components: bool = False) -> str:
         what = ("components of every structure each program had" if every
                 else "components of the selected structures of each program")
         return f"{what}: " + "; ".join(side_phrase(s) for s in all_sides)
-    what = ("every structure item and commitment each program had (stated intent) and every "
-            "assessment, event, figure, funding line and follow-through report about it or "
-            "its sub-programs (reported practice); bookkeeping topics apart" if every
-            else "the items of the selected structures of each program (stated intent)")
+    if not any(s.outside is not None for s in all_sides):
+        what = ("every structure item and commitment each program had (stated intent) and "
+                "every assessment, event, figure, funding line and follow-through report "
+                "about it or its sub-programs (reported practice); bookkeeping topics apart")
+    else:
+        what = ("the items of the chosen structures (stated intent), and the rest of a "
+                "program's evidence only to say so when a topic its chosen structures lack "
+                "is in its other records (outside the chosen structures, never added or "
+                "dropped)")
     return f"weighed {what}: " + "; ".join(side_phrase(s) for s in all_sides)
 
 
@@ -235,13 +252,24 @@ def topic_rows(ds, a: Side, b: Side) -> tuple[list[dict], list[dict]]:
         if not (left or right):
             continue
         status = STATUS[bool(left), bool(right)]
+        only = {"only-a": "a", "only-b": "b"}.get(status)
         row = {"topic": tid, "label": topic["label"], "status": status,
-               "a": left, "b": right, "only": {"only-a": "a", "only-b": "b"}.get(status),
+               "a": left, "b": right, "only": only,
                "strength": {"a": ev_.strength_of(p["kind"] for p in left),
                             "b": ev_.strength_of(p["kind"] for p in right)},
-               "disputed": disputed(claims.get(tid), left)}
+               "disputed": disputed(claims.get(tid), left),
+               "outside": _outside(tid, {"a": "b", "b": "a"}.get(only),
+                                   {"a": b, "b": a}.get(only))}
         (rows if topic.get("policy", True) else bookkeeping).append(row)
     return rows, bookkeeping
+
+
+def _outside(tid: str, key: str | None, other: Side | None) -> dict | None:
+    """When only one side's chosen structures carry a topic: the other side's (`key`)
+    evidence of it outside its chosen structures, if any (then it is no novelty, nor
+    dropped)."""
+    found = _carrying(other.outside, tid) if other is not None and other.outside else []
+    return {"side": key, "evidence": found} if found else None
 
 
 def compare(ds, a: str, b: str, structures=(), as_of=None) -> dict:
@@ -276,15 +304,19 @@ def crosswalk(ds, a: str, b: str, structures=(), as_of=None) -> dict:
 
 def diff(ds, a: str, b: str, structures=(), as_of=None) -> dict:
     """By policy topic, what B added (only B's evidence), dropped (only A's) and continued
-    (both); bookkeeping topics apart, never added or dropped."""
+    (both); bookkeeping topics apart, never added or dropped. With --structure, a topic
+    only one side's chosen structures carry but the other program's other records do is
+    `outside_structures`, not added or dropped."""
     sa, sb = sides(ds, a, b, structures, as_of)
     out = {"a": sa.id, "b": sb.id, "method": method_line(sa, sb),
-           "added": [], "dropped": [], "continued": [], "bookkeeping": []}
+           "added": [], "dropped": [], "continued": [], "outside_structures": [],
+           "bookkeeping": []}
     key = {"only-b": "added", "only-a": "dropped", "both": "continued"}
-    keep = ("topic", "label", "status", "a", "b", "strength", "disputed")
+    keep = ("topic", "label", "status", "a", "b", "strength", "disputed", "outside")
     rows, bookkeeping = topic_rows(ds, sa, sb)
     for row in rows:
-        out[key[row["status"]]].append({k: row[k] for k in keep})
+        change = "outside_structures" if row["outside"] else key[row["status"]]
+        out[change].append({k: row[k] for k in keep})
     out["bookkeeping"] = [{k: row[k] for k in keep} for row in bookkeeping]
     return out
 

@@ -347,7 +347,8 @@ class CompareBy(str, Enum):
 
 StructureOpt = Annotated[list[str] | None, typer.Option(
     "--structure", help="Only this structure of its program (repeatable; a program none of "
-    "whose structures is named keeps them all; ids: merida show PROGRAM).",
+    "whose structures is named keeps them all; a topic the other program has outside its "
+    "chosen structures is shown so, never added or dropped; ids: merida show PROGRAM).",
     metavar="ID", autocompletion=_complete("structures"))]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Only structures adopted, and evidence dated, by this date (2012, "

@@ -147,7 +147,8 @@ def test_diff_json_contract_and_exit_1(cli):
     result = cli("diff", "merida", "bicentennial", "--json")
     assert result.code == 1
     data = result.json()
-    assert set(data) == {"a", "b", "method", "added", "dropped", "continued", "bookkeeping"}
+    assert set(data) == {"a", "b", "method", "added", "dropped", "continued",
+                         "outside_structures", "bookkeeping"}
     assert data["continued"] and (data["added"] or data["dropped"])
     for key, side in (("added", "a"), ("dropped", "b")):
         for entry in data[key]:

@@ -363,3 +363,25 @@ def test_a_recommendation_made_after_the_program_ended_is_not_its_gap(critiqued)
     assert new["recommendations_after_end"] == []
     csv_rows = critiqued("gaps", "old", "-f", "csv").out
     assert "recommendation-after-end,,rec-later,Seize guns,guns,,later" in csv_rows
+
+
+def test_a_topic_outside_the_chosen_structures_is_not_new(merida):
+    # old's pillars lack health, but old's aims (not chosen) carry it: not added by new
+    result = merida("diff", "old", "new", "--structure", "old-pillars", "--json")
+    assert result.code == 1  # money and police are still new
+    data = result.json()
+    assert [r["topic"] for r in data["added"]] == ["police", "money"]
+    outside = {r["topic"]: r for r in data["outside_structures"]}
+    assert list(outside) == ["health"]
+    assert outside["health"]["outside"]["side"] == "a"
+    assert ids(outside["health"]["outside"]["evidence"]) == ["old-aim-2"]
+    assert "never added or dropped" in data["method"]
+    plain = merida("diff", "old", "new", "--structure", "old-pillars").out
+    assert "2 added, 1 dropped, 2 continued, 1 in one side's chosen structures" in plain
+    line = next(ln for ln in plain.splitlines() if ln.startswith("~\tHealth"))
+    assert "[outside the chosen structures] item 2000: 2. Treat addiction" in line
+    compare = merida("compare", "old", "new", "--structure", "old-pillars")
+    health = next(ln for ln in compare.out.splitlines() if ln.startswith("Health\t"))
+    assert health.startswith("Health\tonly new structures; old elsewhere\t[outside the chosen")
+    # without --structure nothing is kept apart
+    assert merida("diff", "old", "new", "--json").json()["outside_structures"] == []

@@ -97,9 +97,13 @@ def _evidence_cell(evs, structures, multiline, every: bool = False):
 
 
 def _side_cell(row, side, structures, multiline, every):
-    strength = STRENGTH_WORDS[row["strength"][side]]
+    outside = row.get("outside")
     if not row[side]:
+        if outside and outside["side"] == side:  # --structure: said elsewhere, not new
+            return "[outside the chosen structures] " + _evidence_cell(
+                outside["evidence"], structures, multiline, every)
         return "-"
+    strength = STRENGTH_WORDS[row["strength"][side]]
     return f"[{strength}] " + _evidence_cell(row[side], structures, multiline, every)
 
 
@@ -109,6 +113,8 @@ def _status_words(status: str, a: str, b: str) -> str:
 
 def _status_cell(row, a: str, b: str) -> str:
     words = _status_words(row["status"], a, b)
+    if row.get("outside"):
+        words = f"{words} structures; {a if row['outside']['side'] == 'a' else b} elsewhere"
     return f"{words}, disputed" if row.get("disputed") else words
 
 
@@ -231,7 +237,8 @@ def crosswalk_report(result: dict, labels, multiline: bool) -> Report:
     return Report(result["method"], listings, _csv_listing("components", keys, rows))
 
 
-DIFF_MARKS = (("dropped", "-", "red"), ("added", "+", "green"), ("continued", "=", "dim"))
+DIFF_MARKS = (("dropped", "-", "red"), ("added", "+", "green"), ("continued", "=", "dim"),
+              ("outside_structures", "~", "yellow"))
 
 
 def diff_report(result: dict, labels, multiline: bool,
@@ -239,7 +246,8 @@ def diff_report(result: dict, labels, multiline: bool,
     """Grouped like diff -u: '-' dropped (only A), '+' added (only B), '=' continued; the
     bookkeeping topics apart, under their own title."""
     a, b = result["a"], result["b"]
-    entries = [(mark, style, key, e) for key, mark, style in DIFF_MARKS for e in result[key]]
+    entries = [(mark, style, key, e) for key, mark, style in DIFF_MARKS
+               for e in result.get(key, ())]
 
     def mark(row):
         text = row[0] + ("?" if row[3].get("disputed") else "")
@@ -250,6 +258,9 @@ def diff_report(result: dict, labels, multiline: bool,
         return Text(text, style=row[1])
 
     counts = ", ".join(f"{len(result[k])} {k}" for k in ("added", "dropped", "continued"))
+    if result.get("outside_structures"):
+        counts += (f", {len(result['outside_structures'])} in one side's chosen structures "
+                   "and the other's other records (marked ~)")
     n_disputed = sum(1 for e in entries if e[3].get("disputed"))
     if n_disputed:
         counts += f" ({n_disputed} disputed: marked ?)"
