@@ -23,7 +23,10 @@ _FROM_REPORT = {"done": "reported-done", "under-way": "reported-under-way",
 _CAUTION = ("stalled", "under-way", "done")
 STATUS_RULE = ("the status is what the latest report says (done, under way or stalled); "
                "when reports of that date disagree the less favourable stands; no report "
-               "dated on or after the commitment: no-later-report")
+               "dated on or after the commitment linked to it: no-later-report")
+_STATUS_WORDS = {"reported-done": "reported done", "reported-under-way": "under way",
+                 "reported-stalled": "stalled",
+                 "no-later-report": "with no later report linked"}
 
 
 def status_of(reports: list[dict]) -> str:
@@ -109,3 +112,11 @@ def commitment_row(item: dict, structure: dict, reports: list[dict]) -> dict:
 def counts(rows: list[dict]) -> dict[str, int]:
     """How many commitments have each status, in vocabulary order."""
     return {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
+
+
+def summary(rows: list[dict]) -> str:
+    """The count of each status and how a status is derived, for the line under a list:
+    a reader sees that 'no-later-report' means no report is linked, not that none exists."""
+    tally = counts(rows)
+    parts = [f"{n} {_STATUS_WORDS[status]}" for status, n in tally.items() if n]
+    return f"{len(rows)} commitments: {', '.join(parts)} ({STATUS_RULE})"

@@ -407,3 +407,13 @@ def test_brief_follow_through_counts_by_status_and_quotes_done_and_stalled(merid
 def test_brief_of_a_topic_has_no_follow_through_section(merida):
     result = merida("brief", "guns", "--format", "markdown")
     assert result.code == 0 and "## Follow-through" not in result.out
+
+
+def test_the_list_says_how_many_of_each_status_and_what_no_report_means(merida):
+    result = merida("commitments", "new")
+    assert result.code == 0
+    summary = result.err.strip().splitlines()[-1]
+    assert summary.startswith("3 commitments: 1 reported done, 1 stalled, "
+                              "1 with no later report linked (the status is what the latest")
+    assert "new-pledge-lab" not in result.err  # the rows stay on stdout, the count on stderr
+    assert "commitments:" not in merida("commitments", "new", "--json").err

@@ -6,6 +6,7 @@ views, in `emit`, `emit_all`, `emit_document` and `emit_report`."""
 
 from __future__ import annotations
 
+from ..commitments import summary as commitments_summary
 from ..results import (
     Analysis,
     Coverage,
@@ -49,6 +50,8 @@ def _records(env, result: Records, mode: Mode) -> None:
     else:
         listing = getattr(views, _LISTINGS[result.kind])(result.records)
     emit(env, listing, mode)
+    if result.kind == "commitments" and result.records and not mode.json:
+        env.err(commitments_summary(result.records))
 
 
 def _funding(env, result: FundingLines, mode: Mode) -> None:
