@@ -308,7 +308,10 @@ def diff(ds, a: str, b: str, structures=(), as_of=None) -> dict:
     only one side's chosen structures carry but the other program's other records do is
     `outside_structures`, not added or dropped."""
     sa, sb = sides(ds, a, b, structures, as_of)
-    out = {"a": sa.id, "b": sb.id, "method": method_line(sa, sb),
+    method = (f"{method_line(sa, sb)}; added: no record of {sa.id} weighed carries the "
+              f"topic, dropped: no record of {sb.id} does (an absence in the records, not a "
+              f"source saying it was dropped)")
+    out = {"a": sa.id, "b": sb.id, "method": method,
            "added": [], "dropped": [], "continued": [], "outside_structures": [],
            "bookkeeping": []}
     key = {"only-b": "added", "only-a": "dropped", "both": "continued"}

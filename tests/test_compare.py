@@ -385,3 +385,10 @@ def test_a_topic_outside_the_chosen_structures_is_not_new(merida):
     assert health.startswith("Health\tonly new structures; old elsewhere\t[outside the chosen")
     # without --structure nothing is kept apart
     assert merida("diff", "old", "new", "--json").json()["outside_structures"] == []
+
+
+def test_diff_says_added_and_dropped_are_absences(merida):
+    method = merida("diff", "old", "new", "--json").json()["method"]
+    assert method.endswith("; added: no record of old weighed carries the topic, dropped: no "
+                           "record of new does (an absence in the records, not a source "
+                           "saying it was dropped)")
