@@ -215,15 +215,29 @@ def header(ds, s: Side) -> dict:
 STATUS = {(True, True): "both", (True, False): "only-a", (False, True): "only-b"}
 
 
-def _carrying(evidence: list[tuple[dict, list[str]]], tid: str) -> list[dict]:
-    """The pieces of evidence carrying a topic, strongest first, each piece once."""
+def _carrying(evidence: list[tuple[dict, list[str]]], topic: dict) -> list[dict]:
+    """The pieces of evidence carrying a topic, strongest first, each piece once; among
+    equally strong ones, those whose title or quote names the topic (its label, id or an
+    alias) first: the piece shown is then one whose words say why it is there."""
+    tid, names = topic["id"], _topic_words(topic)
     seen, out = set(), []
-    for piece, topics in sorted(evidence, key=lambda e: ev_.rank(e[0])):
+    for piece, topics in evidence:
         key = (piece["kind"], piece["id"], piece.get("commitment"))
         if tid in topics and key not in seen:
             seen.add(key)
             out.append(piece)
-    return out
+    def order(piece):
+        kind, date = ev_.rank(piece)
+        words = f" {fold(' '.join(filter(None, [piece['title'], piece.get('quote')])))} "
+        return kind, not any(f" {name} " in words for name in names), date
+
+    return sorted(out, key=order)
+
+
+def _topic_words(topic: dict) -> list[str]:
+    """A topic's names as folded phrases ('firearms trafficking', 'firearms', 'guns')."""
+    names = [topic["label"], topic["id"].replace("-", " "), *topic.get("aliases", [])]
+    return [n for n in dict.fromkeys(fold(name) for name in names) if n]
 
 
 def disputed(claims: dict | None, left: list[dict]) -> dict | bool:
@@ -248,7 +262,7 @@ def topic_rows(ds, a: Side, b: Side) -> tuple[list[dict], list[dict]]:
     rows, bookkeeping = [], []
     for topic in ds.records["topics"]:
         tid = topic["id"]
-        left, right = _carrying(a.evidence, tid), _carrying(b.evidence, tid)
+        left, right = _carrying(a.evidence, topic), _carrying(b.evidence, topic)
         if not (left or right):
             continue
         status = STATUS[bool(left), bool(right)]
@@ -258,17 +272,17 @@ def topic_rows(ds, a: Side, b: Side) -> tuple[list[dict], list[dict]]:
                "strength": {"a": ev_.strength_of(p["kind"] for p in left),
                             "b": ev_.strength_of(p["kind"] for p in right)},
                "disputed": disputed(claims.get(tid), left),
-               "outside": _outside(tid, {"a": "b", "b": "a"}.get(only),
+               "outside": _outside(topic, {"a": "b", "b": "a"}.get(only),
                                    {"a": b, "b": a}.get(only))}
         (rows if topic.get("policy", True) else bookkeeping).append(row)
     return rows, bookkeeping
 
 
-def _outside(tid: str, key: str | None, other: Side | None) -> dict | None:
+def _outside(topic: dict, key: str | None, other: Side | None) -> dict | None:
     """When only one side's chosen structures carry a topic: the other side's (`key`)
     evidence of it outside its chosen structures, if any (then it is no novelty, nor
     dropped)."""
-    found = _carrying(other.outside, tid) if other is not None and other.outside else []
+    found = _carrying(other.outside, topic) if other is not None and other.outside else []
     return {"side": key, "evidence": found} if found else None
 
 

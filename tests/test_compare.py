@@ -392,3 +392,20 @@ def test_diff_says_added_and_dropped_are_absences(merida):
     assert method.endswith("; added: no record of old weighed carries the topic, dropped: no "
                            "record of new does (an absence in the records, not a source "
                            "saying it was dropped)")
+
+
+def test_the_piece_shown_first_names_the_topic_among_equally_strong_ones():
+    from merida_cli.align import _carrying
+
+    def piece(pid, kind, date, title):
+        return {"id": pid, "kind": kind, "date": date, "title": title, "quote": title}
+
+    courts = {"id": "courts", "label": "Courts", "aliases": ["tribunals"]}
+    evidence = [(piece("aim", "item", "2000", "Justice for all"), ["courts"]),
+                (piece("pillar", "item", "2005", "Tribunals that work"), ["courts"]),
+                (piece("audit", "assessment", "1999", "Courts were slow"), ["courts"]),
+                (piece("pledge", "commitment", "2010", "Reform justice"), ["courts"])]
+    # a commitment outranks an item whatever its words; among items, the one naming the
+    # topic (by an alias) comes before the older one that does not
+    assert [p["id"] for p in _carrying(evidence, courts)] == ["pledge", "pillar", "aim",
+                                                               "audit"]
