@@ -37,9 +37,7 @@ class Packs:
 
     def __init__(self, extra=(), builtin: bool = True, cache_dir: Path | None = None,
                  limit: int = DEFAULT_MAX_FILE_BYTES, use_cache: bool = True):
-        if isinstance(extra, (str, os.PathLike)):  # one folder given alone, not its letters
-            extra = [extra]
-        self.extra, self.builtin = [os.fspath(p) for p in extra], builtin
+        self.extra, self.builtin = pack_dirs(extra), builtin
         self.cache_dir, self.limit, self.use_cache = cache_dir, limit, use_cache
 
     def load(self, progress=None, search: bool = False):
@@ -59,6 +57,27 @@ class Packs:
 
     def __repr__(self) -> str:
         return f"Packs({self.extra!r}, builtin={self.builtin}, cache_dir={self.cache_dir!r})"
+
+
+PATH_TYPES = (str, bytes, os.PathLike)
+
+
+def pack_dirs(given) -> list[str]:
+    """The pack folders `given` (one alone or a list; str, bytes or PathLike) as str paths.
+    A bytes path is a path like any other (os.fsdecode); anything else is a TypeError that
+    names open()'s argument, not one from deep in the loader on the first question."""
+    if isinstance(given, PATH_TYPES):  # one folder given alone, not its letters
+        given = [given]
+    try:
+        given = list(given)
+    except TypeError:
+        raise TypeError(f"data: a pack folder (str, bytes or os.PathLike) or a list of them,"
+                        f" not {type(given).__name__}") from None
+    for i, p in enumerate(given):
+        if not isinstance(p, PATH_TYPES):
+            raise TypeError(f"data[{i}]: a pack folder (str, bytes or os.PathLike),"
+                            f" not {type(p).__name__}")
+    return [os.fsdecode(p) for p in given]
 
 
 class TooBig(OSError):

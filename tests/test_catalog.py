@@ -67,6 +67,22 @@ def test_one_folder_may_be_given_alone(packs):
     assert alone == merida_cli.open(str(packs["render"]), builtin=False).programs().to_json()
 
 
+def test_a_bytes_folder_is_a_path_like_a_str(packs):
+    folder = bytes(packs["render"])
+    alone = merida_cli.open(folder, builtin=False).programs().to_json()
+    assert alone == merida_cli.open([folder], builtin=False).programs().to_json()
+    assert alone == merida_cli.open([packs["render"]], builtin=False).programs().to_json()
+
+
+@pytest.mark.parametrize("data,says", [(5, "data: "), (None, "data: "), ([5], "data[0]: "),
+                                       (["a", 2.5], "data[1]: ")],
+                         ids=["int", "none", "int-in-list", "float-in-list"])
+def test_a_folder_of_the_wrong_type_is_named_on_opening(data, says):
+    with pytest.raises(TypeError) as raised:
+        merida_cli.open(data, builtin=False)  # opening, not the first question
+    assert str(raised.value).startswith(says) and "pack folder" in str(raised.value)
+
+
 def test_an_invalid_pack_opens_and_is_explained_not_loaded(tmp_path):
     bad = write_pack(tmp_path / "bad", {"pack.yaml": "programs:\n  - id: x\n    name: X\n"
                                         "    period: someday\n"})
