@@ -179,6 +179,25 @@ def test_export_yaml_quotes_every_string_that_would_read_back_as_something_else(
         assert shown.json()["record"]["title"] == value, name
 
 
+# characters a terminal obeys: bidi embeddings, overrides and isolates, a mark, a zero-width
+REORDERING = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200b"
+
+
+@pytest.mark.parametrize("char", REORDERING, ids=[f"U+{ord(c):04X}" for c in REORDERING])
+def test_export_yaml_escapes_a_bidi_character_and_reads_back_the_same(tmp_path, char):
+    title = f"Informe {char}sin fecha\u202c: añadido"
+    pack = write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [
+        {"id": "notes", "title": title, "file": "notes.txt", "summary": "Año fiscal"}]})})
+    exported = clean(run_cli("--no-builtin", "--data", pack, "export", "--format", "yaml"))
+    assert exported.code == 0, exported.err
+    assert char not in exported.out and f"\\u{ord(char):04X}" in exported.out
+    assert "summary: Año fiscal" in exported.out  # other texts keep their letters as written
+    for name, text in (("fast", exported.out), ("strict", exported.out + STRICT_MARK)):
+        shown = _show_title(tmp_path, name, text)
+        assert shown.code == 0, (name, shown.err)
+        assert shown.json()["record"]["title"] == title, name
+
+
 def _kind(value):
     for kind in (bool, int, float, str, type(None)):
         if isinstance(value, kind):
