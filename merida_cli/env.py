@@ -18,6 +18,9 @@ from .load import DEFAULT_MAX_FILE_MIB, Packs
 from .progress import Progress
 from .text import printable
 
+# the pager when neither MERIDA_PAGER nor PAGER names one (missing, it is no error)
+DEFAULT_PAGER = "less -FRX"
+
 
 @dataclass
 class Environment:
@@ -62,7 +65,7 @@ class Environment:
         is_tty = _isatty(stdout)
         color = is_tty and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
         width, height = terminal_size(environ, stdout)
-        pager = environ.get("MERIDA_PAGER") or environ.get("PAGER") or "less -FRX"
+        pager = environ.get("MERIDA_PAGER") or environ.get("PAGER") or DEFAULT_PAGER
         return cls(PipeGuard(stdout), stderr, is_tty, color, width,
                    _env_packs(environ) + list(data), builtin,
                    environ.get("MERIDA_NO_CACHE", "") == "", height, _isatty(sys.stdin),

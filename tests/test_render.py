@@ -250,6 +250,45 @@ def test_no_pager_unless_long_output_on_a_terminal(pack, how):
     assert "PAGED" not in out and "evil-rec" in out
 
 
+# (id, the pager command, what the one line on stderr says)
+FAILING_PAGERS = [
+    ("exits-1", "false", 'the pager "false" exited with status 1'),
+    ("exits-3-unread", f"{sys.executable} -c \"raise SystemExit(3)\"", "exited with status 3"),
+    ("killed", f"{sys.executable} -c \"import os; os.kill(os.getpid(), 15)\"",
+     "was killed by SIGTERM"),
+    ("not-found", "no-such-pager-anywhere -R", "cannot be run (No such file or directory)"),
+    ("unclosed-quote", "less '-R", "cannot be read (No closing quotation)"),
+]
+
+
+@needs_merida
+@pytest.mark.parametrize("command,says", [c[1:] for c in FAILING_PAGERS],
+                         ids=[c[0] for c in FAILING_PAGERS])
+def test_a_failing_pager_says_so_and_the_output_is_shown_unpaged(pack, command, says):
+    code, out, err = spawn(["--no-builtin", "--data", pack, "recs"], 100, rows=5,
+                           env={"MERIDA_PAGER": command})
+    assert code == 0 and "evil-rec" in out
+    assert err.count("\n") == 1 and says in err and "the output follows unpaged" in err, err
+
+
+@needs_merida
+def test_the_default_pager_missing_is_no_error(pack, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    code, out, err = spawn(["--no-builtin", "--data", pack, "recs"], 100, rows=5,
+                           env={"PATH": str(empty)})  # no less to be found
+    assert code == 0 and "evil-rec" in out and err == ""
+
+
+@needs_merida
+def test_a_pager_that_exits_0_has_done_its_work(pack):
+    """As `q` in less after the first screen, which looks the same from merida: the text
+    is not written a second time, and nothing is said."""
+    code, out, err = spawn(["--no-builtin", "--data", pack, "recs"], 100, rows=5,
+                           env={"MERIDA_PAGER": f"{sys.executable} -c pass"})
+    assert code == 0 and "evil-rec" not in out and err == ""
+
+
 # ---- formats and fields ------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [("show", "evil-rec"), ("compare", PROGRAM, PROGRAM),
