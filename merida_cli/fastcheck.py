@@ -33,6 +33,7 @@ from .rules import (
     PARENT_KNOWN,
     QUOTE_LENGTH,
     REFERENCE,
+    control_in_json,
     default_source,
 )
 
@@ -248,6 +249,8 @@ def _add(chunk: Chunk, kind: str, plan: _Plan, rec) -> bool:
     try:
         body = _encode(rec)
     except UnicodeEncodeError:  # rules.ENCODABLE, asked of the whole record at once
+        return False
+    if control_in_json(body):  # rules.CONTROL, likewise
         return False
     n = len(chunk.rows) + 1
     chunk.rows.append((n, kind, rid, body, checksum(kind, rid, body)))

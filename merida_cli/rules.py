@@ -91,6 +91,29 @@ def _unknown_ids(wanted, known) -> set:
 # a match (true) where a text holds a lone surrogate: a C call, asked of every text field
 _lone_surrogate = re.compile("[\ud800-\udfff]").search
 
+# a control character (C0 but tab and newline, DEL, C1) in a text: a YAML "\0", "\e" or
+# "\x07", a JSON "\u001b", a raw DEL or C1 in JSON. No source's sentence holds one, and a
+# terminal or a spreadsheet may obey it
+_control = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]").search
+
+# C1 in a record's JSON body (UTF-8: U+0080-U+009F are C2 80-C2 9F)
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]").search
+
+
+def control_in_json(body: bytes) -> bool:
+    """Whether a record's JSON body, as msgspec writes it, holds a character CONTROL
+    refuses: the rule asked of a whole record at once. msgspec writes C0 as a \\u00XX,
+    \\b, \\f or \\r escape (tab and newline as \\t, \\n), DEL and C1 as they are: once
+    the escaped backslashes, quotes, tabs and newlines are taken out, any backslash left
+    starts one. Byte searches, not a regex: a regex over every body cost more than
+    writing it; most backslashes escape a quote, which the counts see at once."""
+    if b"\\" in body and body.count(b"\\") != body.count(b'\\"'):
+        rest = body.replace(b"\\\\", b"")  # first: a backslash escaped is no escape
+        rest = rest.replace(b'\\"', b"").replace(b"\\n", b"").replace(b"\\t", b"")
+        if b"\\" in rest:
+            return True
+    return b"\x7f" in body or (b"\xc2" in body and _C1_IN_UTF8(body) is not None)
+
 
 DATE = Rule(
     "date", _not_a_date,
@@ -127,9 +150,17 @@ ENCODABLE = Rule(
     "field '{key}' must be text without lone surrogates (\\ud800-\\udfff), got {value}",
     "text is UTF-8 (a JSON \"\\ud800\" breaks every later read); the fast check asks it of "
     "a whole record at once, as the UTF-8 encoder refusing its JSON body")
+CONTROL = Rule(
+    "control", _control,
+    "field '{key}' must be text without control characters (but tab and newline), "
+    "got {value}",
+    "a YAML \"\\0\", \"\\e\" or \"\\x07\" escape puts a character in a value that a "
+    "terminal may obey; the fast check asks it of a whole record's JSON body "
+    "(`control_in_json`)")
 
 RULES = {rule.name: rule for rule in (DATE, QUOTE_LENGTH, LISTED_TWICE, PARENT_KNOWN,
-                                      OWN_PARENT, PARENT_CYCLE, REFERENCE, ENCODABLE)}
+                                      OWN_PARENT, PARENT_CYCLE, REFERENCE, ENCODABLE,
+                                      CONTROL)}
 
 
 def default_source(source: str | None, first_cited: str | None) -> str | None:

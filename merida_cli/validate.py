@@ -28,6 +28,7 @@ from .model import (
     record_cites,
 )
 from .rules import (
+    CONTROL,
     DATE,
     ENCODABLE,
     LISTED_TWICE,
@@ -198,10 +199,13 @@ def _short_repr(value) -> str:
 
 
 def _check_text(checker, line, key, value: str):
-    """Text must be encodable (rules.ENCODABLE); the message shows a surrogate escaped."""
+    """Text must be encodable (rules.ENCODABLE) and hold no control character
+    (rules.CONTROL); the message shows a surrogate escaped (repr shows a control one)."""
     if ENCODABLE.check(value):
         shown = value.encode("utf-8", "backslashreplace").decode("ascii")
         return checker.fail(line, ENCODABLE.says(key=key, value=_short_repr(shown)))
+    if CONTROL.check(value):
+        return checker.fail(line, CONTROL.says(key=key, value=_short_repr(value)))
     return value
 
 # field types that are strings of one shape: (pattern, what the message says is expected)

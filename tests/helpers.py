@@ -377,8 +377,7 @@ sources:
     date: "2024-05"
     file: notes.txt
   - id: evil
-    title: "Evil \\e[2J\\e]0;pwned\\a title \\e]8;;https://evil.example\\e\\\\link\\e]8;;\\e\\\\ \
-and \\u202eright-to-left\\u202c zero\\u200bwidth"
+    title: "Evil title \\u2066isolated\\u2069 and \\u202eright-to-left\\u202c zero\\u200bwidth"
     file: evil.txt
 topics:
   - id: organized-crime
@@ -438,7 +437,7 @@ funding:
     topics: [organized-crime, intelligence-sharing, markup]
     programs: [{RENDER_PROGRAM}]
 {RENDER_CITE}  - id: evil-rec
-    text: "[link=https://evil.example]click[/link] \\e[31mred\\e[0m \\u202eevil"
+    text: "[link=https://evil.example]click[/link] [red]red[/red] \\u202eevil"
     actor: "[bold]Someone[/bold]"
     source: evil
     topics: [markup]

@@ -452,9 +452,11 @@ def test_a_dollar_sign_in_a_chart_label_is_text_not_tex(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
-def test_control_characters_never_reach_a_brief(tmp_path, fmt):
-    text = PACK.replace('title: Notes on the plan', 'title: "Notes \\e[2J\\rX"')
+def test_bidi_and_zero_width_characters_never_reach_a_brief(tmp_path, fmt):
+    """(A control character never loads: tests/test_rules.py.)"""
+    text = PACK.replace('title: Notes on the plan', 'title: "Notes \\u202eX\\u200bY"')
     pack = write_pack(tmp_path / "p", {"a.yaml": text})
     result = run_on_pack("brief", "plan", "-f", fmt, pack=pack)
     assert result.code == 0, result.err
-    assert "\x1b" not in result.out and "\r" not in result.out and "\\x1b" in result.out
+    assert "\u202e" not in result.out and "\u200b" not in result.out
+    assert "\\u202eX" in result.out and "\\u200bY" in result.out  # Markdown doubles the backslash

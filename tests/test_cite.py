@@ -450,9 +450,9 @@ def test_retrieved_adds_the_copys_address_only_when_asked(tmp_path):
 
 # ---- control characters in citations ----------------------------------------------
 
-ESCAPES = [("esc-title", {"title": "Esc \\e]0;OWNED\\a \\e[2J"}),
-           ("c1-author", {"author": "Doe \\u009b31m"}),
-           ("bidi-title", {"title": "Notes \\u202e reversed"})]
+# (a control character, ESC or C1, never loads: below)
+ESCAPES = [("bidi-title", {"title": "Notes \\u202e reversed"}),
+           ("isolate-author", {"author": "Doe \\u2066x\\u2069 \\u200bzero-width"})]
 
 
 @pytest.mark.parametrize("fields", [c[1] for c in ESCAPES], ids=[c[0] for c in ESCAPES])
@@ -463,7 +463,23 @@ ESCAPES = [("esc-title", {"title": "Esc \\e]0;OWNED\\a \\e[2J"}),
 def test_control_characters_in_citations_are_shown_escaped(tmp_path, fields, args):
     result = run_on_pack(*args, pack=notes_pack(tmp_path, **fields))
     assert result.code == 0, result.err
-    assert not any(c in result.out for c in "\x1b\x07\x9b\u202e\r"), repr(result.out)
+    assert not any(c in result.out for c in "\u202e\u2066\u200b"), repr(result.out)
+
+
+# (id, the fields, the line of the message, the field named)
+CONTROLS = [("esc-title", {"title": "Esc \\e]0;OWNED\\a \\e[2J"}, 3, "title"),
+            ("c1-author", {"author": "Doe \\u009b31m"}, 4, "author"),
+            ("cr-quote", {"quote": "q1\\rq2"}, 13, "quote")]
+
+
+@pytest.mark.parametrize("fields,line,key", [c[1:] for c in CONTROLS],
+                         ids=[c[0] for c in CONTROLS])
+def test_a_control_character_in_a_citation_never_loads(tmp_path, fields, line, key):
+    for args in (["cite", "notes"], ["cite", "r1", "--quote"], ["validate"]):
+        result = run_on_pack(*args, pack=notes_pack(tmp_path, **fields))
+        assert result.code == 1 and result.out == "", (args, result.out)
+        assert f"a.yaml:{line}:" in result.err and f"field '{key}' must be text without " \
+            "control characters" in result.err, (args, result.err)
 
 
 def test_a_newline_in_an_author_cannot_split_a_ris_record(tmp_path):
@@ -473,11 +489,6 @@ def test_a_newline_in_an_author_cannot_split_a_ris_record(tmp_path):
     lines = result.out.splitlines()
     assert sum(x.startswith("TY  -") for x in lines) == 1
     assert sum(x.startswith("ER  -") for x in lines) == 1
-
-
-def test_a_carriage_return_in_a_quote_is_not_printed_raw(tmp_path):
-    result = run_on_pack("cite", "r1", "--quote", pack=notes_pack(tmp_path, quote="q1\\rq2"))
-    assert result.code == 0 and "\r" not in result.out
 
 
 HOSTILE_BIBTEX = """\
@@ -522,23 +533,25 @@ def test_bibtex_keeps_every_field_whatever_braces_the_data_holds(tmp_path):
 @pytest.mark.parametrize("args", [["--style", "csl-json"], ["--json"]], ids=["style", "json"])
 def test_csl_json_stays_json_whatever_a_title_holds(tmp_path, args):
     """Red team 2 case 15: DEL and C1 characters came out as \\x7f, \\x9b (invalid JSON);
-    they, ESC and a bidi override are JSON escapes now: parseable, the same value."""
-    title = "a\x7fb \x9b c \u202e d \x1b[31m"
+    they no longer load (rules.CONTROL), and a bidi override or isolate and a zero-width
+    space are JSON escapes: parseable, the same value."""
+    title = "a\u200bb c \u202e d \u2066e\u2069"
     rec = {"id": "evil", "title": title, "file": "n.txt"}
     pack = write_pack(tmp_path / "p", {"a.json": json.dumps({"sources": [rec]})})
     result = run_cli("--no-builtin", "--data", pack, "cite", "evil", *args)
     assert result.code == 0, result.err
-    assert not any(c in result.out for c in "\x7f\x9b\u202e\x1b")
+    assert not any(c in result.out for c in "\u200b\u202e\u2066\u2069")
     assert json.loads(result.out)[0]["title"] == title
 
 
 def test_bibtex_shows_a_control_character_as_text_not_a_tex_command(tmp_path):
-    """ESC was shown as \\x1b after the BibTeX escaping, so TeX read a command \\x."""
+    """ESC was shown as \\x1b after the BibTeX escaping, so TeX read a command \\x (ESC no
+    longer loads; a bidi override takes the same way, as \\u202e)."""
     pybtex = pytest.importorskip("pybtex.database", reason="pybtex (dev extra) not installed")
     pack = write_pack(tmp_path / "pack", {"sources.yaml": HOSTILE_BIBTEX.replace(
-        "title: 'A } closing", 'title: "Esc \\e[2J \\u202e"\n    note: \'A } closing')})
+        "title: 'A } closing", 'title: "Bidi \\u202e \\u2066x"\n    note: \'A } closing')})
     result = _cite(pack, "braces", "--style", "bibtex")
     assert result.code == 0, result.err
     entry = pybtex.parse_string(result.out, "bibtex").entries["braces"]
-    assert entry.fields["title"] == r"{Esc \textbackslash{}x1b[2J \textbackslash{}u202e}"
-    assert _tex_to_text(entry.fields["title"][1:-1]) == "Esc \\x1b[2J \\u202e"
+    assert entry.fields["title"] == r"{Bidi \textbackslash{}u202e \textbackslash{}u2066x}"
+    assert _tex_to_text(entry.fields["title"][1:-1]) == "Bidi \\u202e \\u2066x"

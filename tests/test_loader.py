@@ -381,6 +381,22 @@ def test_a_json_lone_surrogate_fails_validate_and_never_crashes_a_read(tmp_path,
         assert result.code == 1 and "a.json:1:" in result.err and "surrogate" in result.err
 
 
+# YAML escapes that put a control character in a value (a raw one is no YAML at all)
+CONTROL_ESCAPES = ["\\0", "\\x07", "\\e[2J", "\\r", "\\N", "\\u009b", "\\x7f"]
+
+
+@pytest.mark.parametrize("escape", CONTROL_ESCAPES)
+def test_a_control_character_escape_fails_validate_and_never_reaches_a_read(tmp_path, escape):
+    text = TITLED_SOURCE.format(title=f'"abc{escape}def"')
+    for name, body in (("fast", text), ("strict", text + STRICT_MARK)):
+        pack = write_pack(tmp_path / name, {"a.yaml": body})
+        for command in (["validate"], ["sources"], ["export"], ["search", "abc"]):
+            result = clean(run_cli("--no-builtin", "--data", pack, *command))
+            assert result.code == 1 and result.out == "", (name, command, result.out)
+            assert "a.yaml:3:" in result.err and "field 'title' must be text without control " \
+                "characters (but tab and newline)" in result.err, (name, command, result.err)
+
+
 # a citation (or alternative date) whose source is itself invalid: one file:line message,
 # not a KeyError where the default source or the references are worked out
 BAD_CITE_SOURCES = [("number", "1e3"), ("not-a-slug", '"bad id"'), ("list", "[a, b]"),

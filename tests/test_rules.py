@@ -67,6 +67,7 @@ def _event(date="2014-02-03", extra="", source="notes", quote="Talks.") -> str:
 
 
 _SURROGATE_TOPIC = json.dumps({"topics": [{"id": "odd", "label": "x\ud800"}]}, indent=2)
+_CSI_TOPIC = json.dumps({"topics": [{"id": "odd", "label": "x\x9b2J"}]}, indent=2)
 
 # rule name -> cases: (id, the file b.yaml/b.json, the line of the message, its values)
 CASES = {
@@ -113,6 +114,14 @@ CASES = {
          _SURROGATE_TOPIC[:_SURROGATE_TOPIC.index('"odd"')].count("\n") + 1,
          {"key": "label", "value": "'x\\\\ud800'"}),
     ],
+    "control": [
+        ("a YAML \\0 escape in a summary", _event(extra='    summary: "abc\\0def"\n'), 5,
+         {"key": "summary", "value": "'abc\\x00def'"}),
+        ("a YAML \\e escape in an item's title", _structure(_item("a").replace(
+            "title: Item", 'title: "Item \\e[2J"')), 7, {"key": "title", "value": "'Item \\x1b[2J'"}),
+        ("a C1 CSI in JSON", _CSI_TOPIC, _CSI_TOPIC[:_CSI_TOPIC.index('"odd"')].count("\n") + 1,
+         {"key": "label", "value": "'x\\x9b2J'"}),
+    ],
 }
 
 
@@ -138,3 +147,21 @@ def test_every_rule_is_refused_fast_and_explained_strictly(tmp_path, name):
         where = f"{pack / file}:{line}: "
         said = rule.says(**values)
         assert any(p.startswith(where) and said in p for p in problems), (why, said, problems)
+
+
+# every C0 and C1 character, DEL, and some that are kept: tab, newline, no-break space,
+# a bidi override (escaped on output), text that only looks like an escape
+KEPT = ["\t", "\n", "\xa0", "\u202e", "C:\\bin\\red", "\\u0000", "\\\\r", "a\\", '\\"b']
+CONTROLS = [chr(c) for c in (*range(0x20), *range(0x7f, 0xa0)) if chr(c) not in "\t\n"]
+
+
+@pytest.mark.parametrize("text", CONTROLS + KEPT, ids=[repr(t) for t in CONTROLS + KEPT])
+def test_both_readers_refuse_a_control_character_and_only_that(tmp_path, text):
+    rec = {"id": "odd", "label": f"x{text}y", "aliases": [f"z{text}"]}
+    pack = write_pack(tmp_path / "p", {"a.yaml": BASE,
+                                       "b.json": json.dumps({"topics": [rec]}, indent=2)})
+    refused = text in CONTROLS
+    assert fast_read([pack], lambda chunk: None) is not refused
+    _records, problems = check_packs([pack])
+    said = [p for p in problems if "without control characters" in p]
+    assert len(said) == (2 if refused else 0) and len(problems) == len(said), problems

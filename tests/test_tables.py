@@ -83,7 +83,7 @@ funding:
     fiscal_years: FY2008-FY2010
     as_of: "2010-12"
     topics: [funding-levels]
-    note: "line one\\rline two"
+    note: "line one\\nline two"
     cite:
       - source: crs
         quote: "some $1.5 billion had been appropriated"
@@ -169,13 +169,13 @@ def test_csv_lists_are_joined_and_booleans_spelt(pack):
     assert structures[0]["current"] == "true" and "items" not in structures[0]
 
 
-def test_csv_cells_never_start_a_formula_and_cr_is_quoted(pack):
+def test_csv_cells_never_start_a_formula_and_a_line_break_is_quoted(pack):
     out = export(pack, "-f", "csv", "-k", "funding").out
-    assert "\r\n" in out and '"line one\rline two"' in out
+    assert "\r\n" in out and '"line one\nline two"' in out
     row = next(r for r in rows_of(out) if r["id"] == "cum-2010")
     assert row["title"].startswith("'=HYPERLINK")
     assert row["summary"] == "'-5 points, then @everyone"
-    assert row["note"] == "line one\rline two"
+    assert row["note"] == "line one\nline two"
 
 
 def test_csv_numeric_columns_keep_negative_numbers():
