@@ -178,6 +178,12 @@ def parse_yaml(text: str, name: str) -> object:
         if "\t" in bad_line[: len(bad_line) - len(bad_line.lstrip())] or "\\t" in problem:
             problem += " (a tab: YAML indentation must use spaces, not tabs)"
         raise DataError([f"{name}:{line}: invalid YAML: {problem}"]) from None
+    except yaml.reader.ReaderError as exc:  # a raw control character: no mark, and a
+        # position in bytes (libyaml) or characters (PyYAML); the reader stops at its first
+        at = text.find(chr(exc.character))
+        line = text.count("\n", 0, max(at, 0)) + 1
+        problem = f"{exc.reason} (U+{exc.character:04X})"
+        raise DataError([f"{name}:{line}: invalid YAML: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise DataError([f"{name}:1: invalid YAML: {exc}"]) from None
     except RecursionError:

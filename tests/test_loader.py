@@ -397,6 +397,20 @@ def test_a_control_character_escape_fails_validate_and_never_reaches_a_read(tmp_
                 "characters (but tab and newline)" in result.err, (name, command, result.err)
 
 
+@pytest.mark.parametrize("char", ["\x07", "\x1b", "\x7f", "\x9b"], ids=["BEL", "ESC", "DEL", "CSI"])
+def test_a_raw_control_character_is_no_yaml_and_says_its_line(tmp_path, char):
+    """The YAML reader refuses it itself; its position counted bytes or characters, so the
+    message said line 1, after an accented letter too."""
+    text = f"sources:\n  - id: notes\n    title: Añadido él\n    summary: a{char}b\n    file: n.txt\n"
+    for name, body in (("fast", text), ("strict", text + STRICT_MARK)):
+        pack = write_pack(tmp_path / name, {"a.yaml": body})
+        for command in (["validate"], ["sources"]):
+            result = clean(run_cli("--no-builtin", "--data", pack, *command))
+            assert result.code == 1 and result.out == ""
+            assert "a.yaml:4: invalid YAML: " in result.err and \
+                f"(U+{ord(char):04X})" in result.err, (name, command, result.err)
+
+
 # a citation (or alternative date) whose source is itself invalid: one file:line message,
 # not a KeyError where the default source or the references are worked out
 BAD_CITE_SOURCES = [("number", "1e3"), ("not-a-slug", '"bad id"'), ("list", "[a, b]"),
