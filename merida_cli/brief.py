@@ -401,8 +401,10 @@ def _finish(ds, notes, sections, title, sid, kind, style, texts, today, money, m
 # naming them all with the reports' notes (the one-page brief's room)
 FOLLOW_GROUPS = (("Reported done", "reported-done", "each"),
                  ("Reported stalled", "reported-stalled", "each"))
+# a one-page brief names the stalled ones and counts those under way (listing them with
+# their reports' notes took the Mérida page onto a second once 11 more were linked)
 OPEN_GROUPS = (("Reported stalled", "reported-stalled", "each"),
-               ("Reported under way", "reported-under-way", "titles"))
+               ("Reported under way", "reported-under-way", "count"))
 
 
 def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS,
@@ -424,17 +426,25 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
         found, named, named_notes = [], [], []
         for row in (r for r in rows if r["status"] == status):
             reports = [e for e in row["evidence"] if e["status"] == status.split("-", 1)[1]]
+            if how == "count":
+                named.append(row["title"])
+                continue
             if how == "titles":  # one note per reporting source, not per report
                 named.append(f"{row['title']} ({reports[-1]['date']})")
-                named_notes += [e for e in reports
-                                if e["source"] not in {n["source"] for n in named_notes}]
+                for e in reports:  # a source once, even when it reports twice on one
+                    if e["source"] not in {n["source"] for n in named_notes}:
+                        named_notes.append(e)
                 continue
             numbers = notes.add(ds.items[row["id"]][0]) + [
                 notes.quote(e["source"], e["quote"]) for e in reports]
             said = "; ".join(f"{e['date']}: {e['title'].rstrip('.')}" for e in reports)
             found.append(Sentence(_sentence(f"{row['title']}. Reported {said}"),
                                   list(dict.fromkeys(numbers)), lead=row["made"] or ""))
-        if named:
+        if named and how == "count":
+            found.append(Sentence(_sentence(
+                f"{len(named)}: merida commitments {program} --status {status} lists each "
+                f"with the reports it rests on")))
+        elif named:
             found.append(Sentence(_sentence(
                 f"{len(named)}, each report quoted by merida commitments --status {status}: "
                 + "; ".join(named)), [

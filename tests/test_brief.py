@@ -422,6 +422,8 @@ def test_short_brief_keeps_key_facts_the_official_count_and_open_commitments():
     assert "CRS In Focus, October 2024" in count  # the latest CRS total
     assert "Garza" not in count and "news 2017" not in count  # not official counts
     assert "Both governments have struggled" in md.split("## Open commitments", 1)[1]
+    # those under way are counted, with the command that lists each (one page)
+    assert "- 2: merida commitments merida --status reported-under-way lists each" in md
 
 
 @pytest.mark.parametrize("args, message", (
