@@ -272,17 +272,18 @@ def topic_rows(ds, a: Side, b: Side) -> tuple[list[dict], list[dict]]:
                "strength": {"a": ev_.strength_of(p["kind"] for p in left),
                             "b": ev_.strength_of(p["kind"] for p in right)},
                "disputed": disputed(claims.get(tid), left),
-               "outside": _outside(topic, {"a": "b", "b": "a"}.get(only),
-                                   {"a": b, "b": a}.get(only))}
+               "outside": _outside(topic, only, a, b)}
         (rows if topic.get("policy", True) else bookkeeping).append(row)
     return rows, bookkeeping
 
 
-def _outside(topic: dict, key: str | None, other: Side | None) -> dict | None:
-    """When only one side's chosen structures carry a topic: the other side's (`key`)
-    evidence of it outside its chosen structures, if any (then it is no novelty, nor
-    dropped)."""
-    found = _carrying(other.outside, topic) if other is not None and other.outside else []
+def _outside(topic: dict, only: str | None, a: Side, b: Side) -> dict | None:
+    """When only side `only`'s chosen structures carry a topic: the other side's evidence
+    of it outside its chosen structures, if any (then it is no novelty, nor dropped)."""
+    if only is None:
+        return None
+    key, other = ("b", b) if only == "a" else ("a", a)
+    found = _carrying(other.outside, topic) if other.outside else []
     return {"side": key, "evidence": found} if found else None
 
 

@@ -423,16 +423,21 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
         + ", ".join(parts) + ". A status rests only on a later record whose quote reports "
         "on the commitment (see merida commitments).")])
     for head, status, how in groups:
-        found, named, named_notes = [], [], []
-        for row in (r for r in rows if r["status"] == status):
+        found, named, named_notes, sources = [], [], [], set()
+        matching = [r for r in rows if r["status"] == status]
+        if how == "count":
+            if matching:
+                section.groups.append((head, [Sentence(_sentence(
+                    f"{len(matching)}: merida commitments {program} --status {status} lists "
+                    f"each with the reports it rests on"))]))
+            continue
+        for row in matching:
             reports = [e for e in row["evidence"] if e["status"] == status.split("-", 1)[1]]
-            if how == "count":
-                named.append(row["title"])
-                continue
             if how == "titles":  # one note per reporting source, not per report
                 named.append(f"{row['title']} ({reports[-1]['date']})")
-                for e in reports:  # a source once, even when it reports twice on one
-                    if e["source"] not in {n["source"] for n in named_notes}:
+                for e in reports:
+                    if e["source"] not in sources:
+                        sources.add(e["source"])
                         named_notes.append(e)
                 continue
             numbers = notes.add(ds.items[row["id"]][0]) + [
@@ -440,11 +445,7 @@ def follow_through_section(ds, program: str, notes: _Notes, groups=FOLLOW_GROUPS
             said = "; ".join(f"{e['date']}: {e['title'].rstrip('.')}" for e in reports)
             found.append(Sentence(_sentence(f"{row['title']}. Reported {said}"),
                                   list(dict.fromkeys(numbers)), lead=row["made"] or ""))
-        if named and how == "count":
-            found.append(Sentence(_sentence(
-                f"{len(named)}: merida commitments {program} --status {status} lists each "
-                f"with the reports it rests on")))
-        elif named:
+        if named:
             found.append(Sentence(_sentence(
                 f"{len(named)}, each report quoted by merida commitments --status {status}: "
                 + "; ".join(named)), [

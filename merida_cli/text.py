@@ -188,6 +188,8 @@ _UNSAFE_CLASS = ("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202
 _UNSAFE = re.compile(_UNSAFE_CLASS)
 _UNSAFE_IN_CELL = re.compile("(?![\t\n\r])" + _UNSAFE_CLASS)  # CSV quoting carries these
 _UNSAFE_IN_JSON = re.compile("(?!\n)" + _UNSAFE_CLASS)  # a raw newline is the layout's
+# YAML's layout carries a tab and a line break; the rest must be written escaped
+unsafe_in_yaml = re.compile("(?![\t\n])" + _UNSAFE_CLASS).search
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

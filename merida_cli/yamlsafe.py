@@ -22,7 +22,7 @@ import yaml
 
 from .errors import DataError
 from .packfiles import LinedDict
-from .text import _UNSAFE_CLASS
+from .text import unsafe_in_yaml
 
 try:
     _Base = yaml.CSafeLoader
@@ -274,11 +274,6 @@ def parse_yaml_fast(text: str, raw: bytes | None = None) -> object | None:
         return None
 
 
-# what `printable` escapes on a terminal (a bidi override or isolate, a zero-width or
-# control character) but a tab or a line break, which YAML's layout carries
-_UNSAFE_IN_YAML = re.compile("(?![\t\n])" + _UNSAFE_CLASS).search
-
-
 class _ExportDumper(yaml.SafeDumper):
     """Quotes every string that any YAML reader (1.1 or 1.2) would read as anything
     else, and escapes the characters YAML versions disagree on and those a terminal
@@ -288,14 +283,14 @@ class _ExportDumper(yaml.SafeDumper):
         style = None
         if not isinstance(resolve_plain(data), str) or data != data.strip():
             style = "'"
-        if any(c in data for c in VERSION_BREAKS) or _UNSAFE_IN_YAML(data):
+        if any(c in data for c in VERSION_BREAKS) or unsafe_in_yaml(data):
             style = '"'
         return self.represent_scalar(_CORE + "str", data, style=style)
 
     def write_double_quoted(self, text, split=True):
         """allow_unicode writes U+202E raw even between double quotes: a text holding such
         a character is written with every non-ASCII character escaped (\\u202E, \\xE9)."""
-        if not _UNSAFE_IN_YAML(text):
+        if not unsafe_in_yaml(text):
             return super().write_double_quoted(text, split)
         self.allow_unicode = False
         try:

@@ -246,8 +246,7 @@ def diff_report(result: dict, labels, multiline: bool,
     """Grouped like diff -u: '-' dropped (only A), '+' added (only B), '=' continued; the
     bookkeeping topics apart, under their own title."""
     a, b = result["a"], result["b"]
-    entries = [(mark, style, key, e) for key, mark, style in DIFF_MARKS
-               for e in result.get(key, ())]
+    entries = [(mark, style, key, e) for key, mark, style in DIFF_MARKS for e in result[key]]
 
     def mark(row):
         text = row[0] + ("?" if row[3].get("disputed") else "")
